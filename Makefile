@@ -1,0 +1,42 @@
+# Two entry points: `make demo` (platform with demo data on SQLite) and `make test` (the whole suite).
+SHELL := /bin/bash
+PYTHON ?= python3.11
+UV_VERSION := 0.13.9
+UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
+ESMS := $(UV) run --frozen esms
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: venv demo demo-data serve test lint bench clean
+
+$(CURDIR)/.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet uv==$(UV_VERSION)
+
+venv: $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+
+demo-data: venv
+	$(ESMS) migrate --noinput
+	$(ESMS) charger_referentiel
+	$(ESMS) import_finess
+	$(ESMS) demo
+
+serve: venv
+	$(ESMS) runserver $(HOST):$(PORT)
+
+demo: demo-data serve
+
+lint: venv
+	$(UV) run --frozen ruff check src tests benchmarks
+	$(UV) run --frozen mypy
+
+test: venv lint
+	$(UV) run --frozen pytest $(PYTEST_ARGS)
+
+bench: venv
+	$(UV) run --frozen python benchmarks/import_finess.py
+	$(UV) run --frozen python benchmarks/rules.py
+
+clean:
+	rm -rf .venv .tools var

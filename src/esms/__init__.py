@@ -1,0 +1,1 @@
+"""Plateforme ESMS numérique : référentiel FINESS, grappes, candidatures, instruction, financement, usages, pilotage."""

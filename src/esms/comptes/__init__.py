@@ -1,0 +1,1 @@
+"""Comptes: users and their roles and scopes, the single permission layer, and the audit trail."""

@@ -1,0 +1,38 @@
+"""Main navigation by role: each entry is shown only when the permission layer allows its action."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from esms.comptes.permissions import has_perm
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url_name: str
+    action: str | None  # None: public entry
+
+
+NAVIGATION: list[NavEntry] = [
+    NavEntry("Accueil", "accueil", None),
+    NavEntry("Établissements", "referentiel:recherche", "referentiel.consulter"),
+    NavEntry("Imports FINESS", "referentiel:imports", "referentiel.voir_imports"),
+    NavEntry("Journal d'audit", "comptes:audit", "audit.consulter"),
+]
+
+
+def navigation_for(user, current_path: str) -> list[dict]:
+    items = []
+    for entry in NAVIGATION:
+        if entry.action is not None and not has_perm(user, entry.action):
+            continue
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:
+            continue
+        current = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": entry.label, "link": url, "current": current})
+    return items

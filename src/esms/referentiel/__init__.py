@@ -1,0 +1,1 @@
+"""Référentiel: régions, départements, communes, catégories FINESS, organismes gestionnaires (EJ) et établissements (ET)."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReferentielConfig(AppConfig):
+    name = "esms.referentiel"
+    verbose_name = "Référentiel FINESS"

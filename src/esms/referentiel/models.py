@@ -1,0 +1,202 @@
+"""Référentiel models. Primary keys are the official codes (INSEE, FINESS) so that imports work set-based."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Region(models.Model):
+    code = models.CharField("code INSEE", max_length=2, primary_key=True)
+    nom = models.CharField(max_length=100)
+    est_corse = models.BooleanField(default=False)
+    est_outre_mer = models.BooleanField("outre-mer", default=False)
+
+    class Meta:
+        ordering = ["nom"]
+        verbose_name = "région"
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class Departement(models.Model):
+    code = models.CharField("code INSEE", max_length=3, primary_key=True)
+    # FINESS writes overseas départements 9A…9F (971 → 9A, …); the two-character prefix of FINESS numbers.
+    code_finess = models.CharField("code FINESS", max_length=2, unique=True)
+    nom = models.CharField(max_length=100)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements")
+    est_corse = models.BooleanField(default=False)
+    est_outre_mer = models.BooleanField("outre-mer", default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "département"
+
+    def __str__(self) -> str:
+        return f"{self.nom} ({self.code})"
+
+
+class Commune(models.Model):
+    code_insee = models.CharField(max_length=5, primary_key=True)
+    nom = models.CharField(max_length=200)
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
+    codes_postaux = models.CharField(max_length=200, blank=True)
+    population = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["nom"]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class Categorie(models.Model):
+    """FINESS establishment category with its aggregates and the programme's eligibility and sector."""
+
+    code = models.CharField(max_length=4, primary_key=True)
+    libelle = models.CharField("libellé", max_length=200)
+    libelle_court = models.CharField("libellé court", max_length=100, blank=True)
+    domaine = models.CharField(max_length=3, blank=True, help_text="SAN (sanitaire) ou SOC (social et médico-social)")
+    code_agr3 = models.CharField(max_length=4, blank=True)
+    libelle_agr3 = models.CharField(max_length=200, blank=True)
+    code_agr2 = models.CharField(max_length=4, blank=True)
+    libelle_agr2 = models.CharField(max_length=200, blank=True)
+    code_agr1 = models.CharField(max_length=4, blank=True)
+    libelle_agr1 = models.CharField(max_length=200, blank=True)
+    date_fin = models.DateField(null=True, blank=True)
+    eligible = models.BooleanField("éligible (art. L.312-1 CASF)", default=False)
+    secteur = models.CharField(max_length=30, default="autre", db_index=True)
+    motif_eligibilite = models.TextField("motif d'éligibilité", blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "catégorie FINESS"
+        verbose_name_plural = "catégories FINESS"
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.libelle}"
+
+
+class StatutJuridique(models.Model):
+    code = models.CharField(max_length=4, primary_key=True)
+    libelle = models.CharField("libellé", max_length=200)
+    code_agr2 = models.CharField(max_length=4, blank=True)
+    libelle_agr2 = models.CharField(max_length=200, blank=True)
+    code_agr1 = models.CharField(max_length=4, blank=True)
+    libelle_agr1 = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "statut juridique"
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.libelle}"
+
+
+class ImportFiness(models.Model):
+    """One run of the FINESS importer, with its counts; listed in the UI."""
+
+    class Statut(models.TextChoices):
+        EN_COURS = "en_cours", "En cours"
+        REUSSI = "reussi", "Réussi"
+        ECHOUE = "echoue", "Échoué"
+
+    fichier = models.CharField(max_length=500)
+    type_fichier = models.CharField(max_length=20, default="et")
+    date_extraction = models.DateField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    statut = models.CharField(max_length=10, choices=Statut.choices, default=Statut.EN_COURS)
+    nb_lignes = models.PositiveIntegerField(default=0)
+    nb_crees = models.PositiveIntegerField("créés", default=0)
+    nb_modifies = models.PositiveIntegerField("modifiés", default=0)
+    nb_fermes = models.PositiveIntegerField("fermés", default=0)
+    nb_rejetes = models.PositiveIntegerField("rejetés", default=0)
+    duree_secondes = models.FloatField(null=True, blank=True)
+    erreur = models.TextField(blank=True)
+    rapport_rejets = models.CharField(max_length=500, blank=True)
+    acteur = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    demarre_le = models.DateTimeField(auto_now_add=True)
+    termine_le = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-demarre_le"]
+        verbose_name = "import FINESS"
+        verbose_name_plural = "imports FINESS"
+
+    def __str__(self) -> str:
+        return f"Import {self.fichier} ({self.demarre_le:%d/%m/%Y %H:%M})"
+
+
+class OrganismeGestionnaire(models.Model):
+    """FINESS juridique (EJ). Created as a stub from the ET file when no EJ file was imported."""
+
+    finess_ej = models.CharField("FINESS juridique", max_length=9, primary_key=True)
+    raison_sociale = models.CharField(max_length=200, blank=True)
+    raison_sociale_longue = models.CharField(max_length=300, blank=True)
+    siren = models.CharField(max_length=9, blank=True)
+    statut_juridique = models.ForeignKey(StatutJuridique, null=True, blank=True, on_delete=models.PROTECT)
+    adresse = models.CharField(max_length=300, blank=True)
+    ligne_acheminement = models.CharField(max_length=100, blank=True)
+    departement = models.ForeignKey(Departement, null=True, blank=True, on_delete=models.PROTECT)
+    nom_recherche = models.CharField(max_length=300, blank=True, db_index=True)
+    empreinte = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["finess_ej"]
+        verbose_name = "organisme gestionnaire"
+
+    def __str__(self) -> str:
+        return f"{self.raison_sociale or 'EJ'} ({self.finess_ej})"
+
+
+class Etablissement(models.Model):
+    """FINESS établissement (ET): one ESSMS or health establishment. Never deleted, closed instead."""
+
+    finess_et = models.CharField("FINESS géographique", max_length=9, primary_key=True)
+    organisme = models.ForeignKey(
+        OrganismeGestionnaire, on_delete=models.PROTECT, related_name="etablissements", db_column="finess_ej"
+    )
+    raison_sociale = models.CharField(max_length=200)
+    raison_sociale_longue = models.CharField(max_length=300, blank=True)
+    complement_raison_sociale = models.CharField(max_length=200, blank=True)
+    complement_distribution = models.CharField(max_length=200, blank=True)
+    numero_voie = models.CharField(max_length=10, blank=True)
+    type_voie = models.CharField(max_length=10, blank=True)
+    voie = models.CharField(max_length=100, blank=True)
+    complement_voie = models.CharField(max_length=5, blank=True)
+    lieu_dit_bp = models.CharField(max_length=100, blank=True)
+    code_commune = models.CharField("code commune INSEE", max_length=5, blank=True)
+    ligne_acheminement = models.CharField(max_length=100, blank=True)
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="etablissements")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="etablissements")
+    categorie = models.ForeignKey(Categorie, on_delete=models.PROTECT, related_name="etablissements")
+    telephone = models.CharField(max_length=20, blank=True)
+    siret = models.CharField(max_length=14, blank=True)
+    code_ape = models.CharField(max_length=6, blank=True)
+    date_ouverture = models.DateField(null=True, blank=True)
+    date_autorisation = models.DateField(null=True, blank=True)
+    date_maj_finess = models.DateField(null=True, blank=True)
+    coord_x = models.FloatField(null=True, blank=True)
+    coord_y = models.FloatField(null=True, blank=True)
+    source_coordonnees = models.CharField(max_length=200, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    ouvert = models.BooleanField(default=True, db_index=True)
+    ferme_le = models.DateField(null=True, blank=True)
+    nom_recherche = models.CharField(max_length=300, blank=True, db_index=True)
+    # Hash of every imported field: an unchanged line is recognised without comparing field by field.
+    empreinte = models.CharField(max_length=32, blank=True)
+    dernier_import = models.ForeignKey(ImportFiness, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["finess_et"]
+        verbose_name = "établissement"
+        indexes = [
+            models.Index(fields=["departement", "categorie"]),
+            models.Index(fields=["region", "categorie"]),
+            models.Index(fields=["code_commune"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.raison_sociale} ({self.finess_et})"

@@ -1,0 +1,60 @@
+"""Shared test fixtures: the shared data folder, small référentiel objects, users of every role, a browser."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests import factories
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    path = Path(settings.SHARED_DATA_DIR)
+    if not (path / "README.md").exists():
+        pytest.skip(f"données partagées absentes ({path}) : test sur données réelles ignoré")
+    return path
+
+
+@pytest.fixture
+def ref(db):
+    """Two regions (ARA, Corse) with a département, a category, an EJ and two ET each."""
+    return factories.mini_referentiel()
+
+
+@pytest.fixture
+def make_user(db):
+    return factories.make_user
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = os.environ.get("ESMS_CHROMIUM", "/usr/bin/chromium")
+    if not Path(path).exists():
+        if os.environ.get("ESMS_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"Chromium introuvable ({path}) alors que ESMS_REQUIRE_BROWSER=1")
+        pytest.skip(f"Chromium introuvable ({path}) : installez le paquet Debian « chromium »")
+    return path
+
+
+@pytest.fixture
+def page(chromium_path, live_server):
+    """A Playwright page in Debian's Chromium, pointed at the live test server."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium_path,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"],
+        )
+        context = browser.new_context(base_url=live_server.url, locale="fr-FR")
+        pg = context.new_page()
+        pg.set_default_timeout(15_000)
+        yield pg
+        context.close()
+        browser.close()
