@@ -74,3 +74,88 @@ def mini_referentiel() -> SimpleNamespace:
 def make_user(role: str, *, username: str | None = None, password: str = "mot-de-passe-test-1", **scope):
     return create_user(actor=None, username=username or f"{role}-{next(_counter)}", password=password,
                        role=role, **scope)
+
+
+def campagne(code: str = "2024"):
+    from esms.candidatures.models import Campagne
+
+    return Campagne.objects.get_or_create(code=code, defaults={"libelle": f"Campagne {code}"})[0]
+
+
+def dossier_depose(og, *, region: Region | None, appel: str = "regional", montant: int = 100_000,
+                   etat: str = "en_instruction", camp=None):
+    """A dossier already filed (bypassing the rules), for instruction and envelope tests."""
+    from esms.candidatures.models import Dossier, Grappe
+
+    camp = camp or campagne()
+    grappe = Grappe.objects.create(nom=f"Grappe {next(_counter)}", campagne=camp, porteur=og, solution_dui="DUI X")
+    dossier = Dossier.objects.create(grappe=grappe, etat=etat, appel=appel, region_pilote=region,
+                                     montant_demande=montant, numero=f"{camp.code}-{next(_counter):05d}")
+    if region is not None:
+        dossier.regions.add(region)
+    return dossier
+
+
+def version_2024(*, ouverte_aujourdhui: bool = False):
+    """Campagne 2024 loaded from the shipped parameters (optionally with its calls open today)."""
+    from django.utils import timezone
+
+    from esms.candidatures import campagnes
+    from esms.candidatures.models import VersionParametres
+
+    campagnes.charger(actor=None, code="2024")
+    version = VersionParametres.objects.filter(campagne__code="2024").order_by("-numero").first()
+    if ouverte_aujourdhui:
+        parametres = campagnes.fenetre_ouverte_aujourdhui(version.parametres, timezone.localdate())
+        version = VersionParametres.objects.create(campagne=version.campagne, numero=version.numero + 1,
+                                                   date_effet=timezone.localdate(), parametres=parametres,
+                                                   motif="Tests : appels ouverts aujourd'hui")
+    return version
+
+
+def etablissements(dep: Departement, og: OrganismeGestionnaire, n: int, nom: str = "EHPAD") -> list[Etablissement]:
+    return [etablissement(dep, og, f"{nom} {i:02d}") for i in range(n)]
+
+
+def pdf_upload(nom: str = "piece.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(nom, b"%PDF-1.4\n% piece de test\n", content_type="application/pdf")
+
+
+# --- Candidature UI helpers (appended) -------------------------------------------------------------
+
+def parametres_campagne_ouverte(code: str = "2024", *, autour_de=None) -> dict:
+    """The shipped parameters of campagne `code` with every call's window open around `autour_de` (today by
+    default), so that a grappe can be filed now. Falls back to a minimal set when the rules cannot load it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    jour = autour_de or timezone.localdate()
+    try:
+        from esms.rules.chargement import campagne_to_dict, load_campagne
+
+        parametres = campagne_to_dict(load_campagne(code))
+    except (ImportError, ValueError):
+        return {"code": code, "versement": {"part_avance": {"valeur": 0.5, "source": "test", "statut": "à confirmer"}}}
+    for appel in ("regional", "multiregional", "national"):
+        fenetre = parametres["calendrier"][appel]
+        fenetre["ouvert"]["valeur"] = True
+        fenetre["ouverture"]["valeur"] = (jour - timedelta(days=30)).isoformat()
+        fenetre["cloture"]["valeur"] = (jour + timedelta(days=30)).isoformat()
+    return parametres
+
+
+def version_parametres(camp=None, *, parametres: dict | None = None, date_effet=None, numero: int = 1):
+    """A VersionParametres of `camp` (default: the 2024 campagne with its calls open today)."""
+    from datetime import date
+
+    from esms.candidatures.models import VersionParametres
+
+    camp = camp or campagne()
+    return VersionParametres.objects.create(
+        campagne=camp, numero=numero, date_effet=date_effet or date(2000, 1, 1),
+        parametres=parametres if parametres is not None else parametres_campagne_ouverte(camp.code),
+        motif="Version de test : appels ouverts autour d'aujourd'hui")
+

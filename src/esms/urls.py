@@ -10,6 +10,9 @@ urlpatterns = [
     path("accessibilite/", views.accessibilite, name="accessibilite"),
     path("comptes/", include("esms.comptes.urls")),
     path("referentiel/", include("esms.referentiel.urls")),
+    path("candidatures/", include("esms.candidatures.urls")),
+    path("financement/", include("esms.financement.urls")),
+    path("campagnes/", include("esms.candidatures.campagnes_urls")),
     path("admin/", admin.site.urls),
 ]
 

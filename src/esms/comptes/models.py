@@ -58,3 +58,21 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%d/%m/%Y %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+
+class Notification(models.Model):
+    """An in-app notification (also sent by e-mail when the user has an address)."""
+
+    destinataire = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                     related_name="notifications")
+    sujet = models.CharField(max_length=200)
+    texte = models.TextField(blank=True)
+    lien = models.CharField(max_length=300, blank=True)
+    lue = models.BooleanField(default=False, db_index=True)
+    creee_le = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-creee_le", "-id"]
+
+    def __str__(self) -> str:
+        return self.sujet

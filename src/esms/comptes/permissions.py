@@ -29,6 +29,16 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "referentiel.qualifier": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
     "audit.consulter": frozenset({Role.ADMIN_NATIONAL}),
     "comptes.gerer": frozenset({Role.ADMIN_NATIONAL}),
+    "campagnes.gerer": frozenset({Role.ADMIN_NATIONAL}),
+    "candidatures.consulter": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS, Role.PORTEUR, Role.GESTIONNAIRE_ESSMS}),
+    "candidatures.creer": frozenset({Role.PORTEUR}),
+    "candidatures.deposer": frozenset({Role.PORTEUR}),
+    "candidatures.instruire": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
+    "candidatures.decider": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
+    "candidatures.conventionner": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
+    "candidatures.messagerie": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS, Role.PORTEUR}),
+    "enveloppes.consulter": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
+    "enveloppes.doter": frozenset({Role.ADMIN_NATIONAL}),
 }
 
 ACTION_LABELS: dict[str, str] = {
@@ -38,6 +48,16 @@ ACTION_LABELS: dict[str, str] = {
     "referentiel.qualifier": "qualifier un établissement",
     "audit.consulter": "consulter le journal d'audit",
     "comptes.gerer": "gérer les comptes",
+    "campagnes.gerer": "modifier les paramètres des campagnes",
+    "candidatures.consulter": "consulter les dossiers",
+    "candidatures.creer": "créer une grappe",
+    "candidatures.deposer": "modifier et déposer un dossier",
+    "candidatures.instruire": "instruire un dossier",
+    "candidatures.decider": "décider d'un dossier",
+    "candidatures.conventionner": "gérer la convention d'un dossier",
+    "candidatures.messagerie": "échanger des messages sur un dossier",
+    "enveloppes.consulter": "consulter les enveloppes",
+    "enveloppes.doter": "doter une enveloppe",
 }
 
 
@@ -46,14 +66,15 @@ class ScopePaths:
     region: str | None = None
     ej: str | None = None
     et: str | None = None
+    multi: bool = False  # a path crosses a to-many relation: filter through a pk subquery (no duplicates)
 
 
 _SCOPE_PATHS: dict[type[Model], ScopePaths] = {}
 
 
 def register_scope(model: type[Model], *, region: str | None = None, ej: str | None = None,
-                   et: str | None = None) -> None:
-    _SCOPE_PATHS[model] = ScopePaths(region=region, ej=ej, et=et)
+                   et: str | None = None, multi: bool = False) -> None:
+    _SCOPE_PATHS[model] = ScopePaths(region=region, ej=ej, et=et, multi=multi)
 
 
 def role_of(user) -> Role | None:
@@ -116,7 +137,12 @@ def scope_q(user, model: type[Model]) -> Q | None:
 
 def filter_scope(user, queryset: QuerySet) -> QuerySet:
     q = scope_q(user, queryset.model)
-    return queryset if q is None else queryset.filter(q)
+    if q is None:
+        return queryset
+    paths = _SCOPE_PATHS.get(queryset.model)
+    if paths is not None and paths.multi:
+        return queryset.filter(pk__in=queryset.model._default_manager.filter(q).values("pk"))
+    return queryset.filter(q)
 
 
 def in_scope(user, obj: Model) -> bool:

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "esms.comptes",
     "esms.referentiel",
+    "esms.candidatures",
+    "esms.financement",
 ]
 
 MIDDLEWARE = [

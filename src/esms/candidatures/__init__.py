@@ -1,0 +1,1 @@
+"""Candidatures: campagnes and their dated parameter versions, grappes, dossiers and their instruction."""

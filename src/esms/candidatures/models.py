@@ -1,0 +1,219 @@
+"""Campagnes (with dated parameter versions), grappes with their members, dossiers and their instruction."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from esms.candidatures.etats import Etat
+
+
+class Campagne(models.Model):
+    """One year's programme rules (or one phase of the 2021 amorçage), e.g. "2024", "2021-2"."""
+
+    code = models.CharField(max_length=10, unique=True)
+    libelle = models.CharField("libellé", max_length=200)
+
+    class Meta:
+        ordering = ["-code"]
+
+    def __str__(self) -> str:
+        return self.libelle or self.code
+
+
+class VersionParametres(models.Model):
+    """An immutable version of a campagne's parameters, in force from `date_effet` (dated amendments)."""
+
+    class Source(models.TextChoices):
+        FICHIER = "fichier", "Fichier de paramètres livré avec la plateforme"
+        SAISIE = "saisie", "Saisie par un administrateur national"
+
+    campagne = models.ForeignKey(Campagne, on_delete=models.PROTECT, related_name="versions")
+    numero = models.PositiveIntegerField("numéro")
+    date_effet = models.DateField("en vigueur à partir du")
+    parametres = models.JSONField("paramètres")
+    motif = models.TextField(blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.FICHIER)
+    creee_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    creee_le = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["campagne", "-numero"]
+        constraints = [models.UniqueConstraint(fields=["campagne", "numero"], name="version_unique")]
+        verbose_name = "version des paramètres"
+        verbose_name_plural = "versions des paramètres"
+
+    def __str__(self) -> str:
+        return f"{self.campagne.code} v{self.numero} (au {self.date_effet:%d/%m/%Y})"
+
+
+class Grappe(models.Model):
+    """The establishments of one project, led by a porteur (an OG)."""
+
+    nom = models.CharField(max_length=200)
+    campagne = models.ForeignKey(Campagne, on_delete=models.PROTECT, related_name="grappes")
+    porteur = models.ForeignKey("referentiel.OrganismeGestionnaire", on_delete=models.PROTECT,
+                                related_name="grappes")
+    solution_dui = models.CharField("solution DUI", max_length=200, blank=True)
+    solution_referencee_segur = models.BooleanField("solution référencée Ségur", default=True)
+    description = models.TextField(blank=True)
+    creee_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT)
+    creee_le = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-creee_le"]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class Membre(models.Model):
+    class Cas(models.TextChoices):
+        ACQUISITION = "acquisition", "Acquisition d'une solution DUI"
+        USAGE = "usage", "Usage (DUI existant mis à niveau par le SONS)"
+        MISE_A_NIVEAU = "mise_a_niveau", "Mise à niveau du DUI existant"
+
+    grappe = models.ForeignKey(Grappe, on_delete=models.CASCADE, related_name="membres")
+    etablissement = models.ForeignKey("referentiel.Etablissement", on_delete=models.PROTECT,
+                                      related_name="membres")
+    cas = models.CharField(max_length=20, choices=Cas.choices, default=Cas.USAGE)
+    autres_fonds_ue = models.BooleanField("autres fonds européens", default=False)
+    deja_finance_pour = models.CharField("déjà financé pour la solution", max_length=200, blank=True)
+    part_heures_eligibles = models.DecimalField("part des heures éligibles", max_digits=4, decimal_places=3,
+                                                default=1)
+    sons_eligible = models.BooleanField("éligible au SONS", default=True)
+
+    class Meta:
+        ordering = ["etablissement_id"]
+        constraints = [models.UniqueConstraint(fields=["grappe", "etablissement"], name="membre_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.etablissement_id} dans {self.grappe_id}"
+
+
+class Dossier(models.Model):
+    """A grappe's candidature to a campagne, and its instruction."""
+
+    class Appel(models.TextChoices):
+        REGIONAL = "regional", "Régional"
+        MULTIREGIONAL = "multiregional", "Multirégional"
+        NATIONAL = "national", "National"
+
+    grappe = models.OneToOneField(Grappe, on_delete=models.PROTECT, related_name="dossier")
+    numero = models.CharField("numéro", max_length=30, unique=True, null=True, blank=True)
+    etat = models.CharField("état", max_length=30, choices=Etat.choices, default=Etat.BROUILLON, db_index=True)
+    appel = models.CharField(max_length=20, choices=Appel.choices, blank=True, db_index=True)
+    region_pilote = models.ForeignKey("referentiel.Region", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="dossiers_pilotes")
+    regions = models.ManyToManyField("referentiel.Region", blank=True, related_name="dossiers")
+    version = models.ForeignKey(VersionParametres, null=True, blank=True, on_delete=models.PROTECT,
+                                help_text="Version des paramètres sous laquelle le dossier a été évalué au dépôt.")
+    verdict = models.JSONField(null=True, blank=True)
+    montant_demande = models.PositiveBigIntegerField("montant demandé (€)", default=0)
+    montant_retenu = models.PositiveBigIntegerField("montant retenu (€)", null=True, blank=True)
+    motif_decision = models.TextField("motif de la décision", blank=True)
+    instructeur = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="dossiers_instruits")
+    depose_le = models.DateTimeField("déposé le", null=True, blank=True)
+    decide_le = models.DateTimeField("décidé le", null=True, blank=True)
+    modifie_le = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-depose_le", "-id"]
+        indexes = [models.Index(fields=["etat", "region_pilote"])]
+
+    def __str__(self) -> str:
+        return self.numero or f"Brouillon n° {self.pk}"
+
+
+class Document(models.Model):
+    class Type(models.TextChoices):
+        LETTRE_ENGAGEMENT = "lettre_engagement", "Lettre d'engagement du porteur"
+        CONVENTION_GRAPPE = "convention_grappe", "Convention de grappe"
+        DEVIS = "devis", "Devis et preuve de mise en concurrence"
+        NON_CUMUL_UE = "non_cumul_ue", "Attestation de non-cumul des fonds européens"
+        REPARTITION_DOMICILE = "repartition_domicile", "Répartition des heures (services à domicile)"
+        COMPLEMENT = "complement", "Pièce complémentaire"
+        CONVENTION_SIGNEE = "convention_signee", "Convention signée"
+        AUTRE = "autre", "Autre pièce"
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="documents")
+    type = models.CharField(max_length=30, choices=Type.choices)
+    fichier = models.FileField(upload_to="dossiers/%Y/")
+    nom_original = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    taille = models.PositiveBigIntegerField()
+    depose_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    depose_le = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["type", "-depose_le"]
+
+
+class Annotation(models.Model):
+    """A private note of the instructors (never shown to the porteur)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="annotations")
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    texte = models.TextField()
+    creee_le = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-creee_le"]
+
+
+class Message(models.Model):
+    """Messaging between the porteur and the instructors, with an optional attachment."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="messages")
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    texte = models.TextField()
+    piece_jointe = models.ForeignKey(Document, null=True, blank=True, on_delete=models.PROTECT)
+    cree_le = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cree_le"]
+
+
+class Avis(models.Model):
+    """An opinion requested from another agent on a dossier."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="avis")
+    demandeur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="avis_demandes")
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="avis_a_donner")
+    question = models.TextField()
+    reponse = models.TextField(blank=True)
+    favorable = models.BooleanField(null=True)
+    demande_le = models.DateTimeField(auto_now_add=True)
+    rendu_le = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-demande_le"]
+        verbose_name_plural = "avis"
+
+
+class Transition(models.Model):
+    """The dossier's history: one row per state change (also in the audit trail)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="transitions")
+    nom = models.CharField(max_length=40)
+    etat_avant = models.CharField(max_length=30, choices=Etat.choices)
+    etat_apres = models.CharField(max_length=30, choices=Etat.choices)
+    acteur = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT)
+    commentaire = models.TextField(blank=True)
+    cree_le = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cree_le", "id"]
+
+
+class RechercheSauvegardee(models.Model):
+    """A saved filter of the instruction queue."""
+
+    utilisateur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                    related_name="recherches")
+    nom = models.CharField(max_length=100)
+    parametres = models.CharField(max_length=1000)
+
+    class Meta:
+        ordering = ["nom"]

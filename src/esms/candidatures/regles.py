@@ -1,0 +1,82 @@
+"""Adapter between the database and the rules package: builds the rules' JSON contract from a dossier
+(in a fixed number of queries) and evaluates it under the campagne version in force."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from functools import lru_cache
+
+from django.utils import timezone
+
+from esms import rules
+from esms.rules.sortie import verdict_vers_dict
+from esms.candidatures.models import Dossier, Grappe, Membre, VersionParametres
+
+
+def version_en_vigueur(campagne, le: date | None = None) -> VersionParametres:
+    le = le or timezone.localdate()
+    version = (VersionParametres.objects.filter(campagne=campagne, date_effet__lte=le)
+               .order_by("-date_effet", "-numero").first())
+    if version is None:
+        version = VersionParametres.objects.filter(campagne=campagne).order_by("date_effet", "numero").first()
+    if version is None:
+        raise LookupError(f"La campagne {campagne.code} n'a aucune version de paramètres chargée.")
+    return version
+
+
+def entree(grappe: Grappe, *, submitted_at: datetime, call: str | None = None) -> dict:
+    membres = (Membre.objects.filter(grappe=grappe)
+               .select_related("etablissement").order_by("etablissement_id"))
+    porteur = grappe.porteur
+    return {
+        "campaign": grappe.campagne.code,
+        "submitted_at": timezone.localtime(submitted_at).isoformat(),
+        **({"call": call} if call else {}),
+        "porteur": {
+            "finess_ej": porteur.finess_ej,
+            "nb_essms_geres": porteur.etablissements.filter(ouvert=True, categorie__eligible=True).count(),
+        },
+        "members": [
+            {
+                "finess_et": m.etablissement_id,
+                "finess_ej": m.etablissement.organisme_id,
+                "categorie": m.etablissement.categorie_id,
+                "region": m.etablissement.region_id,
+                "departement": m.etablissement.departement_id,
+                "cas": m.cas,
+                "solution_dui": grappe.solution_dui,
+                "solution_referencee_segur": grappe.solution_referencee_segur,
+                "autres_fonds_ue": m.autres_fonds_ue,
+                "deja_finance_pour": m.deja_finance_pour or None,
+                "part_heures_eligibles": float(m.part_heures_eligibles),
+                "sons_eligible": m.sons_eligible,
+            }
+            for m in membres
+        ],
+    }
+
+
+@lru_cache(maxsize=32)
+def _campagne(version_pk: int, parametres_json: str) -> rules.Campagne:
+    return rules.campagne_from_dict(json.loads(parametres_json))
+
+
+def campagne_de(version: VersionParametres) -> rules.Campagne:
+    """The rules' typed parameters of a stored version (cached: versions are immutable)."""
+    return _campagne(version.pk, json.dumps(version.parametres, sort_keys=True))
+
+
+def evaluer(grappe: Grappe, *, submitted_at: datetime | None = None,
+            version: VersionParametres | None = None) -> dict:
+    """The rules' verdict (JSON contract) for the grappe as it is now, under `version` (default: the one
+    in force at `submitted_at`)."""
+    submitted_at = submitted_at or timezone.now()
+    version = version or version_en_vigueur(grappe.campagne, timezone.localdate(submitted_at))
+    dossier = rules.parse_dossier(entree(grappe, submitted_at=submitted_at))
+    verdict = rules.evaluer_avec(dossier, campagne_de(version), timezone.localdate(submitted_at))
+    return verdict_vers_dict(verdict)
+
+
+def evaluer_dossier(dossier: Dossier, **kwargs) -> dict:
+    return evaluer(dossier.grappe, **kwargs)

@@ -1,0 +1,66 @@
+"""Read queries on dossiers: the scoped instruction queue with its filters, one dossier, export rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from esms.candidatures.models import Avis, Dossier
+from esms.comptes.permissions import filter_scope, get_in_scope, has_perm, require
+
+TRIS = {
+    "depot": "depose_le", "-depot": "-depose_le", "numero": "numero", "montant": "montant_demande",
+    "-montant": "-montant_demande", "etat": "etat",
+}
+
+
+def dossiers(*, actor) -> QuerySet[Dossier]:
+    require(actor, "candidatures.consulter")
+    return filter_scope(actor, Dossier.objects.all())
+
+
+def dossier(*, actor, pk: int) -> Dossier:
+    require(actor, "candidatures.consulter")
+    return get_in_scope(actor, Dossier.objects.select_related(
+        "grappe__campagne", "grappe__porteur", "region_pilote", "version", "instructeur"), pk=pk)
+
+
+def file_instruction(*, actor, filtres: Mapping[str, str]) -> QuerySet[Dossier]:
+    """Dossiers in scope matching the filters: q (numéro, grappe, porteur, FINESS), etat, appel, campagne,
+    region, mes_dossiers, tri. Brouillons are not shown to instructors."""
+    qs = dossiers(actor=actor).select_related("grappe__campagne", "grappe__porteur", "region_pilote", "instructeur")
+    if has_perm(actor, "candidatures.instruire"):
+        qs = qs.exclude(etat="brouillon")
+    q = (filtres.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(numero__icontains=q) | Q(grappe__nom__icontains=q)
+                       | Q(grappe__porteur__raison_sociale__icontains=q) | Q(grappe__porteur_id=q)
+                       | Q(pk__in=Dossier.objects.filter(grappe__membres__etablissement_id=q).values("pk")))
+    for champ, cle in (("etat", "etat"), ("appel", "appel"), ("grappe__campagne__code", "campagne"),
+                       ("regions__code", "region")):
+        valeur = (filtres.get(cle) or "").strip()
+        if valeur:
+            qs = qs.filter(**{champ: valeur})
+    if filtres.get("mes_dossiers"):
+        qs = qs.filter(instructeur=actor)
+    qs = qs.annotate(nb_membres=Count("grappe__membres", distinct=True))
+    return qs.order_by(TRIS.get(filtres.get("tri") or "", "-depose_le"), "-id")
+
+
+ENTETES_EXPORT = ["Numéro", "Campagne", "Appel", "Région pilote", "Grappe", "Porteur (FINESS EJ)", "Porteur",
+                  "Nombre de membres", "État", "Montant demandé (€)", "Montant retenu (€)", "Déposé le",
+                  "Instructeur"]
+
+
+def lignes_export(qs: QuerySet[Dossier]) -> Iterator[list]:
+    for d in qs:
+        yield [d.numero, d.grappe.campagne.code, d.get_appel_display(), d.region_pilote.nom if d.region_pilote else "",
+               d.grappe.nom, d.grappe.porteur_id, d.grappe.porteur.raison_sociale, d.nb_membres, d.get_etat_display(),
+               d.montant_demande, d.montant_retenu, timezone.localtime(d.depose_le).strftime("%d/%m/%Y %H:%M") if d.depose_le else "",
+               str(d.instructeur or "")]
+
+
+def avis_a_rendre(*, actor) -> QuerySet[Avis]:
+    return Avis.objects.filter(expert=actor, rendu_le__isnull=True).select_related("dossier")

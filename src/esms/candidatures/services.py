@@ -1,0 +1,359 @@
+"""Writes on grappes and dossiers: keyword-only, scope-checked, audited, in one transaction each.
+
+Every state change goes through `_transitionner`, which applies the workflow table
+(`workflow.verifier`), logs the transition, writes the audit event and notifies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from esms.candidatures import regles, workflow
+from esms.candidatures.documents import verifier_fichier
+from esms.candidatures.errors import CandidatureRefusee
+from esms.candidatures.etats import ETATS_MODIFIABLES, Etat
+from esms.candidatures.models import Annotation, Avis, Campagne, Document, Dossier, Grappe, Membre, Message, Transition
+from esms.comptes import audit
+from esms.comptes.models import Role, User
+from esms.comptes.notifications import notifier
+from esms.comptes.permissions import filter_scope, has_perm, in_scope, require
+from esms.financement import services as financement
+from esms.financement.errors import EnveloppeInsuffisante, EnveloppeIntrouvable
+from esms.referentiel.models import Etablissement, OrganismeGestionnaire, Region
+
+
+def _lock(dossier: Dossier) -> Dossier:
+    return (Dossier.objects.select_for_update(of=("self",))
+            .select_related("grappe__campagne", "region_pilote").get(pk=dossier.pk))
+
+
+def _lien(dossier: Dossier) -> str:
+    return reverse("candidatures:dossier", args=[dossier.pk])
+
+
+def instructeurs(dossier: Dossier) -> list[User]:
+    regions = list(dossier.regions.values_list("code", flat=True))
+    return list(User.objects.filter(is_active=True, role=Role.AGENT_ARS, region_id__in=regions))
+
+
+def porteurs(dossier: Dossier) -> list[User]:
+    return list(User.objects.filter(is_active=True, role=Role.PORTEUR, organismes=dossier.grappe.porteur_id))
+
+
+def _transitionner(*, actor, dossier: Dossier, nom: str, commentaire: str = "", champs: dict | None = None) -> Dossier:
+    transition = workflow.verifier(actor, dossier, nom, commentaire)
+    avant = dossier.etat
+    dossier.etat = transition.vers
+    for champ, valeur in (champs or {}).items():
+        setattr(dossier, champ, valeur)
+    dossier.save()
+    Transition.objects.create(dossier=dossier, nom=nom, etat_avant=avant, etat_apres=transition.vers,
+                              acteur=actor, commentaire=commentaire)
+    audit.record(actor=actor, action=f"dossiers.{nom}", obj=dossier, before={"etat": avant},
+                 after={"etat": transition.vers, **{k: str(v) for k, v in (champs or {}).items()}},
+                 comment=commentaire)
+    destinataires: list[User] = []
+    if "porteur" in transition.notifier:
+        destinataires += porteurs(dossier)
+    if "instructeurs" in transition.notifier:
+        destinataires += instructeurs(dossier)
+    notifier([u for u in destinataires if u != actor],
+             sujet=f"Dossier {dossier} : {Etat(transition.vers).label.lower()}",
+             texte=commentaire, lien=_lien(dossier))
+    return dossier
+
+
+def _modifiable(actor, dossier: Dossier) -> None:
+    require(actor, "candidatures.deposer", dossier)
+    if dossier.etat not in ETATS_MODIFIABLES:
+        raise CandidatureRefusee(
+            f"Le dossier {dossier} est « {Etat(dossier.etat).label.lower()} » : il ne peut plus être modifié, "
+            "sauf à la demande de l'ARS (demande de complément)."
+        )
+
+
+# --- Grappe and members -------------------------------------------------------------------------
+
+@transaction.atomic
+def creer_grappe(*, actor, campagne_code: str, porteur: str, nom: str, solution_dui: str = "",
+                 solution_referencee_segur: bool = True, description: str = "") -> Dossier:
+    require(actor, "candidatures.creer")
+    og = OrganismeGestionnaire.objects.filter(pk=porteur).first()
+    if og is None or not in_scope(actor, og):
+        raise PermissionDenied(f"Vous ne représentez pas l'organisme gestionnaire {porteur}.")
+    campagne = Campagne.objects.filter(code=campagne_code).first()
+    if campagne is None:
+        raise CandidatureRefusee(f"La campagne {campagne_code} n'existe pas.")
+    if not nom.strip():
+        raise CandidatureRefusee("Le nom de la grappe est obligatoire.")
+    grappe = Grappe.objects.create(nom=nom.strip(), campagne=campagne, porteur=og, solution_dui=solution_dui.strip(),
+                                   solution_referencee_segur=solution_referencee_segur, description=description,
+                                   creee_par=actor)
+    dossier = Dossier.objects.create(grappe=grappe)
+    audit.record(actor=actor, action="grappes.creer", obj=grappe,
+                 after={"campagne": campagne.code, "porteur": og.pk, "solution_dui": grappe.solution_dui})
+    return dossier
+
+
+@transaction.atomic
+def modifier_grappe(*, actor, dossier: Dossier, nom: str, solution_dui: str, solution_referencee_segur: bool,
+                    description: str = "") -> Grappe:
+    dossier = _lock(dossier)
+    _modifiable(actor, dossier)
+    grappe = dossier.grappe
+    avant = {"nom": grappe.nom, "solution_dui": grappe.solution_dui,
+             "solution_referencee_segur": grappe.solution_referencee_segur}
+    if not nom.strip():
+        raise CandidatureRefusee("Le nom de la grappe est obligatoire.")
+    grappe.nom, grappe.solution_dui = nom.strip(), solution_dui.strip()
+    grappe.solution_referencee_segur, grappe.description = solution_referencee_segur, description
+    grappe.save()
+    audit.record(actor=actor, action="grappes.modifier", obj=grappe, before=avant,
+                 after={"nom": grappe.nom, "solution_dui": grappe.solution_dui,
+                        "solution_referencee_segur": grappe.solution_referencee_segur})
+    return grappe
+
+
+@transaction.atomic
+def ajouter_membres(*, actor, dossier: Dossier, finess_et: Iterable[str], cas: str = Membre.Cas.USAGE) -> list[Membre]:
+    dossier = _lock(dossier)
+    _modifiable(actor, dossier)
+    numeros = list(dict.fromkeys(n.strip() for n in finess_et if n.strip()))
+    if cas not in Membre.Cas.values:
+        raise CandidatureRefusee(f"Cas inconnu : {cas}.")
+    trouves = {e.pk: e for e in Etablissement.objects.filter(pk__in=numeros)}
+    deja = set(Membre.objects.filter(grappe=dossier.grappe, etablissement_id__in=numeros)
+               .values_list("etablissement_id", flat=True))
+    erreurs = []
+    for numero in numeros:
+        et = trouves.get(numero)
+        if et is None:
+            erreurs.append(f"{numero} : aucun établissement avec ce numéro FINESS.")
+        elif not et.ouvert:
+            erreurs.append(f"{numero} : l'établissement « {et.raison_sociale} » est fermé dans le FINESS.")
+        elif numero in deja:
+            erreurs.append(f"{numero} : « {et.raison_sociale} » est déjà membre de la grappe.")
+    if erreurs:
+        raise CandidatureRefusee(erreurs)
+    membres = Membre.objects.bulk_create([Membre(grappe=dossier.grappe, etablissement_id=n, cas=cas) for n in numeros])
+    audit.record(actor=actor, action="grappes.ajouter_membres", obj=dossier.grappe, after={"membres": numeros})
+    return membres
+
+
+@transaction.atomic
+def retirer_membre(*, actor, dossier: Dossier, finess_et: str) -> None:
+    dossier = _lock(dossier)
+    _modifiable(actor, dossier)
+    supprimes, _ = Membre.objects.filter(grappe=dossier.grappe, etablissement_id=finess_et).delete()
+    if not supprimes:
+        raise CandidatureRefusee(f"{finess_et} n'est pas membre de la grappe.")
+    audit.record(actor=actor, action="grappes.retirer_membre", obj=dossier.grappe, before={"membre": finess_et})
+
+
+@transaction.atomic
+def modifier_membre(*, actor, dossier: Dossier, finess_et: str, cas: str, autres_fonds_ue: bool = False,
+                    deja_finance_pour: str = "", part_heures_eligibles: Decimal | float | str = 1,
+                    sons_eligible: bool = True) -> Membre:
+    dossier = _lock(dossier)
+    _modifiable(actor, dossier)
+    membre = Membre.objects.filter(grappe=dossier.grappe, etablissement_id=finess_et).first()
+    if membre is None:
+        raise CandidatureRefusee(f"{finess_et} n'est pas membre de la grappe.")
+    try:
+        part = Decimal(str(part_heures_eligibles).replace(",", "."))
+    except ArithmeticError:
+        raise CandidatureRefusee(f"{finess_et}, part des heures éligibles : nombre attendu.") from None
+    if not Decimal(0) <= part <= Decimal(1):
+        raise CandidatureRefusee(f"{finess_et}, part des heures éligibles : valeur entre 0 et 1 attendue.")
+    if cas not in Membre.Cas.values:
+        raise CandidatureRefusee(f"{finess_et}, cas : valeur inconnue « {cas} ».")
+    avant = {"cas": membre.cas, "part_heures_eligibles": str(membre.part_heures_eligibles)}
+    membre.cas, membre.autres_fonds_ue, membre.deja_finance_pour = cas, autres_fonds_ue, deja_finance_pour.strip()
+    membre.part_heures_eligibles, membre.sons_eligible = part, sons_eligible
+    membre.save()
+    audit.record(actor=actor, action="grappes.modifier_membre", obj=dossier.grappe, before=avant,
+                 after={"membre": finess_et, "cas": cas, "part_heures_eligibles": str(part)})
+    return membre
+
+
+@transaction.atomic
+def deposer_document(*, actor, dossier: Dossier, type: str, fichier) -> Document:
+    if type not in Document.Type.values:
+        raise CandidatureRefusee(f"Type de pièce inconnu : {type}.")
+    if type == Document.Type.CONVENTION_SIGNEE:
+        require(actor, "candidatures.conventionner", dossier)
+    elif type == Document.Type.COMPLEMENT or dossier.etat not in ETATS_MODIFIABLES:
+        require(actor, "candidatures.messagerie", dossier)
+    else:
+        _modifiable(actor, dossier)
+    sha256 = verifier_fichier(fichier)
+    document = Document.objects.create(dossier=dossier, type=type, fichier=fichier, nom_original=fichier.name[:255],
+                                       sha256=sha256, taille=fichier.size, depose_par=actor)
+    audit.record(actor=actor, action="dossiers.deposer_document", obj=dossier,
+                 after={"type": type, "nom": document.nom_original, "sha256": sha256})
+    return document
+
+
+# --- Filing -------------------------------------------------------------------------------------
+
+def pieces_manquantes(dossier: Dossier) -> list[str]:
+    types = set(dossier.documents.values_list("type", flat=True))
+    requises = [Document.Type.LETTRE_ENGAGEMENT, Document.Type.CONVENTION_GRAPPE, Document.Type.NON_CUMUL_UE]
+    membres = dossier.grappe.membres
+    if membres.filter(cas=Membre.Cas.ACQUISITION).exists():
+        requises.append(Document.Type.DEVIS)
+    if membres.filter(part_heures_eligibles__lt=1).exists():
+        requises.append(Document.Type.REPARTITION_DOMICILE)
+    return [Document.Type(t).label for t in requises if t not in types]
+
+
+def _numero(dossier: Dossier) -> str:
+    """Campagne, lead region (NAT for the national call) and the dossier's own id: unique without a counter."""
+    return f"{dossier.grappe.campagne.code}-{dossier.region_pilote_id or 'NAT'}-{dossier.pk:05d}"
+
+
+@transaction.atomic
+def deposer(*, actor, dossier: Dossier, maintenant: datetime | None = None) -> Dossier:
+    """File the dossier: refused after the call's deadline, when the rules say it is not admissible,
+    or when a required document is missing. Freezes the verdict and the parameter version."""
+    dossier = _lock(dossier)
+    workflow.verifier(actor, dossier, "deposer")
+    maintenant = maintenant or timezone.now()
+    version = regles.version_en_vigueur(dossier.grappe.campagne, timezone.localdate(maintenant))
+    verdict = regles.evaluer(dossier.grappe, submitted_at=maintenant, version=version)
+    if not verdict["dans_les_delais"]:
+        raise CandidatureRefusee(
+            f"Dépôt refusé : la date limite de l'appel {verdict['appel']} était le {verdict['date_limite']} "
+            "(23 h 59, heure de Paris)."
+        )
+    erreurs = [m["message"] for m in verdict["motifs"] if not m["ok"]]
+    if not verdict["eligible"]:
+        raise CandidatureRefusee(["Dépôt refusé : le dossier n'est pas recevable.", *erreurs])
+    manquantes = pieces_manquantes(dossier)
+    if manquantes:
+        raise CandidatureRefusee(["Dépôt refusé : pièces manquantes.", *manquantes])
+    regions = sorted(set(dossier.grappe.membres.values_list("etablissement__region_id", flat=True)))
+    dossier.appel = verdict["appel"]
+    dossier.region_pilote = Region.objects.get(pk=verdict["region_pilote"]) if verdict["region_pilote"] else None
+    champs = {
+        "version": version, "verdict": verdict, "montant_demande": int(verdict["financement"]["total"]),
+        "depose_le": maintenant, "numero": _numero(dossier),
+    }
+    dossier.regions.set(regions)
+    return _transitionner(actor=actor, dossier=dossier, nom="deposer", champs=champs)
+
+
+# --- Instruction --------------------------------------------------------------------------------
+
+TRANSITIONS_SIMPLES = {"ouvrir_instruction", "demander_complement", "repondre_complement", "ne_pas_retenir",
+                       "classer_sans_suite", "ouvrir_suivi_usage", "clore"}
+
+
+@transaction.atomic
+def appliquer(*, actor, dossier: Dossier, transition: str, commentaire: str = "") -> Dossier:
+    """Apply a transition that has no side effect other than the state change."""
+    if transition not in TRANSITIONS_SIMPLES:
+        raise CandidatureRefusee(f"La transition « {transition} » ne s'applique pas ainsi.")
+    dossier = _lock(dossier)
+    champs: dict = {}
+    if transition in {"ne_pas_retenir", "classer_sans_suite"}:
+        champs = {"motif_decision": commentaire, "decide_le": timezone.now()}
+    if transition == "ouvrir_instruction" and dossier.instructeur_id is None:
+        champs["instructeur"] = actor
+    return _transitionner(actor=actor, dossier=dossier, nom=transition, commentaire=commentaire, champs=champs)
+
+
+@transaction.atomic
+def retenir(*, actor, dossier: Dossier, montant: int, commentaire: str = "") -> Dossier:
+    """Select the dossier for `montant` euros, committed on its envelope (never beyond what is available)."""
+    dossier = _lock(dossier)
+    workflow.verifier(actor, dossier, "retenir", commentaire)
+    if montant <= 0:
+        raise CandidatureRefusee("Le montant retenu doit être strictement positif.")
+    if montant > dossier.montant_demande:
+        raise CandidatureRefusee(
+            f"Le montant retenu ({montant} €) dépasse le financement calculé par les règles ({dossier.montant_demande} €)."
+        )
+    financement.engager(actor=actor, dossier=dossier, montant=montant)
+    return _transitionner(actor=actor, dossier=dossier, nom="retenir", commentaire=commentaire,
+                          champs={"montant_retenu": montant, "decide_le": timezone.now()})
+
+
+def decider_lot(*, actor, dossiers: Iterable[Dossier], decision: str, commentaire: str = "") -> list[tuple[Dossier, str | None]]:
+    """Apply one decision to several dossiers; each one succeeds or fails on its own (its own transaction).
+    `retenir` retains each dossier for the amount the rules computed. Returns (dossier, error or None)."""
+    resultats: list[tuple[Dossier, str | None]] = []
+    for dossier in dossiers:
+        try:
+            if decision == "retenir":
+                retenir(actor=actor, dossier=dossier, montant=dossier.montant_demande, commentaire=commentaire)
+            else:
+                appliquer(actor=actor, dossier=dossier, transition=decision, commentaire=commentaire)
+            resultats.append((dossier, None))
+        except (CandidatureRefusee, PermissionDenied, workflow.TransitionInterdite, EnveloppeInsuffisante,
+                EnveloppeIntrouvable) as exc:
+            resultats.append((dossier, str(exc)))
+    return resultats
+
+
+@transaction.atomic
+def annoter(*, actor, dossier: Dossier, texte: str) -> Annotation:
+    require(actor, "candidatures.instruire", dossier)
+    if not texte.strip():
+        raise CandidatureRefusee("L'annotation est vide.")
+    annotation = Annotation.objects.create(dossier=dossier, auteur=actor, texte=texte.strip())
+    audit.record(actor=actor, action="dossiers.annoter", obj=dossier, after={"annotation": annotation.pk})
+    return annotation
+
+
+@transaction.atomic
+def envoyer_message(*, actor, dossier: Dossier, texte: str, fichier=None) -> Message:
+    require(actor, "candidatures.messagerie", dossier)
+    if not texte.strip():
+        raise CandidatureRefusee("Le message est vide.")
+    piece = None
+    if fichier is not None:
+        piece = deposer_document(actor=actor, dossier=dossier, type=Document.Type.COMPLEMENT, fichier=fichier)
+    message = Message.objects.create(dossier=dossier, auteur=actor, texte=texte.strip(), piece_jointe=piece)
+    audit.record(actor=actor, action="dossiers.message", obj=dossier, after={"message": message.pk})
+    destinataires = porteurs(dossier) if has_perm(actor, "candidatures.instruire") else instructeurs(dossier)
+    notifier(destinataires, sujet=f"Nouveau message sur le dossier {dossier}", texte=texte[:500], lien=_lien(dossier))
+    return message
+
+
+@transaction.atomic
+def demander_avis(*, actor, dossier: Dossier, expert: User, question: str) -> Avis:
+    require(actor, "candidatures.instruire", dossier)
+    if not question.strip():
+        raise CandidatureRefusee("La question posée à l'expert est vide.")
+    if expert == actor or not filter_scope(expert, Dossier.objects.filter(pk=dossier.pk)).exists() \
+            or not has_perm(expert, "candidatures.instruire"):
+        raise CandidatureRefusee(f"{expert} ne peut pas donner d'avis sur ce dossier (hors de son périmètre).")
+    avis = Avis.objects.create(dossier=dossier, demandeur=actor, expert=expert, question=question.strip())
+    audit.record(actor=actor, action="dossiers.demander_avis", obj=dossier, after={"expert": expert.username})
+    notifier([expert], sujet=f"Avis demandé sur le dossier {dossier}", texte=question, lien=_lien(dossier))
+    return avis
+
+
+@transaction.atomic
+def rendre_avis(*, actor, avis: Avis, reponse: str, favorable: bool | None) -> Avis:
+    if avis.expert_id != actor.pk:
+        raise PermissionDenied("Cet avis a été demandé à un autre agent.")
+    if avis.rendu_le is not None:
+        raise CandidatureRefusee("Cet avis a déjà été rendu.")
+    if not reponse.strip():
+        raise CandidatureRefusee("L'avis est vide.")
+    avis.reponse, avis.favorable, avis.rendu_le = reponse.strip(), favorable, timezone.now()
+    avis.save()
+    audit.record(actor=actor, action="dossiers.rendre_avis", obj=avis.dossier,
+                 after={"avis": avis.pk, "favorable": favorable})
+    notifier([avis.demandeur], sujet=f"Avis rendu sur le dossier {avis.dossier}", texte=reponse[:500],
+             lien=_lien(avis.dossier))
+    return avis

@@ -1,0 +1,92 @@
+"""Conventions ARS–porteur: the payment schedule from the campagne's rules, the PDF (WeasyPrint), and the
+signature that moves the dossier to « conventionné » and schedules the advance."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from esms.candidatures.errors import CandidatureRefusee
+from esms.candidatures.models import Document, Dossier
+from esms.comptes import audit
+from esms.comptes.permissions import require
+from esms.financement.models import Convention, Versement
+
+
+def echeancier(dossier: Dossier) -> list[dict]:
+    """Advance at signature and balance on usage targets, split by the campagne version's `part_avance`."""
+    montant = dossier.montant_retenu or 0
+    part = Decimal(str(dossier.version.parametres["versement"]["part_avance"]["valeur"]))
+    avance = int((Decimal(montant) * part).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return [
+        {"type": "avance", "montant": avance, "condition": "à la signature de la convention", "part": str(part)},
+        {"type": "solde", "montant": montant - avance,
+         "condition": "à l'atteinte des cibles d'usage validée par l'ARS", "part": str(1 - part)},
+    ]
+
+
+def repartition(dossier: Dossier) -> list[dict]:
+    """Each member's share of the amount retained, pro rata of the rules' computed amounts, in whole euros
+    (largest remainders, so that the shares add up exactly to the amount retained)."""
+    par_membre = dossier.verdict["financement"]["par_membre"] if dossier.verdict else []
+    calcule = sum(int(m["montant"]) for m in par_membre)
+    retenu = dossier.montant_retenu or 0
+    if calcule == 0:
+        return [{"finess_et": m["finess_et"], "montant": 0} for m in par_membre]
+    bruts = [(m["finess_et"], Decimal(int(m["montant"]) * retenu) / calcule) for m in par_membre]
+    parts = {f: int(v) for f, v in bruts}
+    reste = retenu - sum(parts.values())
+    for finess, valeur in sorted(bruts, key=lambda fv: (-(fv[1] - int(fv[1])), fv[0]))[:reste]:
+        parts[finess] += 1
+    return [{"finess_et": f, "montant": parts[f]} for f, _ in bruts]
+
+
+def convention_de(dossier: Dossier) -> Convention:
+    convention = Convention.objects.filter(dossier=dossier).first()
+    if convention is None:
+        convention = Convention.objects.create(dossier=dossier, numero=f"CONV-{dossier.numero}",
+                                               montant=dossier.montant_retenu or 0, echeancier=echeancier(dossier))
+    return convention
+
+
+def pdf(*, actor, dossier: Dossier) -> bytes:
+    require(actor, "candidatures.consulter", dossier)
+    if dossier.montant_retenu is None:
+        raise CandidatureRefusee("Le dossier n'est pas retenu : aucune convention à éditer.")
+    from weasyprint import HTML  # imported here: it loads Pango, needed only for PDFs
+
+    convention = convention_de(dossier)
+    noms = dict(dossier.grappe.membres.values_list("etablissement_id", "etablissement__raison_sociale"))
+    membres = [{**m, "nom": noms.get(m["finess_et"], "")} for m in repartition(dossier)]
+    html = render_to_string("financement/convention.html", {
+        "convention": convention, "dossier": dossier, "grappe": dossier.grappe, "membres": membres,
+        "echeancier": convention.echeancier, "edite_le": timezone.localdate(),
+    })
+    return HTML(string=html).write_pdf()
+
+
+@transaction.atomic
+def signer(*, actor, dossier: Dossier, date_signature: date, scan) -> Convention:
+    """Record the signed convention: the dossier becomes « conventionné » and the advance is scheduled."""
+    from esms.candidatures import services as candidatures
+
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if date_signature > timezone.localdate():
+        raise CandidatureRefusee("La date de signature ne peut pas être dans le futur.")
+    document = candidatures.deposer_document(actor=actor, dossier=dossier, type=Document.Type.CONVENTION_SIGNEE,
+                                             fichier=scan)
+    convention = convention_de(dossier)
+    convention.date_signature, convention.scan_signe = date_signature, document
+    convention.save()
+    candidatures._transitionner(actor=actor, dossier=dossier, nom="signer_convention",
+                                commentaire=f"Convention {convention.numero} signée le {date_signature:%d/%m/%Y}")
+    avance = next(e for e in convention.echeancier if e["type"] == "avance")
+    Versement.objects.create(dossier=dossier, type=Versement.Type.AVANCE, montant=avance["montant"], acteur=actor,
+                             libelle=f"Avance de la convention {convention.numero}")
+    audit.record(actor=actor, action="versements.programmer", obj=dossier,
+                 after={"type": "avance", "montant": avance["montant"]})
+    return convention

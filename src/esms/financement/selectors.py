@@ -1,0 +1,45 @@
+"""Read queries on envelopes: balances are always the sum of the ledger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from esms.comptes.permissions import filter_scope, require
+from esms.financement.models import Enveloppe, LigneEnveloppe
+
+
+@dataclass(frozen=True)
+class EtatEnveloppe:
+    dotation: int
+    engage: int  # net of releases
+    disponible: int
+
+
+def etat(enveloppe: Enveloppe) -> EtatEnveloppe:
+    sums = LigneEnveloppe.objects.filter(enveloppe=enveloppe).aggregate(
+        dotation=Coalesce(Sum("montant", filter=Q(type=LigneEnveloppe.Type.DOTATION)), 0),
+        total=Coalesce(Sum("montant"), 0),
+    )
+    return EtatEnveloppe(dotation=sums["dotation"], engage=sums["dotation"] - sums["total"],
+                         disponible=sums["total"])
+
+
+def enveloppes_avec_etat(*, actor, campagne_code: str | None = None) -> QuerySet[Enveloppe]:
+    """Envelopes in the actor's scope, annotated with dotation, engage and disponible in one query."""
+    require(actor, "enveloppes.consulter")
+    qs = filter_scope(actor, Enveloppe.objects.select_related("campagne", "region"))
+    if campagne_code:
+        qs = qs.filter(campagne__code=campagne_code)
+    return qs.annotate(
+        dotation=Coalesce(Sum("lignes__montant", filter=Q(lignes__type=LigneEnveloppe.Type.DOTATION)), 0),
+        disponible=Coalesce(Sum("lignes__montant"), 0),
+    ).order_by("campagne__code", "region__nom")
+
+
+def enveloppe_du_dossier(dossier) -> Enveloppe | None:
+    """Regional and multi-regional dossiers commit the lead region's envelope; national ones the national one."""
+    region = None if dossier.appel == "national" else dossier.region_pilote_id
+    return Enveloppe.objects.filter(campagne_id=dossier.grappe.campagne_id, region_id=region).first()
