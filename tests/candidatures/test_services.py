@@ -190,3 +190,17 @@ def test_batch_decision_reports_each_failure(ref, make_user):
     assert erreurs[0] is None
     assert "dépasseraient le disponible" in erreurs[1]
     assert "attendu : en instruction" in erreurs[2]
+
+
+def test_an_establishment_cannot_be_in_two_filed_dossiers_of_a_campagne(dossier_complet, porteur, ref):
+    services.deposer(actor=porteur, dossier=dossier_complet, maintenant=EN_MAI_2024)
+    second = services.creer_grappe(actor=porteur, campagne_code="2024", porteur=ref.og_ara.pk, nom="Doublon",
+                                   solution_dui="DUI Alpha")
+    membres = list(dossier_complet.grappe.membres.values_list("etablissement_id", flat=True))
+    services.ajouter_membres(actor=porteur, dossier=second, finess_et=membres)
+    for type_piece in PIECES:
+        services.deposer_document(actor=porteur, dossier=second, type=type_piece, fichier=factories.pdf_upload())
+    with pytest.raises(CandidatureRefusee) as err:
+        services.deposer(actor=porteur, dossier=second, maintenant=EN_MAI_2024)
+    assert err.value.messages[0].startswith("Dépôt refusé : des établissements figurent déjà")
+    assert len(err.value.messages) == 16

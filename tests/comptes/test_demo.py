@@ -1,6 +1,6 @@
 """Demo accounts: one per role, scoped on the référentiel, idempotent."""
 
-from esms.comptes.demo import create_demo_accounts
+from esms.demo import create_demo_accounts
 from esms.comptes.models import AuditEvent, Role, User
 from tests import factories
 

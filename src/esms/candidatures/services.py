@@ -214,6 +214,27 @@ def pieces_manquantes(dossier: Dossier) -> list[str]:
     return [Document.Type(t).label for t in requises if t not in types]
 
 
+ETATS_ENGAGEANTS = [e for e in Etat.values if e not in (Etat.BROUILLON, Etat.NON_RETENU, Etat.SANS_SUITE)]
+
+
+def membres_deja_engages(dossier: Dossier) -> list[str]:
+    """Members already in another filed dossier of the same campagne, or in a dossier retained in any
+    campagne (an ESSMS is funded once): one French message per establishment."""
+    nos_etablissements = Membre.objects.filter(grappe=dossier.grappe).values("etablissement_id")
+    autres = (Membre.objects.filter(etablissement_id__in=nos_etablissements)
+              .exclude(grappe=dossier.grappe)
+              .filter(grappe__dossier__etat__in=ETATS_ENGAGEANTS)
+              .select_related("grappe__dossier", "grappe__campagne", "etablissement"))
+    messages = []
+    for m in autres:
+        autre = m.grappe.dossier
+        meme_campagne = m.grappe.campagne_id == dossier.grappe.campagne_id
+        if meme_campagne or autre.montant_retenu is not None:
+            messages.append(f"{m.etablissement_id} « {m.etablissement.raison_sociale} » : déjà dans le dossier "
+                            f"{autre} ({Etat(autre.etat).label.lower()}).")
+    return sorted(set(messages))
+
+
 def _numero(dossier: Dossier) -> str:
     """Campagne, lead region (NAT for the national call) and the dossier's own id: unique without a counter."""
     return f"{dossier.grappe.campagne.code}-{dossier.region_pilote_id or 'NAT'}-{dossier.pk:05d}"
@@ -239,6 +260,9 @@ def deposer(*, actor, dossier: Dossier, maintenant: datetime | None = None) -> D
     manquantes = pieces_manquantes(dossier)
     if manquantes:
         raise CandidatureRefusee(["Dépôt refusé : pièces manquantes.", *manquantes])
+    doublons = membres_deja_engages(dossier)
+    if doublons:
+        raise CandidatureRefusee(["Dépôt refusé : des établissements figurent déjà dans un autre dossier.", *doublons])
     regions = sorted(set(dossier.grappe.membres.values_list("etablissement__region_id", flat=True)))
     dossier.appel = verdict["appel"]
     dossier.region_pilote = Region.objects.get(pk=verdict["region_pilote"]) if verdict["region_pilote"] else None

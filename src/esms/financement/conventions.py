@@ -15,6 +15,7 @@ from esms.candidatures.models import Document, Dossier
 from esms.comptes import audit
 from esms.comptes.permissions import require
 from esms.financement.models import Convention, Versement
+from esms.rules.repartition import repartir_prorata
 
 
 def echeancier(dossier: Dossier) -> list[dict]:
@@ -30,19 +31,11 @@ def echeancier(dossier: Dossier) -> list[dict]:
 
 
 def repartition(dossier: Dossier) -> list[dict]:
-    """Each member's share of the amount retained, pro rata of the rules' computed amounts, in whole euros
-    (largest remainders, so that the shares add up exactly to the amount retained)."""
+    """Each member's share of the amount retained, pro rata of the rules' computed amounts (whole euros,
+    adding up exactly to the amount retained)."""
     par_membre = dossier.verdict["financement"]["par_membre"] if dossier.verdict else []
-    calcule = sum(int(m["montant"]) for m in par_membre)
-    retenu = dossier.montant_retenu or 0
-    if calcule == 0:
-        return [{"finess_et": m["finess_et"], "montant": 0} for m in par_membre]
-    bruts = [(m["finess_et"], Decimal(int(m["montant"]) * retenu) / calcule) for m in par_membre]
-    parts = {f: int(v) for f, v in bruts}
-    reste = retenu - sum(parts.values())
-    for finess, valeur in sorted(bruts, key=lambda fv: (-(fv[1] - int(fv[1])), fv[0]))[:reste]:
-        parts[finess] += 1
-    return [{"finess_et": f, "montant": parts[f]} for f, _ in bruts]
+    parts = repartir_prorata(dossier.montant_retenu or 0, {m["finess_et"]: int(m["montant"]) for m in par_membre})
+    return [{"finess_et": m["finess_et"], "montant": parts[m["finess_et"]]} for m in par_membre]
 
 
 def convention_de(dossier: Dossier) -> Convention:
@@ -90,3 +83,24 @@ def signer(*, actor, dossier: Dossier, date_signature: date, scan) -> Convention
     audit.record(actor=actor, action="versements.programmer", obj=dossier,
                  after={"type": "avance", "montant": avance["montant"]})
     return convention
+
+
+@transaction.atomic
+def solder(*, actor, dossier: Dossier, commentaire: str) -> Versement:
+    """Schedule the balance (what remains of the convention after the payments already ordered) and move
+    the dossier to « soldé ». The ARS validates usage targets before calling it."""
+    from esms.candidatures import services as candidatures
+
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    convention = Convention.objects.filter(dossier=dossier).first()
+    if convention is None or convention.date_signature is None:
+        raise CandidatureRefusee("Aucune convention signée : le solde ne peut pas être programmé.")
+    deja = sum(dossier.versements.exclude(statut=Versement.Statut.ANNULE).values_list("montant", flat=True))
+    reste = convention.montant - deja
+    if reste <= 0:
+        raise CandidatureRefusee("La convention est déjà entièrement versée.")
+    candidatures._transitionner(actor=actor, dossier=dossier, nom="solder", commentaire=commentaire)
+    versement = Versement.objects.create(dossier=dossier, type=Versement.Type.SOLDE, montant=reste, acteur=actor,
+                                         libelle=f"Solde de la convention {convention.numero}")
+    audit.record(actor=actor, action="versements.programmer", obj=dossier, after={"type": "solde", "montant": reste})
+    return versement

@@ -1,5 +1,9 @@
 """Test settings: the base settings with a fast password hasher and in-memory e-mail."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -11,4 +15,8 @@ STORAGES = {
 
 # A file (not shared-cache memory) so that concurrent threads wait on SQLite's lock instead of failing.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-esms.sqlite3")}  # noqa: F405
+    # One file per test process, so that concurrent runs (and pytest-xdist workers) never share it.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"esms-test-{os.getpid()}.sqlite3")
+    }
+MEDIA_ROOT = Path(tempfile.gettempdir()) / f"esms-test-media-{os.getpid()}"

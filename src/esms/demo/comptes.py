@@ -33,7 +33,8 @@ def create_demo_accounts() -> list[DemoAccount]:
     wanted: list[tuple[str, Role, dict, str]] = [
         ("admin.cnsa", Role.ADMIN_NATIONAL, {}, "national"),
     ]
-    for code, name in (("84", "ara"), ("11", "idf"), ("94", "corse")):
+    for code, name in (("84", "ara"), ("11", "idf"), ("94", "corse"), ("32", "hdf"), ("04", "reunion"),
+                       ("76", "occitanie")):
         if Region.objects.filter(code=code).exists():
             nom = Region.objects.get(code=code).nom
             wanted.append((f"agent.{name}", Role.AGENT_ARS, {"region": code}, f"région {nom}"))

@@ -1,0 +1,24 @@
+"""Demo data for `make demo`: campagnes, envelopes, accounts and grappes built from the real FINESS
+référentiel, in every state of the workflow, created through the platform's own services."""
+
+from __future__ import annotations
+
+from esms.demo.comptes import DEMO_PASSWORD, DemoAccount, create_demo_accounts
+
+
+def charger_demo(*, stdout=None) -> list[DemoAccount]:
+    from esms.demo import campagnes, dossiers
+
+    def dire(texte: str) -> None:
+        if stdout is not None:
+            stdout.write(texte)
+
+    dire("Campagnes et enveloppes…")
+    campagnes.charger()
+    comptes = create_demo_accounts()
+    dire("Grappes et dossiers de démonstration…")
+    comptes += dossiers.charger()
+    return comptes
+
+
+__all__ = ["DEMO_PASSWORD", "DemoAccount", "charger_demo", "create_demo_accounts"]
