@@ -14,3 +14,4 @@ class LoginForm(DsfrBaseForm, AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Identifiant"
         self.fields["password"].label = "Mot de passe"
+        self._bound_fields_cache.clear()  # DsfrBaseForm built the bound fields before the labels changed
