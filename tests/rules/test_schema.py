@@ -1,0 +1,104 @@
+"""docs/rules.schema.json: it is a valid JSON Schema, the documented examples follow it and match the
+code, and real inputs, outputs and parameter sets validate against it."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from esms.rules import CODES_CAMPAGNES, campagne_to_dict, evaluate_dossier, load_campagne
+
+from .fabrique import dossier, membre, membres
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+SCHEMA = json.loads((DOCS / "rules.schema.json").read_text(encoding="utf-8"))
+
+
+def validateur(definition: str) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator({**SCHEMA, "$ref": f"#/$defs/{definition}"})
+
+
+def exemple(nom: str) -> Any:
+    texte = (DOCS / "rules.md").read_text(encoding="utf-8")
+    trouve = re.search(rf"<!-- exemple-{nom} -->\s*```json\n(.*?)\n```", texte, re.S)
+    assert trouve, nom
+    return json.loads(trouve.group(1))
+
+
+def test_schema_valide() -> None:
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+
+
+def test_exemple_documente() -> None:
+    entree, sortie = exemple("entree"), exemple("sortie")
+    validateur("entree").validate(entree)
+    validateur("sortie").validate(sortie)
+    assert evaluate_dossier(entree) == sortie, "docs/rules.md : l'exemple de sortie n'est plus celui du code"
+
+
+@pytest.mark.parametrize(
+    "donnees",
+    [
+        dossier(membres(15)),
+        dossier(membres(14) + [membre(categorie="362")]),
+        dossier(membres(8, "11") + membres(8, "84"), call="multiregional", trace_complete=True),
+        dossier(
+            membres(15, indicateurs={"taux_dui_actifs": 0.9}, sons_eligible=False, part_heures_eligibles=0.5),
+            campagne="2023",
+            submitted_at="2023-06-01T12:00:00+02:00",
+            versement={"montant_convention": 100_000, "deja_verse": 50_000},
+        ),
+    ],
+)
+def test_entrees_et_sorties_conformes(donnees: dict[str, Any]) -> None:
+    validateur("entree").validate(donnees)
+    validateur("sortie").validate(evaluate_dossier(donnees))
+
+
+@pytest.mark.parametrize(
+    ("modifier", "chemin"),
+    [
+        (lambda d: d["members"][0].update(cas="achat"), ["members", 0, "cas"]),
+        (lambda d: d["members"][0].pop("autres_fonds_ue"), ["members", 0]),
+        (lambda d: d["members"][0].update(finess_et="12"), ["members", 0, "finess_et"]),
+        (lambda d: d.update(submitted_at="2024-03-01T10:00:00"), ["submitted_at"]),
+        (lambda d: d.update(inconnu=True), []),
+    ],
+)
+def test_le_schema_refuse_les_entrees_invalides(modifier, chemin: list[Any]) -> None:  # type: ignore[no-untyped-def]
+    donnees = copy.deepcopy(dossier(membres(15)))
+    modifier(donnees)
+    erreurs = list(validateur("entree").iter_errors(donnees))
+    assert erreurs and any(list(e.absolute_path) == chemin for e in erreurs), [
+        (list(e.absolute_path), e.message) for e in erreurs
+    ]
+
+
+def test_sortie_avec_montant_negatif_refusee() -> None:
+    sortie = evaluate_dossier(dossier(membres(15)))
+    sortie["financement"]["total"] = -1
+    assert list(validateur("sortie").iter_errors(sortie))
+
+
+@pytest.mark.parametrize("code", CODES_CAMPAGNES)
+def test_parametres_conformes(code: str) -> None:
+    brut = yaml.safe_load(
+        resources.files("esms.rules")
+        .joinpath("campagnes")
+        .joinpath(f"{code}.yaml")
+        .read_text(encoding="utf-8")
+    )
+    brut = json.loads(json.dumps(brut, default=str))  # YAML dates → strings, as in JSON
+    validateur("parametres").validate(brut)
+    resolu = {"parametres_au": None, **campagne_to_dict(load_campagne(code))}
+    validateur("parametres").validate(resolu)
+    resolu["grappe"]["taille_min"]["statut"] = "peut-être"
+    assert list(validateur("parametres").iter_errors(resolu))
