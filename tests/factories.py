@@ -159,3 +159,20 @@ def version_parametres(camp=None, *, parametres: dict | None = None, date_effet=
         parametres=parametres if parametres is not None else parametres_campagne_ouverte(camp.code),
         motif="Version de test : appels ouverts autour d'aujourd'hui")
 
+
+
+def dossier_brouillon(actor, og, membres=(), *, pieces: bool = False, nom: str = "Grappe test", camp=None):
+    """A draft built through the services by porteur `actor`: its members and, with `pieces`, the three
+    documents every dossier needs."""
+    from esms.candidatures import services
+    from esms.candidatures.models import Document
+
+    camp = camp or campagne()
+    dossier = services.creer_grappe(actor=actor, campagne_code=camp.code, porteur=og.pk, nom=nom,
+                                    solution_dui="DUI Test")
+    if membres:
+        services.ajouter_membres(actor=actor, dossier=dossier, finess_et=[e.pk for e in membres])
+    if pieces:
+        for type_ in (Document.Type.LETTRE_ENGAGEMENT, Document.Type.CONVENTION_GRAPPE, Document.Type.NON_CUMUL_UE):
+            services.deposer_document(actor=actor, dossier=dossier, type=type_, fichier=pdf_upload(f"{type_}.pdf"))
+    return dossier

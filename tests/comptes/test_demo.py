@@ -1,7 +1,7 @@
 """Demo accounts: one per role, scoped on the référentiel, idempotent."""
 
-from esms.demo import create_demo_accounts
 from esms.comptes.models import AuditEvent, Role, User
+from esms.demo import create_demo_accounts
 from tests import factories
 
 

@@ -149,6 +149,9 @@ class Document(models.Model):
     class Meta:
         ordering = ["type", "-depose_le"]
 
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} : {self.nom_original}"
+
 
 class Annotation(models.Model):
     """A private note of the instructors (never shown to the porteur)."""
@@ -160,6 +163,9 @@ class Annotation(models.Model):
 
     class Meta:
         ordering = ["-creee_le"]
+
+    def __str__(self) -> str:
+        return f"Annotation du dossier {self.dossier_id}"
 
 
 class Message(models.Model):
@@ -173,6 +179,9 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["cree_le"]
+
+    def __str__(self) -> str:
+        return f"Message du dossier {self.dossier_id}"
 
 
 class Avis(models.Model):
@@ -191,6 +200,9 @@ class Avis(models.Model):
         ordering = ["-demande_le"]
         verbose_name_plural = "avis"
 
+    def __str__(self) -> str:
+        return f"Avis sur le dossier {self.dossier_id}"
+
 
 class Transition(models.Model):
     """The dossier's history: one row per state change (also in the audit trail)."""
@@ -206,6 +218,9 @@ class Transition(models.Model):
     class Meta:
         ordering = ["cree_le", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.nom} ({self.etat_avant} → {self.etat_apres})"
+
 
 class RechercheSauvegardee(models.Model):
     """A saved filter of the instruction queue."""
@@ -217,3 +232,6 @@ class RechercheSauvegardee(models.Model):
 
     class Meta:
         ordering = ["nom"]
+
+    def __str__(self) -> str:
+        return self.nom

@@ -10,8 +10,8 @@ from functools import lru_cache
 from django.utils import timezone
 
 from esms import rules
-from esms.rules.sortie import verdict_vers_dict
 from esms.candidatures.models import Dossier, Grappe, Membre, VersionParametres
+from esms.rules.sortie import verdict_vers_dict
 
 
 def version_en_vigueur(campagne, le: date | None = None) -> VersionParametres:
@@ -80,3 +80,31 @@ def evaluer(grappe: Grappe, *, submitted_at: datetime | None = None,
 
 def evaluer_dossier(dossier: Dossier, **kwargs) -> dict:
     return evaluer(dossier.grappe, **kwargs)
+
+
+# --- Usage targets and payment (used by esms.usages) ----------------------------------------------
+
+def version_du_dossier(dossier: Dossier) -> VersionParametres:
+    """The version the dossier was filed under (or, for a dossier without one, the version in force then)."""
+    if dossier.version_id is not None:
+        return dossier.version
+    return version_en_vigueur(dossier.grappe.campagne, timezone.localdate(dossier.depose_le or timezone.now()))
+
+
+def evaluer_usage(dossier: Dossier, indicateurs_par_et: dict[str, dict[str, object]],
+                  versement: dict | None = None) -> dict:
+    """The rules' verdict (JSON contract) with each member's reported indicators (`{finess_et: {code:
+    number}}`) and, when given, the convention data (`{"montant_convention", "deja_verse",
+    "convention_signee"}`): `usage` says which targets each member meets, `versement` which payment is due.
+    Evaluated under the dossier's stored parameter version, at its filing date."""
+    submitted_at = dossier.depose_le or timezone.now()
+    donnees = entree(dossier.grappe, submitted_at=submitted_at, call=dossier.appel or None)
+    for membre in donnees["members"]:
+        valeurs = indicateurs_par_et.get(membre["finess_et"])
+        if valeurs is not None:
+            membre["indicateurs"] = {code: float(v) for code, v in valeurs.items()}
+    if versement is not None:
+        donnees["versement"] = versement
+    verdict = rules.evaluer_avec(rules.parse_dossier(donnees), campagne_de(version_du_dossier(dossier)),
+                                 timezone.localdate(submitted_at))
+    return verdict_vers_dict(verdict)

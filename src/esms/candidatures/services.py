@@ -19,7 +19,17 @@ from esms.candidatures import regles, workflow
 from esms.candidatures.documents import verifier_fichier
 from esms.candidatures.errors import CandidatureRefusee
 from esms.candidatures.etats import ETATS_MODIFIABLES, Etat
-from esms.candidatures.models import Annotation, Avis, Campagne, Document, Dossier, Grappe, Membre, Message, Transition
+from esms.candidatures.models import (
+    Annotation,
+    Avis,
+    Campagne,
+    Document,
+    Dossier,
+    Grappe,
+    Membre,
+    Message,
+    Transition,
+)
 from esms.comptes import audit
 from esms.comptes.models import Role, User
 from esms.comptes.notifications import notifier

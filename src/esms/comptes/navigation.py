@@ -18,12 +18,15 @@ class NavEntry:
 
 NAVIGATION: list[NavEntry] = [
     NavEntry("Accueil", "accueil", None),
+    NavEntry("Statistiques", "statistiques:accueil", None),
     NavEntry("Dossiers", "candidatures:liste", "candidatures.consulter"),
     NavEntry("Enveloppes", "financement:enveloppes", "enveloppes.consulter"),
+    NavEntry("Pilotage", "pilotage:accueil", "pilotage.regional"),
     NavEntry("Établissements", "referentiel:recherche", "referentiel.consulter"),
     NavEntry("Campagnes", "campagnes:liste", "candidatures.consulter"),
     NavEntry("Imports FINESS", "referentiel:imports", "referentiel.voir_imports"),
     NavEntry("Journal d'audit", "comptes:audit", "audit.consulter"),
+    NavEntry("Jetons d'API", "jetons:liste", "api.jetons"),
 ]
 
 

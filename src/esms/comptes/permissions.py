@@ -39,6 +39,14 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "candidatures.messagerie": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS, Role.PORTEUR}),
     "enveloppes.consulter": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
     "enveloppes.doter": frozenset({Role.ADMIN_NATIONAL}),
+    "pilotage.national": frozenset({Role.ADMIN_NATIONAL}),
+    "pilotage.regional": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
+    "usages.consulter": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS, Role.PORTEUR, Role.GESTIONNAIRE_ESSMS}),
+    "usages.declarer": frozenset({Role.PORTEUR, Role.EDITEUR}),
+    "usages.valider": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
+    "usages.autoriser_editeur": frozenset({Role.PORTEUR, Role.GESTIONNAIRE_ESSMS}),
+    "versements.exporter": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
+    "api.jetons": ALL_ROLES,
 }
 
 ACTION_LABELS: dict[str, str] = {
@@ -58,6 +66,14 @@ ACTION_LABELS: dict[str, str] = {
     "candidatures.messagerie": "échanger des messages sur un dossier",
     "enveloppes.consulter": "consulter les enveloppes",
     "enveloppes.doter": "doter une enveloppe",
+    "pilotage.national": "consulter le tableau de bord national",
+    "pilotage.regional": "consulter le tableau de bord de la région",
+    "usages.consulter": "consulter les usages et les preuves",
+    "usages.declarer": "déclarer des indicateurs d'usage et déposer des preuves",
+    "usages.valider": "valider l'atteinte des cibles d'usage",
+    "usages.autoriser_editeur": "autoriser un éditeur de DUI",
+    "versements.exporter": "exporter les ordres de paiement",
+    "api.jetons": "gérer des jetons d'API",
 }
 
 

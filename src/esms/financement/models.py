@@ -52,6 +52,9 @@ class LigneEnveloppe(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.montant} €"
+
 
 class Convention(models.Model):
     dossier = models.OneToOneField("candidatures.Dossier", on_delete=models.PROTECT, related_name="convention")
@@ -89,3 +92,6 @@ class Versement(models.Model):
 
     class Meta:
         ordering = ["cree_le", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.montant} € ({self.get_statut_display()})"

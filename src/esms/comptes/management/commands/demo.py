@@ -10,7 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         accounts = charger_demo(stdout=self.stdout)
-        self.stdout.write("\nComptes de démonstration (mot de passe commun : %s)\n" % DEMO_PASSWORD)
+        self.stdout.write(f"\nComptes de démonstration (mot de passe commun : {DEMO_PASSWORD})\n")
         for account in accounts:
             self.stdout.write(f"  {account.username:<22} {account.role.label:<40} {account.perimetre}")
         self.stdout.write("\nOuvrez http://127.0.0.1:8000/ et connectez-vous avec l'un de ces comptes.\n")
