@@ -1,0 +1,275 @@
+"""The dossier page, shared by instructors, the porteur and member ESSMS managers, and its actions:
+transitions of the workflow (with their forms), messages, private annotations, avis, documents served
+through a scoped view, the convention PDF and its signature, the members export.
+
+What a user sees and may do is computed with the permission layer and passed as booleans; the private
+annotations and the avis are only ever queried for users who may instruct.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from esms.candidatures import selectors, services, workflow
+from esms.candidatures.etats import ETATS_MODIFIABLES, Etat
+from esms.candidatures.forms import (
+    AnnotationForm,
+    AvisForm,
+    CommentaireForm,
+    DemandeAvisForm,
+    MessageForm,
+    RetenirForm,
+    SignatureForm,
+)
+from esms.candidatures.models import Avis, Dossier, Membre
+from esms.candidatures.views import REFUS, refus
+from esms.candidatures.views_verdict import financement_par_membre, presenter, verdict_courant
+from esms.comptes.models import User
+from esms.comptes.permissions import has_perm
+from esms.exports import reponse_tableau
+from esms.financement import conventions
+from esms.financement.models import Convention, Versement
+
+# Transitions offered on the dossier page (filing is on the edition page; the balance belongs to payments).
+TRANSITIONS_DE_LA_PAGE = ("ouvrir_instruction", "demander_complement", "repondre_complement", "retenir",
+                          "ne_pas_retenir", "classer_sans_suite", "signer_convention", "ouvrir_suivi_usage",
+                          "clore")
+STYLE_BOUTON = {"retenir": "", "signer_convention": "", "ne_pas_retenir": "fr-btn--secondary",
+                "classer_sans_suite": "fr-btn--tertiary"}
+
+
+def _form_transition(nom: str, dossier: Dossier, data=None, files=None) -> forms.Form:
+    prefix = nom
+    if nom == "retenir":
+        return RetenirForm(data, prefix=prefix, initial={"montant": dossier.montant_demande})
+    if nom == "signer_convention":
+        return SignatureForm(data, files, prefix=prefix, initial={"date_signature": timezone.localdate()})
+    if nom == "demander_complement":
+        return CommentaireForm(data, prefix=prefix, obligatoire=True, label="Pièces ou précisions demandées au porteur")
+    if nom in ("ne_pas_retenir", "classer_sans_suite"):
+        return CommentaireForm(data, prefix=prefix, obligatoire=True, label="Motif communiqué au porteur")
+    if nom == "repondre_complement":
+        return CommentaireForm(data, prefix=prefix, label="Message à l'ARS (facultatif)")
+    return CommentaireForm(data, prefix=prefix, label="Commentaire (facultatif)")
+
+
+def _libelle(nom: str) -> str:
+    definition = workflow.TRANSITIONS.get(nom)
+    return definition.libelle if definition else nom
+
+
+def _experts(user, dossier: Dossier):
+    """Agents who may give an avis on the dossier: the other instructors of its regions."""
+    return User.objects.filter(pk__in=[u.pk for u in services.instructeurs(dossier) if u.pk != user.pk]
+                               ).order_by("last_name", "username")
+
+
+def _page_dossier(request: HttpRequest, dossier: Dossier, *, refus: dict | None = None,
+                  formulaires: dict | None = None) -> HttpResponse:
+    user = request.user
+    formulaires = formulaires or {}
+    peut_instruire = has_perm(user, "candidatures.instruire")
+    peut_modifier = has_perm(user, "candidatures.deposer") and dossier.etat in ETATS_MODIFIABLES
+    transitions = [
+        {"def": t, "form": formulaires.get(t.nom) or _form_transition(t.nom, dossier),
+         "style": STYLE_BOUTON.get(t.nom, "fr-btn--secondary"),
+         "fichiers": t.nom == "signer_convention"}
+        for t in workflow.transitions_possibles(user, dossier) if t.nom in TRANSITIONS_DE_LA_PAGE
+        and not (t.nom == "repondre_complement" and peut_modifier)  # offered on the edition page
+    ]
+    verdict = dossier.verdict
+    verdict_erreur = ""
+    if verdict is None and dossier.etat == Etat.BROUILLON:
+        verdict, verdict_erreur = verdict_courant(dossier)
+    montants = financement_par_membre(verdict)
+    membres = [{"membre": m, "et": m.etablissement, "financement": montants.get(m.etablissement_id)}
+               for m in Membre.objects.filter(grappe=dossier.grappe)
+               .select_related("etablissement__categorie", "etablissement__departement")]
+    contexte = {
+        "title": f"Dossier {dossier}", "dossier": dossier, "grappe": dossier.grappe, "refus": refus,
+        "verdict": presenter(verdict), "verdict_erreur": verdict_erreur, "verdict_fige": dossier.verdict is not None,
+        "membres": membres, "transitions": transitions,
+        "documents": dossier.documents.select_related("depose_par"),
+        "historique": [{"transition": t, "libelle": _libelle(t.nom)}
+                       for t in dossier.transitions.select_related("acteur")],
+        "echanges": dossier.messages.select_related("auteur", "piece_jointe"),
+        "peut_instruire": peut_instruire, "peut_modifier": peut_modifier,
+        "peut_ecrire": has_perm(user, "candidatures.messagerie"),
+        "message_form": formulaires.get("message") or MessageForm(),
+        "convention": Convention.objects.filter(dossier=dossier).first(),
+        "versements": Versement.objects.filter(dossier=dossier),
+        "peut_editer_convention": dossier.montant_retenu is not None,
+    }
+    if peut_instruire:  # never queried for the porteur or the ESSMS managers
+        contexte.update({
+            "annotations": dossier.annotations.select_related("auteur"),
+            "annotation_form": formulaires.get("annotation") or AnnotationForm(),
+            "avis": dossier.avis.select_related("demandeur", "expert"),
+            "demande_avis_form": formulaires.get("avis") or DemandeAvisForm(experts=_experts(user, dossier)),
+            "avis_a_rendre": [
+                {"avis": a, "form": formulaires.get(f"avis-{a.pk}") or AvisForm(prefix=f"avis-{a.pk}")}
+                for a in dossier.avis.filter(expert=user, rendu_le__isnull=True)
+            ],
+        })
+    return render(request, "candidatures/dossier.html", contexte)
+
+
+def _retour(dossier: Dossier, ancre: str = "") -> HttpResponse:
+    return redirect(reverse("candidatures:dossier", args=[dossier.pk]) + (f"#{ancre}" if ancre else ""))
+
+
+def _erreurs(form: forms.Form, titre: str) -> dict:
+    return {"titre": titre, "raisons": [e for erreurs in form.errors.values() for e in erreurs]}
+
+
+@login_required
+@require_GET
+def dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    return _page_dossier(request, selectors.dossier(actor=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, pk: int, nom: str) -> HttpResponse:
+    dossier = selectors.dossier(actor=request.user, pk=pk)
+    if nom not in TRANSITIONS_DE_LA_PAGE:
+        raise Http404("Transition inconnue.")
+    libelle = workflow.TRANSITIONS[nom].libelle
+    form = _form_transition(nom, dossier, request.POST, request.FILES)
+    if not form.is_valid():
+        return _page_dossier(request, dossier, formulaires={nom: form}, refus=_erreurs(form, f"« {libelle} » : saisie incomplète"))
+    donnees = form.cleaned_data
+    try:
+        if nom == "retenir":
+            services.retenir(actor=request.user, dossier=dossier, montant=donnees["montant"],
+                             commentaire=donnees["commentaire"])
+        elif nom == "signer_convention":
+            conventions.signer(actor=request.user, dossier=dossier, date_signature=donnees["date_signature"],
+                               scan=donnees["scan"])
+        else:
+            services.appliquer(actor=request.user, dossier=dossier, transition=nom, commentaire=donnees["commentaire"])
+    except REFUS as exc:
+        return _page_dossier(request, dossier, formulaires={nom: form}, refus=refus(exc, f"« {libelle} » refusé"))
+    dossier.refresh_from_db()
+    messages.success(request, f"{libelle} : fait. Le dossier est « {dossier.get_etat_display().lower()} ».")
+    return _retour(dossier)
+
+
+@login_required
+@require_POST
+def envoyer_message(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = selectors.dossier(actor=request.user, pk=pk)
+    form = MessageForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page_dossier(request, dossier, formulaires={"message": form}, refus=_erreurs(form, "Message non envoyé"))
+    try:
+        services.envoyer_message(actor=request.user, dossier=dossier, texte=form.cleaned_data["texte"],
+                                 fichier=form.cleaned_data["piece_jointe"])
+    except REFUS as exc:
+        return _page_dossier(request, dossier, formulaires={"message": form}, refus=refus(exc, "Message non envoyé"))
+    messages.success(request, "Message envoyé.")
+    return _retour(dossier, "messagerie")
+
+
+@login_required
+@require_POST
+def annoter(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = selectors.dossier(actor=request.user, pk=pk)
+    form = AnnotationForm(request.POST)
+    if not form.is_valid():
+        return _page_dossier(request, dossier, formulaires={"annotation": form},
+                             refus=_erreurs(form, "Annotation non enregistrée"))
+    try:
+        services.annoter(actor=request.user, dossier=dossier, texte=form.cleaned_data["texte"])
+    except REFUS as exc:
+        return _page_dossier(request, dossier, formulaires={"annotation": form},
+                             refus=refus(exc, "Annotation non enregistrée"))
+    messages.success(request, "Annotation enregistrée.")
+    return _retour(dossier, "annotations")
+
+
+@login_required
+@require_POST
+def demander_avis(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = selectors.dossier(actor=request.user, pk=pk)
+    form = DemandeAvisForm(request.POST, experts=_experts(request.user, dossier))
+    if not form.is_valid():
+        return _page_dossier(request, dossier, formulaires={"avis": form}, refus=_erreurs(form, "Avis non demandé"))
+    try:
+        avis = services.demander_avis(actor=request.user, dossier=dossier, expert=form.cleaned_data["expert"],
+                                      question=form.cleaned_data["question"])
+    except REFUS as exc:
+        return _page_dossier(request, dossier, formulaires={"avis": form}, refus=refus(exc, "Avis non demandé"))
+    messages.success(request, f"Avis demandé à {avis.expert}.")
+    return _retour(dossier, "avis")
+
+
+@login_required
+@require_POST
+def rendre_avis(request: HttpRequest, pk: int, avis_pk: int) -> HttpResponse:
+    dossier = selectors.dossier(actor=request.user, pk=pk)
+    avis = get_object_or_404(Avis, pk=avis_pk, dossier=dossier, expert=request.user)
+    form = AvisForm(request.POST, prefix=f"avis-{avis.pk}")
+    if not form.is_valid():
+        return _page_dossier(request, dossier, formulaires={f"avis-{avis.pk}": form},
+                             refus=_erreurs(form, "Avis non rendu"))
+    try:
+        services.rendre_avis(actor=request.user, avis=avis, reponse=form.cleaned_data["reponse"],
+                             favorable=form.sens())
+    except REFUS as exc:
+        return _page_dossier(request, dossier, formulaires={f"avis-{avis.pk}": form}, refus=refus(exc, "Avis non rendu"))
+    messages.success(request, "Avis rendu.")
+    return _retour(dossier, "avis")
+
+
+@login_required
+@require_GET
+def document(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    """A document of a dossier in scope (404 otherwise): never served from a public media URL."""
+    dossier = selectors.dossier(actor=request.user, pk=pk)
+    piece = get_object_or_404(dossier.documents, pk=document_pk)
+    return FileResponse(piece.fichier.open("rb"), as_attachment=True, filename=piece.nom_original)
+
+
+@login_required
+@require_GET
+def convention_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = selectors.dossier(actor=request.user, pk=pk)
+    try:
+        contenu = conventions.pdf(actor=request.user, dossier=dossier)
+    except REFUS as exc:
+        return _page_dossier(request, dossier, refus=refus(exc, "Convention indisponible"))
+    response = HttpResponse(contenu, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="convention-{dossier.numero or dossier.pk}.pdf"'
+    return response
+
+
+ENTETES_MEMBRES = ["FINESS ET", "Raison sociale", "Commune", "Département", "Catégorie", "Secteur", "Cas",
+                   "Autres fonds européens", "Déjà financé pour", "Part des heures éligibles", "Éligible au SONS",
+                   "Financement calculé (€)"]
+
+
+@login_required
+@require_GET
+def export_membres(request: HttpRequest, pk: int, format: str) -> HttpResponse:
+    """The members of a dossier in scope with the funding the rules computed (frozen at filing)."""
+    dossier = selectors.dossier(actor=request.user, pk=pk)
+    verdict = dossier.verdict if dossier.verdict is not None else verdict_courant(dossier)[0]
+    montants = financement_par_membre(verdict)
+    lignes = (
+        [m.etablissement_id, m.etablissement.raison_sociale, m.etablissement.ligne_acheminement,
+         str(m.etablissement.departement), str(m.etablissement.categorie), m.etablissement.secteur,
+         m.get_cas_display(), m.autres_fonds_ue, m.deja_finance_pour, m.part_heures_eligibles, m.sons_eligible,
+         (montants.get(m.etablissement_id) or {}).get("montant")]
+        for m in Membre.objects.filter(grappe=dossier.grappe)
+        .select_related("etablissement__categorie", "etablissement__departement")
+    )
+    return reponse_tableau(nom=f"membres-{dossier.numero or dossier.pk}", entetes=ENTETES_MEMBRES, lignes=lignes,
+                           format=format, titre="Membres")

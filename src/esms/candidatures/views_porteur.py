@@ -1,0 +1,308 @@
+"""Porteur pages: the list of the user's dossiers, creating a grappe, and the edition page of a draft
+(or of a dossier whose complement the ARS requested): grappe fields, members found in the référentiel,
+documents, the live rules verdict (refreshed by htmx after each change) and the filing.
+
+Every write goes through `services`; a refusal re-renders the page with its French reasons.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from esms.candidatures import selectors, services
+from esms.candidatures.etats import ETATS_MODIFIABLES, Etat
+from esms.candidatures.forms import (
+    AjoutMembresForm,
+    CreationGrappeForm,
+    DocumentForm,
+    GrappeForm,
+    MembreForm,
+)
+from esms.candidatures.models import Dossier, Membre, Transition
+from esms.candidatures.views import REFUS, refus
+from esms.candidatures.views_verdict import financement_par_membre, presenter, verdict_courant
+from esms.comptes.permissions import has_perm, require
+from esms.referentiel import selectors as referentiel
+from esms.rules import SECTEUR_LIBELLES
+
+RESULTATS_PAR_PAGE = 20
+EVENEMENT_MODIFICATION = "grappe-modifiee"  # htmx event: the verdict and the search results refresh
+LARGEURS = {"cas": "16rem", "deja_finance_pour": "10rem", "part_heures_eligibles": "5rem"}  # inputs in table cells
+
+
+# --- List and creation --------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def liste(request: HttpRequest) -> HttpResponse:
+    """« Mes dossiers »: the dossiers in the user's scope, any state. Instructors work from their queue."""
+    if has_perm(request.user, "candidatures.instruire"):
+        return redirect("candidatures:instruction")
+    qs = (selectors.dossiers(actor=request.user)
+          .select_related("grappe__campagne", "grappe__porteur", "region_pilote")
+          .annotate(nb_membres=Count("grappe__membres", distinct=True))
+          .order_by("-modifie_le", "-id"))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "candidatures/liste.html", {
+        "title": "Mes dossiers", "page_obj": page, "peut_creer": has_perm(request.user, "candidatures.creer"),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def creer(request: HttpRequest) -> HttpResponse:
+    require(request.user, "candidatures.creer")
+    form = CreationGrappeForm(request.POST or None, organismes=request.user.organismes.all())
+    erreur = None
+    if request.method == "POST" and form.is_valid():
+        donnees = form.cleaned_data
+        try:
+            dossier = services.creer_grappe(
+                actor=request.user, campagne_code=donnees["campagne"].code, porteur=donnees["porteur"].pk,
+                nom=donnees["nom"], solution_dui=donnees["solution_dui"],
+                solution_referencee_segur=donnees["solution_referencee_segur"], description=donnees["description"])
+        except REFUS as exc:
+            erreur = refus(exc, "Création refusée")
+        else:
+            messages.success(request, f"Grappe « {dossier.grappe} » créée : ajoutez ses établissements membres.")
+            return redirect("candidatures:edition", pk=dossier.pk)
+    return render(request, "candidatures/creer.html", {"title": "Créer une grappe", "form": form, "refus": erreur})
+
+
+# --- Edition page -------------------------------------------------------------------------------
+
+def _dossier_modifiable(request: HttpRequest, pk: int) -> Dossier:
+    """The dossier in scope (else 404), that the user may edit (else 403)."""
+    dossier = selectors.dossier(actor=request.user, pk=pk)
+    require(request.user, "candidatures.deposer", dossier)
+    return dossier
+
+
+def _form_membre(finess: str, data=None, initial=None) -> MembreForm:
+    """A member's row form: its inputs sit in the table cells and belong to the row's <form> by id."""
+    form = MembreForm(data, prefix=f"m{finess}", initial=initial)
+    for nom, champ in form.fields.items():
+        champ.widget.attrs["form"] = f"membre-{finess}"
+        if nom in LARGEURS:
+            champ.widget.attrs["style"] = f"min-width:{LARGEURS[nom]}"
+    return form
+
+
+def _membres(dossier: Dossier, verdict: dict | None, formulaires: dict | None = None) -> list[dict]:
+    formulaires = formulaires or {}
+    montants = financement_par_membre(verdict)
+    lignes = []
+    for membre in (Membre.objects.filter(grappe=dossier.grappe)
+                   .select_related("etablissement__categorie", "etablissement__departement")):
+        finess = membre.etablissement_id
+        form = formulaires.get(finess) or _form_membre(finess, initial={
+            "cas": membre.cas, "autres_fonds_ue": membre.autres_fonds_ue,
+            "deja_finance_pour": membre.deja_finance_pour, "part_heures_eligibles": membre.part_heures_eligibles,
+            "sons_eligible": membre.sons_eligible})
+        lignes.append({"membre": membre, "et": membre.etablissement, "form": form, "financement": montants.get(finess),
+                       "secteur": SECTEUR_LIBELLES.get(membre.etablissement.secteur, membre.etablissement.secteur)})
+    return lignes
+
+
+def _recherche(request: HttpRequest, dossier: Dossier) -> dict:
+    """Open establishments of the référentiel matching the name or FINESS `q` and the `commune`, paginated."""
+    q = (request.GET.get("q") or "").strip()
+    commune = (request.GET.get("commune") or "").strip()
+    if not (q or commune):
+        return {"q": "", "commune": "", "page_obj": None}
+    qs = referentiel.rechercher_etablissements(actor=request.user, q=q, commune=commune)
+    page = Paginator(qs, RESULTATS_PAR_PAGE).get_page(request.GET.get("page"))
+    deja = set(Membre.objects.filter(grappe=dossier.grappe, etablissement_id__in=[e.pk for e in page])
+               .values_list("etablissement_id", flat=True))
+    return {"q": q, "commune": commune, "page_obj": page, "deja_membres": deja,
+            "parametres": urlencode({"q": q, "commune": commune})}
+
+
+def _contexte_edition(request: HttpRequest, dossier: Dossier, *, membres_forms: dict | None = None,
+                      refus_membres: dict | None = None) -> dict:
+    verdict, verdict_erreur = verdict_courant(dossier)
+    return {
+        "dossier": dossier, "grappe": dossier.grappe, "verdict": presenter(verdict), "verdict_erreur": verdict_erreur,
+        "membres": _membres(dossier, verdict, membres_forms), "refus_membres": refus_membres,
+        "pieces_manquantes": services.pieces_manquantes(dossier),
+    }
+
+
+def _page_edition(request: HttpRequest, dossier: Dossier, *, refus: dict | None = None, **surcharges) -> HttpResponse:
+    grappe = dossier.grappe
+    demande = None
+    if dossier.etat == Etat.COMPLEMENT_DEMANDE:
+        demande = (Transition.objects.filter(dossier=dossier, nom="demander_complement")
+                   .select_related("acteur").order_by("-cree_le", "-id").first())
+    contexte = {
+        "title": f"Modifier le dossier {dossier}",
+        **_contexte_edition(request, dossier, membres_forms=surcharges.pop("membres_forms", None),
+                            refus_membres=surcharges.pop("refus_membres", None)),
+        "refus": refus,
+        "grappe_form": GrappeForm(initial={"nom": grappe.nom, "solution_dui": grappe.solution_dui,
+                                           "solution_referencee_segur": grappe.solution_referencee_segur,
+                                           "description": grappe.description}),
+        "ajout_form": AjoutMembresForm(),
+        "document_form": DocumentForm(),
+        "documents": dossier.documents.select_related("depose_par"),
+        "recherche": _recherche(request, dossier),
+        "demande_complement": demande,
+        "est_brouillon": dossier.etat == Etat.BROUILLON,
+        **surcharges,
+    }
+    return render(request, "candidatures/edition.html", contexte)
+
+
+@login_required
+@require_GET
+def edition(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _dossier_modifiable(request, pk)
+    if dossier.etat not in ETATS_MODIFIABLES:
+        messages.info(request, f"Le dossier {dossier} est « {dossier.get_etat_display().lower()} » : il n'est "
+                               "plus modifiable, sauf à la demande de l'ARS.")
+        return redirect("candidatures:dossier", pk=dossier.pk)
+    return _page_edition(request, dossier)
+
+
+@login_required
+@require_GET
+def recherche_etablissements(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: the search results of the edition page."""
+    dossier = _dossier_modifiable(request, pk)
+    return render(request, "candidatures/_resultats.html", {"dossier": dossier,
+                                                              "recherche": _recherche(request, dossier)})
+
+
+@login_required
+@require_GET
+def panneau_verdict(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: the live rules verdict and the missing documents."""
+    dossier = _dossier_modifiable(request, pk)
+    return render(request, "candidatures/_verdict_direct.html", _contexte_edition(request, dossier))
+
+
+# --- Edition actions ----------------------------------------------------------------------------
+
+def _apres_modification(request: HttpRequest, dossier: Dossier, message: str) -> HttpResponse:
+    """htmx: the members section (the verdict refreshes on the event); otherwise back to the page."""
+    if request.htmx:
+        response = render(request, "candidatures/_membres.html", {**_contexte_edition(request, dossier),
+                                                                   "succes": message})
+        response["HX-Trigger"] = EVENEMENT_MODIFICATION
+        return response
+    messages.success(request, message)
+    return redirect(reverse("candidatures:edition", args=[dossier.pk]) + "#membres")
+
+
+def _refus_membres(request: HttpRequest, dossier: Dossier, erreur: dict, membres_forms=None) -> HttpResponse:
+    if request.htmx:
+        return render(request, "candidatures/_membres.html", _contexte_edition(
+            request, dossier, membres_forms=membres_forms, refus_membres=erreur))
+    return _page_edition(request, dossier, refus_membres=erreur, membres_forms=membres_forms)
+
+
+@login_required
+@require_POST
+def modifier_grappe(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _dossier_modifiable(request, pk)
+    form = GrappeForm(request.POST)
+    if not form.is_valid():
+        return _page_edition(request, dossier, grappe_form=form)
+    try:
+        services.modifier_grappe(actor=request.user, dossier=dossier, **form.cleaned_data)
+    except REFUS as exc:
+        return _page_edition(request, dossier, grappe_form=form, refus=refus(exc, "Modification refusée"))
+    messages.success(request, "Grappe enregistrée.")
+    return redirect("candidatures:edition", pk=dossier.pk)
+
+
+@login_required
+@require_POST
+def ajouter_membres(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _dossier_modifiable(request, pk)
+    form = AjoutMembresForm(request.POST)
+    if not form.is_valid():
+        erreur = {"titre": "Ajout refusé", "raisons": [e for erreurs in form.errors.values() for e in erreurs]}
+        if request.htmx:
+            return _refus_membres(request, dossier, erreur)
+        return _page_edition(request, dossier, ajout_form=form, refus_membres=erreur)
+    try:
+        ajoutes = services.ajouter_membres(actor=request.user, dossier=dossier, finess_et=form.cleaned_data["finess"],
+                                           cas=form.cleaned_data["cas"])
+    except REFUS as exc:
+        erreur = refus(exc, "Ajout refusé : aucun établissement n'a été ajouté")
+        if request.htmx:
+            return _refus_membres(request, dossier, erreur)
+        return _page_edition(request, dossier, ajout_form=form, refus_membres=erreur)
+    pluriel = "s" if len(ajoutes) > 1 else ""
+    return _apres_modification(request, dossier, f"{len(ajoutes)} établissement{pluriel} ajouté{pluriel} à la grappe.")
+
+
+@login_required
+@require_POST
+def modifier_membre(request: HttpRequest, pk: int, finess: str) -> HttpResponse:
+    dossier = _dossier_modifiable(request, pk)
+    form = _form_membre(finess, request.POST)
+    if not form.is_valid():
+        erreur = {"titre": f"Membre {finess} non enregistré",
+                  "raisons": [e for erreurs in form.errors.values() for e in erreurs]}
+        return _refus_membres(request, dossier, erreur, membres_forms={finess: form})
+    try:
+        services.modifier_membre(actor=request.user, dossier=dossier, finess_et=finess, **form.cleaned_data)
+    except REFUS as exc:
+        return _refus_membres(request, dossier, refus(exc, f"Membre {finess} non enregistré"),
+                              membres_forms={finess: form})
+    return _apres_modification(request, dossier, f"Membre {finess} enregistré.")
+
+
+@login_required
+@require_POST
+def retirer_membre(request: HttpRequest, pk: int, finess: str) -> HttpResponse:
+    dossier = _dossier_modifiable(request, pk)
+    try:
+        services.retirer_membre(actor=request.user, dossier=dossier, finess_et=finess)
+    except REFUS as exc:
+        return _refus_membres(request, dossier, refus(exc, "Retrait refusé"))
+    return _apres_modification(request, dossier, f"Établissement {finess} retiré de la grappe.")
+
+
+@login_required
+@require_POST
+def deposer_document(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _dossier_modifiable(request, pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page_edition(request, dossier, document_form=form)
+    try:
+        document = services.deposer_document(actor=request.user, dossier=dossier, type=form.cleaned_data["type"],
+                                             fichier=form.cleaned_data["fichier"])
+    except REFUS as exc:
+        return _page_edition(request, dossier, document_form=form, refus=refus(exc, "Pièce refusée"))
+    messages.success(request, f"Pièce « {document.nom_original} » déposée.")
+    return redirect(reverse("candidatures:edition", args=[dossier.pk]) + "#documents")
+
+
+@login_required
+@require_POST
+def deposer(request: HttpRequest, pk: int) -> HttpResponse:
+    """File the dossier. After the deadline, or when it is not admissible, nothing changes and every
+    reason is shown."""
+    dossier = _dossier_modifiable(request, pk)
+    try:
+        dossier = services.deposer(actor=request.user, dossier=dossier)
+    except REFUS as exc:
+        return _page_edition(request, dossier, refus=refus(exc, "Dépôt refusé"))
+    except LookupError as exc:  # no parameter version for the campagne
+        if isinstance(exc, KeyError):
+            raise
+        return _page_edition(request, dossier, refus={"titre": "Dépôt refusé", "raisons": [str(exc.args[0])]})
+    messages.success(request, f"Dossier déposé sous le numéro {dossier.numero}. L'ARS en est informée.")
+    return redirect("candidatures:dossier", pk=dossier.pk)

@@ -1,0 +1,60 @@
+"""The rules verdict as the pages show it: evaluated live for a draft (never breaking the page when the
+rules cannot answer), or frozen at filing; with French labels for the call, the lead region and dates."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+
+from esms.candidatures import regles
+from esms.candidatures.models import Dossier
+from esms.referentiel.models import Region
+from esms.rules.erreurs import ErreursLocalisees
+
+logger = logging.getLogger(__name__)
+
+
+def verdict_courant(dossier: Dossier) -> tuple[dict | None, str]:
+    """The rules' verdict on the grappe as it is now, or None and the French reason it is unavailable."""
+    try:
+        return regles.evaluer(dossier.grappe), ""
+    except ErreursLocalisees as exc:
+        return None, " ; ".join(exc.erreurs)
+    except LookupError as exc:  # no parameter version loaded for the campagne
+        if isinstance(exc, KeyError):
+            logger.exception("Verdict des règles incomplet pour le dossier %s", dossier.pk)
+            return None, "Le moteur de règles n'a pas pu évaluer la grappe pour le moment."
+        return None, str(exc.args[0]) if exc.args else "Aucune version des paramètres de la campagne."
+    except Exception:  # the rules engine must never break the page
+        logger.exception("Évaluation des règles impossible pour le dossier %s", dossier.pk)
+        return None, "Le moteur de règles n'a pas pu évaluer la grappe pour le moment."
+
+
+def _date(valeur) -> date | datetime | str | None:
+    if not isinstance(valeur, str):
+        return valeur
+    try:
+        return datetime.fromisoformat(valeur) if "T" in valeur else date.fromisoformat(valeur)
+    except ValueError:
+        return valeur
+
+
+def presenter(verdict: dict | None) -> dict | None:
+    """The verdict with display values added (`appel_libelle`, `region_nom`, `date_limite_affichee`)."""
+    if not verdict:
+        return None
+    appel = verdict.get("appel")
+    region = verdict.get("region_pilote")
+    return {
+        **verdict,
+        "appel_libelle": Dossier.Appel(appel).label if appel in Dossier.Appel.values else (appel or "—"),
+        "region_nom": (Region.objects.filter(pk=region).values_list("nom", flat=True).first() or region) if region
+        else "—",
+        "date_limite_affichee": _date(verdict.get("date_limite")),
+    }
+
+
+def financement_par_membre(verdict: dict | None) -> dict[str, dict]:
+    if not verdict:
+        return {}
+    return {m["finess_et"]: m for m in (verdict.get("financement") or {}).get("par_membre", [])}

@@ -1,0 +1,28 @@
+"""Envelope forms of the national administrator (French labels, DSFR widgets)."""
+
+from __future__ import annotations
+
+from django import forms
+from dsfr.forms import DsfrBaseForm
+
+from esms.candidatures.models import Campagne
+from esms.referentiel.models import Region
+
+
+class CreationEnveloppeForm(DsfrBaseForm):
+    campagne = forms.ModelChoiceField(label="Campagne", queryset=Campagne.objects.all(), empty_label=None)
+    region = forms.ModelChoiceField(label="Région", queryset=Region.objects.all(), required=False,
+                                    empty_label="Aucune : enveloppe nationale (appel national)")
+    libelle = forms.CharField(label="Libellé", max_length=200, required=False,
+                              help_text="Par défaut : « Enveloppe <campagne> – <région> ».")
+
+
+class DotationForm(DsfrBaseForm):
+    enveloppe = forms.ModelChoiceField(label="Enveloppe", queryset=None, empty_label=None)
+    montant = forms.IntegerField(label="Montant de la dotation (€)", min_value=1)
+    libelle = forms.CharField(label="Libellé", max_length=300,
+                              help_text="Par exemple : « Délégation de crédits, circulaire du … ».")
+
+    def __init__(self, *args, enveloppes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enveloppe"].queryset = enveloppes

@@ -1,0 +1,96 @@
+"""Envelope pages: the envelopes in scope with their state (one query), each envelope's ledger, and the
+national administrator's forms to create an envelope and add a dotation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from esms.candidatures.models import Campagne
+from esms.comptes.permissions import has_perm, require
+from esms.financement import selectors, services
+from esms.financement.forms import CreationEnveloppeForm, DotationForm
+from esms.financement.models import Enveloppe, LigneEnveloppe
+
+
+def _page(request: HttpRequest, *, creation_form=None, dotation_form=None, refus=None) -> HttpResponse:
+    campagne = request.GET.get("campagne", "")
+    enveloppes = list(selectors.enveloppes_avec_etat(actor=request.user, campagne_code=campagne or None))
+    for env in enveloppes:
+        env.engage = env.dotation - env.disponible
+    peut_doter = has_perm(request.user, "enveloppes.doter")
+    contexte = {
+        "title": "Enveloppes", "enveloppes": enveloppes, "campagne": campagne,
+        "campagnes": Campagne.objects.all(), "peut_doter": peut_doter, "refus": refus,
+        "totaux": {cle: sum(getattr(e, cle) for e in enveloppes) for cle in ("dotation", "disponible")},
+    }
+    contexte["totaux"]["engage"] = contexte["totaux"]["dotation"] - contexte["totaux"]["disponible"]
+    if peut_doter:
+        contexte["creation_form"] = creation_form or CreationEnveloppeForm()
+        contexte["dotation_form"] = dotation_form or DotationForm(
+            enveloppes=Enveloppe.objects.select_related("campagne", "region"))
+    return render(request, "financement/enveloppes.html", contexte)
+
+
+@login_required
+@require_GET
+def enveloppes(request: HttpRequest) -> HttpResponse:
+    return _page(request)
+
+
+@login_required
+@require_GET
+def enveloppe(request: HttpRequest, pk: int) -> HttpResponse:
+    """One envelope in scope (404 otherwise) and its ledger: dotations, commitments, releases."""
+    env = selectors.enveloppes_avec_etat(actor=request.user).filter(pk=pk).first()
+    if env is None:
+        raise Http404("Aucune enveloppe correspondante dans votre périmètre.")
+    lignes = (LigneEnveloppe.objects.filter(enveloppe=env).select_related("dossier", "acteur")
+              .order_by("-cree_le", "-id"))
+    page = Paginator(lignes, 50).get_page(request.GET.get("page"))
+    return render(request, "financement/enveloppe.html", {
+        "title": str(env), "enveloppe": env, "engage": env.dotation - env.disponible, "page_obj": page,
+    })
+
+
+@login_required
+@require_POST
+def creer(request: HttpRequest) -> HttpResponse:
+    require(request.user, "enveloppes.doter")
+    form = CreationEnveloppeForm(request.POST)
+    if not form.is_valid():
+        return _page(request, creation_form=form)
+    donnees = form.cleaned_data
+    existait = Enveloppe.objects.filter(campagne=donnees["campagne"], region=donnees["region"]).exists()
+    try:
+        env = services.creer_enveloppe(actor=request.user, campagne=donnees["campagne"], region=donnees["region"],
+                                       libelle=donnees["libelle"].strip())
+    except ValidationError as exc:
+        return _page(request, creation_form=form, refus={"titre": "Création refusée", "raisons": exc.messages})
+    if existait:
+        messages.info(request, f"L'enveloppe « {env} » existait déjà : rien n'a été créé.")
+    else:
+        messages.success(request, f"Enveloppe « {env} » créée.")
+    return redirect("financement:enveloppes")
+
+
+@login_required
+@require_POST
+def doter(request: HttpRequest) -> HttpResponse:
+    require(request.user, "enveloppes.doter")
+    form = DotationForm(request.POST, enveloppes=Enveloppe.objects.all())
+    if not form.is_valid():
+        return _page(request, dotation_form=form)
+    donnees = form.cleaned_data
+    try:
+        services.doter(actor=request.user, enveloppe=donnees["enveloppe"], montant=donnees["montant"],
+                       libelle=donnees["libelle"])
+    except (ValueError, ValidationError) as exc:
+        return _page(request, dotation_form=form, refus={"titre": "Dotation refusée", "raisons": [str(exc)]})
+    messages.success(request, f"Dotation de {donnees['montant']:,} € ajoutée à « {donnees['enveloppe']} ».".replace(",", "\u202f"))
+    return redirect("financement:enveloppes")
