@@ -89,7 +89,10 @@ def dossier_depose(og, *, region: Region | None, appel: str = "regional", montan
 
     camp = camp or campagne()
     grappe = Grappe.objects.create(nom=f"Grappe {next(_counter)}", campagne=camp, porteur=og, solution_dui="DUI X")
-    dossier = Dossier.objects.create(grappe=grappe, etat=etat, appel=appel, region_pilote=region,
+    from esms.candidatures.models import VersionParametres
+
+    version = VersionParametres.objects.filter(campagne=camp).order_by("-numero").first() or version_parametres(camp)
+    dossier = Dossier.objects.create(grappe=grappe, etat=etat, appel=appel, region_pilote=region, version=version,
                                      montant_demande=montant, numero=f"{camp.code}-{next(_counter):05d}")
     if region is not None:
         dossier.regions.add(region)
@@ -126,25 +129,13 @@ def pdf_upload(nom: str = "piece.pdf"):
 # --- Candidature UI helpers (appended) -------------------------------------------------------------
 
 def parametres_campagne_ouverte(code: str = "2024", *, autour_de=None) -> dict:
-    """The shipped parameters of campagne `code` with every call's window open around `autour_de` (today by
-    default), so that a grappe can be filed now. Falls back to a minimal set when the rules cannot load it."""
-    from datetime import timedelta
-
+    """The shipped parameters of campagne `code` with every call open around `autour_de` (default today)."""
     from django.utils import timezone
 
-    jour = autour_de or timezone.localdate()
-    try:
-        from esms.rules.chargement import campagne_to_dict, load_campagne
+    from esms.candidatures.campagnes import fenetre_ouverte_aujourdhui
+    from esms.rules import campagne_to_dict, load_campagne
 
-        parametres = campagne_to_dict(load_campagne(code))
-    except (ImportError, ValueError):
-        return {"code": code, "versement": {"part_avance": {"valeur": 0.5, "source": "test", "statut": "à confirmer"}}}
-    for appel in ("regional", "multiregional", "national"):
-        fenetre = parametres["calendrier"][appel]
-        fenetre["ouvert"]["valeur"] = True
-        fenetre["ouverture"]["valeur"] = (jour - timedelta(days=30)).isoformat()
-        fenetre["cloture"]["valeur"] = (jour + timedelta(days=30)).isoformat()
-    return parametres
+    return fenetre_ouverte_aujourdhui(campagne_to_dict(load_campagne(code)), autour_de or timezone.localdate())
 
 
 def version_parametres(camp=None, *, parametres: dict | None = None, date_effet=None, numero: int = 1):

@@ -204,3 +204,22 @@ def test_an_establishment_cannot_be_in_two_filed_dossiers_of_a_campagne(dossier_
         services.deposer(actor=porteur, dossier=second, maintenant=EN_MAI_2024)
     assert err.value.messages[0].startswith("Dépôt refusé : des établissements figurent déjà")
     assert len(err.value.messages) == 16
+
+
+def test_answering_a_complement_evaluates_the_grappe_again(dossier_complet, porteur, agent, ref):
+    dossier = services.deposer(actor=porteur, dossier=dossier_complet, maintenant=EN_MAI_2024)
+    montant_initial = dossier.montant_demande
+    services.appliquer(actor=agent, dossier=dossier, transition="ouvrir_instruction")
+    services.appliquer(actor=agent, dossier=dossier, transition="demander_complement", commentaire="Précisez.")
+    retire = dossier.grappe.membres.first().etablissement_id
+    services.retirer_membre(actor=porteur, dossier=dossier, finess_et=retire)
+    with pytest.raises(CandidatureRefusee) as err:
+        services.appliquer(actor=porteur, dossier=dossier, transition="repondre_complement")
+    assert err.value.messages[0] == "Renvoi refusé : le dossier n'est pas recevable."
+    dossier.refresh_from_db()
+    assert dossier.etat == "complement_demande"
+    services.ajouter_membres(actor=porteur, dossier=dossier, finess_et=[e.pk for e in ref.et_ara])
+    dossier = services.appliquer(actor=porteur, dossier=dossier, transition="repondre_complement")
+    assert dossier.etat == "en_instruction"
+    assert dossier.montant_demande > montant_initial
+    assert len(dossier.verdict["financement"]["par_membre"]) == 16

@@ -74,6 +74,7 @@ def fenetre_ouverte_aujourdhui(parametres: dict[str, Any], aujourd_hui: date) ->
     copie = copy.deepcopy(parametres)
     for fenetre in copie["calendrier"].values():
         if isinstance(fenetre, dict) and "ouverture" in fenetre:
+            fenetre["ouvert"]["valeur"] = True
             fenetre["ouverture"]["valeur"] = (aujourd_hui - timedelta(days=60)).isoformat()
             fenetre["cloture"]["valeur"] = (aujourd_hui + timedelta(days=90)).isoformat()
     return copie

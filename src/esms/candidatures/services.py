@@ -250,6 +250,31 @@ def _numero(dossier: Dossier) -> str:
     return f"{dossier.grappe.campagne.code}-{dossier.region_pilote_id or 'NAT'}-{dossier.pk:05d}"
 
 
+def _recevabilite(dossier: Dossier, *, maintenant: datetime, version, refus: str) -> dict:
+    """Evaluate the grappe as filed at `maintenant` under `version`; refuse (nothing written) when late,
+    not admissible, missing a document or sharing establishments with another dossier. Sets the routing
+    (appel, region pilote, regions) and returns the fields to freeze on the dossier."""
+    verdict = regles.evaluer(dossier.grappe, submitted_at=maintenant, version=version)
+    if not verdict["dans_les_delais"]:
+        raise CandidatureRefusee(
+            f"{refus} : la date limite de l'appel {verdict['appel']} était le {verdict['date_limite']} "
+            "(23 h 59, heure de Paris)."
+        )
+    if not verdict["eligible"]:
+        erreurs = [m["message"] for m in verdict["motifs"] if not m["ok"]]
+        raise CandidatureRefusee([f"{refus} : le dossier n'est pas recevable.", *erreurs])
+    manquantes = pieces_manquantes(dossier)
+    if manquantes:
+        raise CandidatureRefusee([f"{refus} : pièces manquantes.", *manquantes])
+    doublons = membres_deja_engages(dossier)
+    if doublons:
+        raise CandidatureRefusee([f"{refus} : des établissements figurent déjà dans un autre dossier.", *doublons])
+    dossier.appel = verdict["appel"]
+    dossier.region_pilote = Region.objects.get(pk=verdict["region_pilote"]) if verdict["region_pilote"] else None
+    dossier.regions.set(sorted(set(dossier.grappe.membres.values_list("etablissement__region_id", flat=True))))
+    return {"version": version, "verdict": verdict, "montant_demande": int(verdict["financement"]["total"])}
+
+
 @transaction.atomic
 def deposer(*, actor, dossier: Dossier, maintenant: datetime | None = None) -> Dossier:
     """File the dossier: refused after the call's deadline, when the rules say it is not admissible,
@@ -258,29 +283,8 @@ def deposer(*, actor, dossier: Dossier, maintenant: datetime | None = None) -> D
     workflow.verifier(actor, dossier, "deposer")
     maintenant = maintenant or timezone.now()
     version = regles.version_en_vigueur(dossier.grappe.campagne, timezone.localdate(maintenant))
-    verdict = regles.evaluer(dossier.grappe, submitted_at=maintenant, version=version)
-    if not verdict["dans_les_delais"]:
-        raise CandidatureRefusee(
-            f"Dépôt refusé : la date limite de l'appel {verdict['appel']} était le {verdict['date_limite']} "
-            "(23 h 59, heure de Paris)."
-        )
-    erreurs = [m["message"] for m in verdict["motifs"] if not m["ok"]]
-    if not verdict["eligible"]:
-        raise CandidatureRefusee(["Dépôt refusé : le dossier n'est pas recevable.", *erreurs])
-    manquantes = pieces_manquantes(dossier)
-    if manquantes:
-        raise CandidatureRefusee(["Dépôt refusé : pièces manquantes.", *manquantes])
-    doublons = membres_deja_engages(dossier)
-    if doublons:
-        raise CandidatureRefusee(["Dépôt refusé : des établissements figurent déjà dans un autre dossier.", *doublons])
-    regions = sorted(set(dossier.grappe.membres.values_list("etablissement__region_id", flat=True)))
-    dossier.appel = verdict["appel"]
-    dossier.region_pilote = Region.objects.get(pk=verdict["region_pilote"]) if verdict["region_pilote"] else None
-    champs = {
-        "version": version, "verdict": verdict, "montant_demande": int(verdict["financement"]["total"]),
-        "depose_le": maintenant, "numero": _numero(dossier),
-    }
-    dossier.regions.set(regions)
+    champs = _recevabilite(dossier, maintenant=maintenant, version=version, refus="Dépôt refusé")
+    champs.update(depose_le=maintenant, numero=_numero(dossier))
     return _transitionner(actor=actor, dossier=dossier, nom="deposer", champs=champs)
 
 
@@ -292,7 +296,8 @@ TRANSITIONS_SIMPLES = {"ouvrir_instruction", "demander_complement", "repondre_co
 
 @transaction.atomic
 def appliquer(*, actor, dossier: Dossier, transition: str, commentaire: str = "") -> Dossier:
-    """Apply a transition that has no side effect other than the state change."""
+    """Apply a transition that needs no amount: a decision without funding, or the porteur's answer to a
+    complement request (the grappe is then evaluated again, under the version and at the date of filing)."""
     if transition not in TRANSITIONS_SIMPLES:
         raise CandidatureRefusee(f"La transition « {transition} » ne s'applique pas ainsi.")
     dossier = _lock(dossier)
@@ -301,6 +306,10 @@ def appliquer(*, actor, dossier: Dossier, transition: str, commentaire: str = ""
         champs = {"motif_decision": commentaire, "decide_le": timezone.now()}
     if transition == "ouvrir_instruction" and dossier.instructeur_id is None:
         champs["instructeur"] = actor
+    if transition == "repondre_complement":
+        workflow.verifier(actor, dossier, transition, commentaire)
+        champs = _recevabilite(dossier, maintenant=dossier.depose_le, version=dossier.version,
+                               refus="Renvoi refusé")
     return _transitionner(actor=actor, dossier=dossier, nom=transition, commentaire=commentaire, champs=champs)
 
 
@@ -316,8 +325,12 @@ def retenir(*, actor, dossier: Dossier, montant: int, commentaire: str = "") -> 
             f"Le montant retenu ({montant} €) dépasse le financement calculé par les règles ({dossier.montant_demande} €)."
         )
     financement.engager(actor=actor, dossier=dossier, montant=montant)
-    return _transitionner(actor=actor, dossier=dossier, nom="retenir", commentaire=commentaire,
-                          champs={"montant_retenu": montant, "decide_le": timezone.now()})
+    dossier = _transitionner(actor=actor, dossier=dossier, nom="retenir", commentaire=commentaire,
+                             champs={"montant_retenu": montant, "decide_le": timezone.now()})
+    from esms.financement.conventions import preparer
+
+    preparer(dossier)
+    return dossier
 
 
 def decider_lot(*, actor, dossiers: Iterable[Dossier], decision: str, commentaire: str = "") -> list[tuple[Dossier, str | None]]:

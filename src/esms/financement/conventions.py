@@ -38,18 +38,21 @@ def repartition(dossier: Dossier) -> list[dict]:
     return [{"finess_et": m["finess_et"], "montant": parts[m["finess_et"]]} for m in par_membre]
 
 
+def preparer(dossier: Dossier) -> Convention:
+    """The convention of a dossier just retained (in the decision's transaction), with its schedule."""
+    return Convention.objects.create(dossier=dossier, numero=f"CONV-{dossier.numero}",
+                                     montant=dossier.montant_retenu or 0, echeancier=echeancier(dossier))
+
+
 def convention_de(dossier: Dossier) -> Convention:
     convention = Convention.objects.filter(dossier=dossier).first()
     if convention is None:
-        convention = Convention.objects.create(dossier=dossier, numero=f"CONV-{dossier.numero}",
-                                               montant=dossier.montant_retenu or 0, echeancier=echeancier(dossier))
+        raise CandidatureRefusee("Le dossier n'est pas retenu : aucune convention à éditer.")
     return convention
 
 
 def pdf(*, actor, dossier: Dossier) -> bytes:
     require(actor, "candidatures.consulter", dossier)
-    if dossier.montant_retenu is None:
-        raise CandidatureRefusee("Le dossier n'est pas retenu : aucune convention à éditer.")
     from weasyprint import HTML  # imported here: it loads Pango, needed only for PDFs
 
     convention = convention_de(dossier)
