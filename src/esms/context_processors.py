@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from esms.comptes.navigation import navigation_for
+from esms.comptes.selectors import nb_notifications_non_lues
 
 
 def site(request: HttpRequest) -> dict:
@@ -23,4 +24,6 @@ def site(request: HttpRequest) -> dict:
         footer_description="Plateforme ouverte du programme ESMS numérique (Ségur du numérique en santé).",
         accessibility_status="PART",
     )
-    return {"SITE_CONFIG": config, "navigation": navigation_for(getattr(request, "user", None), request.path)}
+    user = getattr(request, "user", None)
+    return {"SITE_CONFIG": config, "navigation": navigation_for(user, request.path),
+            "notifications_non_lues": nb_notifications_non_lues(user)}

@@ -64,3 +64,20 @@ def test_logout(client, ref, make_user):
     response = client.post(reverse("comptes:logout"))
     assert response.status_code == 302
     assert client.get(reverse("comptes:audit")).status_code == 302
+
+
+def test_notifications_are_personal_and_can_be_marked_read(client, ref, make_user):
+    from esms.comptes.models import Notification
+    from esms.comptes.notifications import notifier
+
+    moi = make_user(Role.AGENT_ARS, username="moi", password="bon-mot-de-passe-1", region="84")
+    autre = make_user(Role.AGENT_ARS, region="84")
+    notifier([moi], sujet="Dossier 2024-84-00001 : déposé", lien="/")
+    notifier([autre], sujet="Secret de l'autre")
+    client.login(username="moi", password="bon-mot-de-passe-1")
+    html = client.get(reverse("comptes:notifications")).content.decode()
+    assert "2024-84-00001" in html and "Secret de l" not in html
+    assert "(1 non lue)" in html
+    client.post(reverse("comptes:notifications_lues"))
+    assert not Notification.objects.filter(destinataire=moi, lue=False).exists()
+    assert Notification.objects.filter(destinataire=autre, lue=False).exists()

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from esms.comptes import audit
-from esms.comptes.models import Role, User
+from esms.comptes.models import Notification, Role, User
 from esms.comptes.permissions import require
 
 
@@ -52,3 +52,8 @@ def create_user(*, actor: User | None, username: str, password: str, role: Role 
     user.etablissements.set(etablissements)
     audit.record(actor=actor, action="comptes.creer", obj=user, after=_snapshot(user))
     return user
+
+
+def marquer_notifications_lues(*, user: User) -> int:
+    """Mark the user's own notifications as read (a personal state: no audit event)."""
+    return Notification.objects.filter(destinataire=user, lue=False).update(lue=True)
