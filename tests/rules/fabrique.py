@@ -25,7 +25,8 @@ def finess(departement: str, sequence: int | None = None) -> str:
     """A valid FINESS number of a département (metropolitan, Corsican, overseas or Mayotte)."""
     n = next(_SEQUENCE) if sequence is None else sequence
     if departement in ("2A", "2B"):
-        return f"{departement}{n % 10**7:07d}"
+        numerique = avec_cle(f"{'21' if departement == '2A' else '22'}{n % 10**6:06d}")
+        return departement + numerique[2:]
     if departement in ("971", "972", "973", "974"):
         return avec_cle(f"970{departement[2]}{n % 10**4:04d}")
     if departement == "976":

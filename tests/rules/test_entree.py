@@ -130,3 +130,17 @@ def test_chemin_rapide_identique_au_chemin_detaille(champs: dict[str, Any]) -> N
     assert rapide is not None and lecteur.erreurs == []
     assert rapide == detaille
     assert isinstance(rapide.part_heures_eligibles, Decimal)
+
+
+@pytest.mark.parametrize(("numero", "valide"), [
+    ("2A0000220", True),   # Corsican: Luhn over 21…
+    ("2A0000221", False),
+    ("2B0000030", None),
+])
+def test_cle_corse(numero: str, valide: bool | None) -> None:
+    from esms.rules.finess import cle_luhn_valide, erreur_numero_finess
+
+    attendu = cle_luhn_valide(("21" if numero[1] == "A" else "22") + numero[2:])
+    assert (erreur_numero_finess(numero) is None) == attendu
+    if valide is not None:
+        assert attendu is valide

@@ -68,6 +68,7 @@ class Categorie(models.Model):
     eligible = models.BooleanField("éligible (art. L.312-1 CASF)", default=False)
     secteur = models.CharField(max_length=30, default="autre", db_index=True)
     motif_eligibilite = models.TextField("motif d'éligibilité", blank=True)
+    source_eligibilite = models.TextField("source de la règle d'éligibilité", blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -115,6 +116,8 @@ class ImportFiness(models.Model):
     duree_secondes = models.FloatField(null=True, blank=True)
     erreur = models.TextField(blank=True)
     rapport_rejets = models.CharField(max_length=500, blank=True)
+    # Free-form figures of the run (organismes created/updated/stubs, encoding, metadata count…).
+    details = models.JSONField("détails", default=dict, blank=True)
     acteur = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     demarre_le = models.DateTimeField(auto_now_add=True)
     termine_le = models.DateTimeField(null=True, blank=True)
@@ -139,7 +142,12 @@ class OrganismeGestionnaire(models.Model):
     adresse = models.CharField(max_length=300, blank=True)
     ligne_acheminement = models.CharField(max_length=100, blank=True)
     departement = models.ForeignKey(Departement, null=True, blank=True, on_delete=models.PROTECT)
+    code_commune = models.CharField("code commune INSEE", max_length=5, blank=True)
+    telephone = models.CharField("téléphone", max_length=20, blank=True)
+    code_ape = models.CharField(max_length=6, blank=True)
+    date_creation = models.DateField("date de création", null=True, blank=True)
     nom_recherche = models.CharField(max_length=300, blank=True, db_index=True)
+    # Empty for a stub created from an ET line (no EJ file imported yet).
     empreinte = models.CharField(max_length=32, blank=True)
 
     class Meta:
@@ -149,13 +157,21 @@ class OrganismeGestionnaire(models.Model):
     def __str__(self) -> str:
         return f"{self.raison_sociale or 'EJ'} ({self.finess_ej})"
 
+    @property
+    def est_ebauche(self) -> bool:
+        """True for an EJ known only through the ET file (no EJ file imported for it)."""
+        return not self.empreinte
+
 
 class Etablissement(models.Model):
     """FINESS établissement (ET): one ESSMS or health establishment. Never deleted, closed instead."""
 
     finess_et = models.CharField("FINESS géographique", max_length=9, primary_key=True)
+    # Indexes: the FK columns are indexed through the composite indexes of Meta (no redundant single-column
+    # and `varchar_pattern_ops` copies: every index slows the national import down).
     organisme = models.ForeignKey(
-        OrganismeGestionnaire, on_delete=models.PROTECT, related_name="etablissements", db_column="finess_ej"
+        OrganismeGestionnaire, on_delete=models.PROTECT, related_name="etablissements", db_column="finess_ej",
+        db_index=False,
     )
     raison_sociale = models.CharField(max_length=200)
     raison_sociale_longue = models.CharField(max_length=300, blank=True)
@@ -168,26 +184,41 @@ class Etablissement(models.Model):
     lieu_dit_bp = models.CharField(max_length=100, blank=True)
     code_commune = models.CharField("code commune INSEE", max_length=5, blank=True)
     ligne_acheminement = models.CharField(max_length=100, blank=True)
-    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="etablissements")
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="etablissements")
-    categorie = models.ForeignKey(Categorie, on_delete=models.PROTECT, related_name="etablissements")
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="etablissements",
+                                    db_index=False)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="etablissements", db_index=False)
+    categorie = models.ForeignKey(Categorie, on_delete=models.PROTECT, related_name="etablissements", db_index=False)
     telephone = models.CharField(max_length=20, blank=True)
+    telecopie = models.CharField("télécopie", max_length=20, blank=True)
     siret = models.CharField(max_length=14, blank=True)
     code_ape = models.CharField(max_length=6, blank=True)
+    code_mft = models.CharField("mode de fixation des tarifs", max_length=4, blank=True)
+    libelle_mft = models.CharField("libellé du mode de fixation des tarifs", max_length=200, blank=True)
+    code_sph = models.CharField("service public hospitalier", max_length=4, blank=True)
+    libelle_sph = models.CharField("libellé SPH", max_length=200, blank=True)
+    numero_uai = models.CharField("numéro UAI", max_length=10, blank=True)
     date_ouverture = models.DateField(null=True, blank=True)
     date_autorisation = models.DateField(null=True, blank=True)
     date_maj_finess = models.DateField(null=True, blank=True)
     coord_x = models.FloatField(null=True, blank=True)
     coord_y = models.FloatField(null=True, blank=True)
     source_coordonnees = models.CharField(max_length=200, blank=True)
+    date_maj_coordonnees = models.DateField(null=True, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
-    ouvert = models.BooleanField(default=True, db_index=True)
+    ouvert = models.BooleanField(default=True)
     ferme_le = models.DateField(null=True, blank=True)
-    nom_recherche = models.CharField(max_length=300, blank=True, db_index=True)
+    nom_recherche = models.CharField(max_length=300, blank=True)
     # Hash of every imported field: an unchanged line is recognised without comparing field by field.
     empreinte = models.CharField(max_length=32, blank=True)
-    dernier_import = models.ForeignKey(ImportFiness, null=True, blank=True, on_delete=models.SET_NULL)
+    # Last import that created or changed this row (unchanged rows keep the previous one).
+    dernier_import = models.ForeignKey(ImportFiness, null=True, blank=True, on_delete=models.SET_NULL, db_index=False)
+    # Qualification by an ARS agent or a national admin: overrides the category's sector. Never touched by imports.
+    secteur_qualifie = models.CharField("secteur qualifié", max_length=30, blank=True)
+    motif_qualification = models.TextField("motif de la qualification", blank=True)
+    qualifie_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", db_index=False)
+    qualifie_le = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["finess_et"]
@@ -196,7 +227,15 @@ class Etablissement(models.Model):
             models.Index(fields=["departement", "categorie"]),
             models.Index(fields=["region", "categorie"]),
             models.Index(fields=["code_commune"]),
+            models.Index(fields=["nom_recherche", "finess_et"], name="ref_et_nom_idx"),
+            models.Index(fields=["categorie", "nom_recherche"], name="ref_et_categorie_nom_idx"),
+            models.Index(fields=["organisme"], name="ref_et_organisme_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.raison_sociale} ({self.finess_et})"
+
+    @property
+    def secteur(self) -> str:
+        """The effective sector: the qualified one when an agent set it, else the category's."""
+        return self.secteur_qualifie or self.categorie.secteur

@@ -1,0 +1,231 @@
+"""Benchmark of the FINESS import on the full national extract (95 333 ET), SQLite and PostgreSQL.
+
+    uv run python benchmarks/import_finess.py              # both back-ends
+    uv run python benchmarks/import_finess.py --sqlite     # SQLite only (fresh temporary database)
+    uv run python benchmarks/import_finess.py --postgres   # PostgreSQL only (scratch database created and dropped)
+
+For each back-end, in a fresh child process: migrate, load the geography and nomenclatures, import the national
+file (`esms.referentiel.services.importer_finess`), re-import it unchanged, then time a naive per-row
+`update_or_create` baseline on a 5 000-row slice (rolled back) and extrapolate it to the whole file.
+Rows written by the re-import are counted by the database itself (SQLite: temporary triggers; PostgreSQL: `xmin`
+of every ET/EJ row before and after). Peak memory is the child's maximum resident set size (getrusage).
+
+Wall-clock times depend on what else runs on the machine: the load average and the Python process's CPU time
+are printed too. Targets (2-core machine): full import ≤ 20 s, re-import ≤ 10 s writing 0 rows, peak memory ≤ 600 MB.
+Environment: ESMS_SHARED_DATA (data folder), ESMS_BENCH_POSTGRES (server URL, default
+postgres://postgres@127.0.0.1:5432/postgres).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parents[1]
+FICHIER = "etalab-cs1100507-stock-20210108-0427.reconstructed.csv.gz"
+TRANCHE_BASELINE = 5_000
+CIBLES = {"import": 20.0, "reimport": 10.0, "memoire_mo": 600.0}
+TABLES = ("referentiel_etablissement", "referentiel_organismegestionnaire")
+
+
+def _memoire_mo() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Child process: one back-end
+
+
+class _CompteurEcritures:
+    """Rows inserted/updated/deleted in the ET and EJ tables, as the database sees them."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.avant: dict[str, object] = {}
+
+    def demarrer(self) -> None:
+        with self.connection.cursor() as curseur:
+            if self.connection.vendor == "sqlite":
+                curseur.execute("CREATE TEMP TABLE IF NOT EXISTS bench_ecritures (n INTEGER)")
+                curseur.execute("DELETE FROM bench_ecritures")
+                curseur.execute("INSERT INTO bench_ecritures VALUES (0)")
+                for table in TABLES:
+                    for operation in ("INSERT", "UPDATE", "DELETE"):
+                        curseur.execute(
+                            f"CREATE TEMP TRIGGER IF NOT EXISTS bench_{table}_{operation} AFTER {operation} ON {table} "
+                            "BEGIN UPDATE bench_ecritures SET n = n + 1; END")
+            else:
+                for table in TABLES:
+                    curseur.execute(f"SELECT ctid::text, xmin::text FROM {table}")
+                    self.avant[table] = set(curseur.fetchall())
+
+    def compter(self) -> int:
+        with self.connection.cursor() as curseur:
+            if self.connection.vendor == "sqlite":
+                curseur.execute("SELECT n FROM bench_ecritures")
+                return curseur.fetchone()[0]
+            total = 0
+            for table in TABLES:
+                curseur.execute(f"SELECT ctid::text, xmin::text FROM {table}")
+                total += len(set(curseur.fetchall()) - self.avant[table])
+            return total
+
+
+def _baseline(chemin: Path) -> dict:
+    """Naive per-row `update_or_create` on the first rows of the file, in one transaction rolled back."""
+    from django.db import transaction
+
+    from esms.referentiel.importer import format_et
+    from esms.referentiel.importer.analyse import analyser_fichier
+    from esms.referentiel.models import Etablissement, OrganismeGestionnaire
+    from esms.referentiel.services import contexte_import
+
+    analyse = analyser_fichier(chemin, contexte_import())
+    lignes = analyse.extrait.lignes[:TRANCHE_BASELINE]
+    colonnes = format_et.COLONNES
+    debut = time.perf_counter()
+    with transaction.atomic():
+        for ligne in lignes:
+            valeurs = dict(zip(colonnes, ligne, strict=True))
+            OrganismeGestionnaire.objects.get_or_create(finess_ej=valeurs.pop("organisme_id"))
+            valeurs["organisme_id"] = ligne[1]
+            finess = valeurs.pop("finess_et")
+            Etablissement.objects.update_or_create(finess_et=finess, defaults=valeurs)
+        duree = time.perf_counter() - debut
+        transaction.set_rollback(True)
+    par_ligne = duree / len(lignes)
+    return {"lignes": len(lignes), "secondes": duree, "extrapole_secondes": par_ligne * len(analyse.extrait.lignes)}
+
+
+def executer(backend: str) -> dict:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from esms.referentiel.models import Etablissement
+    from esms.referentiel.services import charger_referentiel, importer_finess
+
+    chemin = Path(settings.SHARED_DATA_DIR) / FICHIER
+    call_command("migrate", verbosity=0)
+    charger_referentiel(actor=None)
+    memoire_depart = _memoire_mo()
+
+    debut, cpu = time.perf_counter(), time.process_time()
+    premier = importer_finess(actor=None, chemin=chemin)
+    duree_import, cpu_import = time.perf_counter() - debut, time.process_time() - cpu
+
+    compteur = _CompteurEcritures(connection)
+    compteur.demarrer()
+    debut, cpu = time.perf_counter(), time.process_time()
+    second = importer_finess(actor=None, chemin=chemin)
+    duree_reimport, cpu_reimport = time.perf_counter() - debut, time.process_time() - cpu
+    ecrites = compteur.compter()
+    memoire = _memoire_mo()
+
+    baseline = _baseline(chemin)
+    return {
+        "backend": backend, "etablissements": Etablissement.objects.count(),
+        "import_secondes": duree_import, "import_cpu_secondes": cpu_import, "lignes_par_seconde": premier.nb_crees / duree_import,
+        "crees": premier.nb_crees, "organismes_ebauches": premier.details.get("organismes_ebauches"),
+        "reimport_secondes": duree_reimport, "reimport_cpu_secondes": cpu_reimport,
+        "charge_machine": os.getloadavg()[0],
+        "reimport_compteurs": [second.nb_crees, second.nb_modifies, second.nb_fermes],
+        "reimport_lignes_ecrites": ecrites,
+        "memoire_depart_mo": memoire_depart, "memoire_pic_mo": memoire,
+        "baseline": baseline, "ratio": baseline["extrapole_secondes"] / duree_import,
+    }
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Parent process
+
+
+def _lancer(backend: str, url: str, var: Path) -> dict:
+    env = {**os.environ, "DATABASE_URL": url, "ESMS_VAR_DIR": str(var), "ESMS_DEBUG": "0",
+           "DJANGO_SETTINGS_MODULE": "esms.settings.base"}
+    processus = subprocess.run([sys.executable, __file__, "--enfant", backend], env=env, cwd=RACINE,
+                               capture_output=True, text=True, check=False)
+    if processus.returncode != 0:
+        sys.stderr.write(processus.stdout + processus.stderr)
+        raise SystemExit(f"Échec du banc d'essai {backend} (code {processus.returncode}).")
+    return json.loads(processus.stdout.strip().splitlines()[-1])
+
+
+def _sqlite() -> dict:
+    with tempfile.TemporaryDirectory(prefix="esms-bench-") as dossier:
+        return _lancer("sqlite", f"sqlite:///{dossier}/bench.sqlite3", Path(dossier) / "var")
+
+
+def _postgres() -> dict:
+    import psycopg
+
+    serveur = os.environ.get("ESMS_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
+    base = f"esms_bench_{os.getpid()}"
+    with psycopg.connect(serveur, autocommit=True) as connexion:
+        connexion.execute(f"CREATE DATABASE {base}")
+    try:
+        with tempfile.TemporaryDirectory(prefix="esms-bench-") as dossier:
+            return _lancer("postgresql", serveur.rsplit("/", 1)[0] + f"/{base}", Path(dossier) / "var")
+    finally:
+        with psycopg.connect(serveur, autocommit=True) as connexion:
+            connexion.execute(f"DROP DATABASE IF EXISTS {base} WITH (FORCE)")
+
+
+def _afficher(r: dict) -> None:
+    ok = lambda condition: "OK " if condition else "HORS CIBLE"  # noqa: E731
+    b = r["baseline"]
+    print(f"\n== {r['backend']} — {r['etablissements']:,} établissements "
+          f"(charge moyenne de la machine : {r['charge_machine']:.1f}) ==".replace(",", " "))
+    print(f"  import complet      : {r['import_secondes']:6.2f} s  ({r['lignes_par_seconde']:,.0f} lignes/s ; "
+          f"CPU Python {r['import_cpu_secondes']:.2f} s)  "
+          f"[{ok(r['import_secondes'] <= CIBLES['import'])} ≤ {CIBLES['import']:.0f} s]".replace(",", " "))
+    print(f"  réimport identique  : {r['reimport_secondes']:6.2f} s  (CPU Python {r['reimport_cpu_secondes']:.2f} s)  "
+          f"créés/modifiés/fermés {r['reimport_compteurs']}, "
+          f"lignes écrites (mesurées en base) {r['reimport_lignes_ecrites']}  "
+          f"[{ok(r['reimport_secondes'] <= CIBLES['reimport'] and r['reimport_lignes_ecrites'] == 0)} ≤ "
+          f"{CIBLES['reimport']:.0f} s, 0 ligne]")
+    print(f"  mémoire (pic RSS)   : {r['memoire_pic_mo']:6.0f} Mo (dont {r['memoire_depart_mo']:.0f} Mo avant l'import)  "
+          f"[{ok(r['memoire_pic_mo'] <= CIBLES['memoire_mo'])} ≤ {CIBLES['memoire_mo']:.0f} Mo]")
+    print(f"  baseline naïve      : update_or_create ligne à ligne, {b['lignes']} lignes en {b['secondes']:.2f} s "
+          f"→ {b['extrapole_secondes']:.0f} s extrapolées pour le fichier (écritures seules), "
+          f"soit {r['ratio']:.1f} × notre import")
+
+
+def main() -> None:
+    parseur = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parseur.add_argument("--sqlite", action="store_true", help="SQLite seulement")
+    parseur.add_argument("--postgres", action="store_true", help="PostgreSQL seulement")
+    parseur.add_argument("--json", action="store_true", help="afficher aussi les résultats bruts en JSON")
+    parseur.add_argument("--enfant", help=argparse.SUPPRESS)
+    arguments = parseur.parse_args()
+    if arguments.enfant:
+        sys.path.insert(0, str(RACINE / "src"))
+        print(json.dumps(executer(arguments.enfant)))
+        return
+    donnees = Path(os.environ.get("ESMS_SHARED_DATA", RACINE.parent / "shared" / "data"))
+    if not (donnees / FICHIER).is_file():
+        raise SystemExit(f"Fichier national introuvable : {donnees / FICHIER} (variable ESMS_SHARED_DATA).")
+    tous = not (arguments.sqlite or arguments.postgres)
+    resultats = []
+    if tous or arguments.sqlite:
+        resultats.append(_sqlite())
+        _afficher(resultats[-1])
+    if tous or arguments.postgres:
+        resultats.append(_postgres())
+        _afficher(resultats[-1])
+    if arguments.json:
+        print(json.dumps(resultats, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""Reading a FINESS file: plain or gzip bytes, SHA-256, decoding into lines with suspect characters located.
+
+Encoding — the official Etalab files of 2021 are ISO-8859-1 (latin-1) with Windows-1252 punctuation (the bytes
+0x92 `’` and 0x9C `œ` occur in names). We decode with cp1252, whose 0xA0–0xFF range is latin-1, and keep the
+five bytes cp1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) only to report them as undecodable.
+
+A UTF-8 file given for a latin-1 one would import silently as mojibake (`Ã©` for `é`). So, with the default
+encoding, any line holding a valid multi-byte UTF-8 character (an accented capital followed by a C1 byte or a
+symbol in latin-1 terms: none of the 190 667 lines of the 2021 national file) is reported as « encodé en
+UTF-8 »; when the whole
+file is valid UTF-8 (and not plain ASCII) the import stops at once, even with --skip-invalid. The caller may
+pass `encodage="utf-8"` for files that really are UTF-8 (some recent FINESS files are): then undecodable bytes
+are reported instead.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from esms.referentiel.erreurs import FichierIntrouvable
+
+ENCODAGES = ("latin-1", "utf-8")
+
+_NON_DEFINIS_CP1252 = "\x81\x8d\x8f\x90\x9d"
+_SUSPECTS = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f{_NON_DEFINIS_CP1252}\udc80-\udcff]")
+# Candidate start of a multi-byte UTF-8 character (lead byte + continuation byte); confirmed by decoding its line.
+_UTF8_MULTIOCTET = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
+
+
+def _garder_octet(erreur: UnicodeDecodeError) -> tuple[str, int]:
+    octet = erreur.object[erreur.start]
+    return chr(octet), erreur.start + 1
+
+
+codecs.register_error("esms_finess_octet", _garder_octet)
+
+
+@dataclass
+class TexteDecode:
+    """The file's lines (without line ends) and, per line number (1-based), its first suspect character."""
+
+    lignes: list[str]
+    suspects: dict[int, tuple[int, str]] = field(default_factory=dict)  # ligne → (position, message)
+    fatal: tuple[int, int, str] | None = None  # (ligne, position, message): the whole file is unusable
+
+
+def lire_octets(chemin: Path) -> bytes:
+    """The file's bytes, gunzipped when it starts with the gzip magic number."""
+    try:
+        with open(chemin, "rb") as flux:
+            donnees = flux.read()
+    except FileNotFoundError as exc:
+        raise FichierIntrouvable(f"Fichier FINESS introuvable : {chemin}") from exc
+    if donnees[:2] == b"\x1f\x8b":
+        try:
+            donnees = gzip.decompress(donnees)
+        except (OSError, EOFError) as exc:
+            raise FichierIntrouvable(f"Archive gzip illisible ou tronquée : {chemin} ({exc})") from exc
+    return donnees
+
+
+def sha256_fichier(chemin: Path) -> str:
+    """SHA-256 of the file as stored (compressed or not), streamed."""
+    h = hashlib.sha256()
+    with open(chemin, "rb") as flux:
+        for bloc in iter(lambda: flux.read(1 << 20), b""):
+            h.update(bloc)
+    return h.hexdigest()
+
+
+class _Localisateur:
+    """Line number and column of increasing offsets, counting line ends only once over the whole file."""
+
+    def __init__(self, donnees: bytes | str) -> None:
+        self.donnees = donnees
+        self.fin_de_ligne = b"\n" if isinstance(donnees, bytes) else "\n"
+        self.position = 0
+        self.ligne = 1
+
+    def localiser(self, position: int) -> tuple[int, int]:
+        if position < self.position:  # not increasing: count again from the start
+            self.position, self.ligne = 0, 1
+        self.ligne += self.donnees.count(self.fin_de_ligne, self.position, position)
+        self.position = position
+        debut = self.donnees.rfind(self.fin_de_ligne, 0, position) + 1
+        return self.ligne, position - debut
+
+
+def _longueur_utf8(octet: int) -> int:
+    return 2 if octet < 0xE0 else 3 if octet < 0xF0 else 4
+
+
+def _message_utf8(debut: bytes) -> str:
+    sequence = debut[:_longueur_utf8(debut[0])]
+    return (f"caractère encodé en UTF-8 (« {sequence.decode('utf-8')} » lu « {sequence.decode('cp1252', 'replace')} ») "
+            "alors que le fichier FINESS doit être en ISO-8859-1 (latin-1) ; réenregistrez-le en latin-1 "
+            "ou importez-le avec l'encodage utf-8")
+
+
+def _lignes_utf8(donnees: bytes) -> tuple[dict[int, tuple[int, str]], tuple[int, int, str] | None]:
+    """Lines of a supposedly latin-1 file holding a valid multi-byte UTF-8 character; fatal when the whole file is UTF-8."""
+    localisateur = _Localisateur(donnees)
+    try:
+        donnees.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        trouve = _UTF8_MULTIOCTET.search(donnees)
+        if trouve is not None:
+            ligne, colonne = localisateur.localiser(trouve.start())
+            return {}, (ligne, colonne, "fichier encodé en UTF-8 : "
+                        + _message_utf8(donnees[trouve.start():trouve.start() + 4]))
+    suspects: dict[int, tuple[int, str]] = {}
+    position = 0
+    while (trouve := _UTF8_MULTIOCTET.search(donnees, position)) is not None:
+        debut = trouve.start()
+        position = debut + 1
+        try:
+            donnees[debut:debut + _longueur_utf8(donnees[debut])].decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        ligne, colonne = localisateur.localiser(debut)
+        suspects.setdefault(ligne, (colonne, _message_utf8(donnees[debut:debut + 4])))
+        position = max(position, donnees.find(b"\n", debut) + 1 or len(donnees))
+    return suspects, None
+
+
+def decoder(donnees: bytes, encodage: str = "latin-1") -> TexteDecode:
+    """Decode and split into lines; locate undecodable bytes, control characters and UTF-8 sequences."""
+    if encodage not in ENCODAGES:
+        raise ValueError(f"Encodage non pris en charge : {encodage} (attendu : {', '.join(ENCODAGES)})")
+    suspects: dict[int, tuple[int, str]] = {}
+    fatal = None
+    if encodage == "latin-1":
+        if donnees.startswith(codecs.BOM_UTF8):
+            fatal = (1, 0, "marque d'ordre d'octets UTF-8 en tête de fichier : le fichier FINESS doit être en "
+                           "ISO-8859-1 (latin-1)")
+        elif not donnees.isascii():
+            suspects, fatal = _lignes_utf8(donnees)
+        texte = donnees.decode("cp1252", errors="esms_finess_octet")
+    else:
+        texte = donnees.decode("utf-8-sig", errors="surrogateescape")
+    if "\r" in texte:
+        texte = texte.replace("\r\n", "\n")
+    localisateur = _Localisateur(texte)
+    for trouve in _SUSPECTS.finditer(texte):
+        ligne, colonne = localisateur.localiser(trouve.start())
+        if ligne in suspects:
+            continue
+        caractere = trouve.group()
+        octet = ord(caractere) - 0xDC00 if "\udc80" <= caractere <= "\udcff" else ord(caractere)
+        if caractere in _NON_DEFINIS_CP1252 or octet != ord(caractere):
+            message = f"octet non décodable en {'UTF-8' if encodage == 'utf-8' else 'ISO-8859-1 / Windows-1252'} (0x{octet:02X})"
+        else:
+            message = f"caractère de contrôle interdit (0x{octet:02X})"
+        suspects[ligne] = (colonne, message)
+    lignes = texte.split("\n")
+    if lignes and lignes[-1] == "":
+        lignes.pop()
+    return TexteDecode(lignes=lignes, suspects=suspects, fatal=fatal)

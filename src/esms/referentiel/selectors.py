@@ -1,0 +1,127 @@
+"""Read queries of the référentiel. The FINESS référentiel is public data: every role may consult all of it
+(`referentiel.consulter`); imports are for admins and ARS agents (`referentiel.voir_imports`)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from esms.comptes.permissions import require
+from esms.referentiel.models import Categorie, Commune, Etablissement, ImportFiness, OrganismeGestionnaire
+from esms.referentiel.normalisation import cle_recherche
+
+_NUMERO_FINESS = re.compile(r"^[0-9]{2}[0-9]{7}$|^2[AB][0-9]{7}$")
+_DEBUT_NUMERO = re.compile(r"^(?:[0-9]{3,8}|2[AB][0-9]{1,6})$")
+_CODE_COMMUNE = re.compile(r"^(?:[0-9]{5}|2[AB][0-9]{3})$")
+_ABREVIATIONS = ((re.compile(r"\bSAINTE\b"), "STE"), (re.compile(r"\bSAINT\b"), "ST"))
+
+
+def _filtre_texte(q: str) -> Q:
+    texte = q.strip().upper().replace(" ", "")
+    if _NUMERO_FINESS.match(texte):
+        return Q(finess_et=texte) | Q(organisme_id=texte)
+    if _DEBUT_NUMERO.match(texte):
+        return Q(finess_et__startswith=texte)
+    filtre = Q()
+    for mot in cle_recherche(q).split():
+        filtre &= Q(nom_recherche__contains=mot)
+    return filtre
+
+
+def _filtre_commune(commune: str) -> Q:
+    texte = commune.strip().upper()
+    if _CODE_COMMUNE.match(texte):
+        return Q(code_commune=texte) | Q(ligne_acheminement__startswith=texte + " ")
+    # FINESS writes the city in capitals without accents, « SAINT » abbreviated: « 02100 ST QUENTIN ».
+    cle = cle_recherche(commune)
+    for motif, abreviation in _ABREVIATIONS:
+        cle = motif.sub(abreviation, cle)
+    codes = list(Commune.objects.filter(nom__iexact=commune.strip()).values_list("code_insee", flat=True))
+    filtre = Q(ligne_acheminement__contains=f" {cle}")
+    return filtre | Q(code_commune__in=codes) if codes else filtre
+
+
+def _categories(**filtre) -> list[str]:
+    return list(Categorie.objects.filter(**filtre).values_list("code", flat=True))
+
+
+def rechercher_etablissements(*, actor, q: str = "", commune: str = "", departement: str = "",
+                              categorie: str = "", secteur: str = "", eligibles: bool = False,
+                              statut: str = "ouverts") -> QuerySet[Etablissement]:
+    """Establishments matching the criteria, by name then number, with their category and département."""
+    require(actor, "referentiel.consulter")
+    etablissements = Etablissement.objects.select_related("categorie", "departement")
+    if statut == "ouverts":
+        etablissements = etablissements.filter(ouvert=True)
+    elif statut == "fermes":
+        etablissements = etablissements.filter(ouvert=False)
+    if q:
+        etablissements = etablissements.filter(_filtre_texte(q))
+    if commune:
+        etablissements = etablissements.filter(_filtre_commune(commune))
+    if departement:
+        etablissements = etablissements.filter(departement_id=departement)
+    if categorie:
+        etablissements = etablissements.filter(categorie_id=categorie)
+    # Category codes are resolved first: a short constant list lets the planners use the category indexes.
+    if secteur:
+        etablissements = etablissements.filter(
+            Q(secteur_qualifie=secteur) | Q(secteur_qualifie="", categorie_id__in=_categories(secteur=secteur)))
+    if eligibles:
+        etablissements = etablissements.filter(categorie_id__in=_categories(eligible=True))
+    return etablissements.order_by("nom_recherche", "finess_et")
+
+
+def etablissement(*, actor, finess_et: str) -> Etablissement:
+    require(actor, "referentiel.consulter")
+    return get_object_or_404(
+        Etablissement.objects.select_related("categorie", "departement", "region", "organisme",
+                                             "organisme__statut_juridique", "qualifie_par", "dernier_import"),
+        finess_et=finess_et)
+
+
+def commune(code_insee: str) -> Commune | None:
+    return Commune.objects.filter(code_insee=code_insee).first() if code_insee else None
+
+
+def organisme(*, actor, finess_ej: str) -> OrganismeGestionnaire:
+    require(actor, "referentiel.consulter")
+    return get_object_or_404(OrganismeGestionnaire.objects.select_related("departement", "statut_juridique"),
+                             finess_ej=finess_ej)
+
+
+def etablissements_de(organisme: OrganismeGestionnaire) -> QuerySet[Etablissement]:
+    return (organisme.etablissements.select_related("categorie", "departement")
+            .order_by("-ouvert", "nom_recherche", "finess_et"))
+
+
+def chiffres_organisme(organisme: OrganismeGestionnaire) -> dict[str, int]:
+    return organisme.etablissements.aggregate(
+        total=Count("pk"), ouverts=Count("pk", filter=Q(ouvert=True)),
+        eligibles=Count("pk", filter=Q(ouvert=True, categorie__eligible=True)))
+
+
+def points_du_departement(departement_id: str) -> list[tuple[str, float, float]]:
+    """(FINESS, latitude, longitude) of the open, geolocated establishments of a département (for the mini-map)."""
+    return list(Etablissement.objects.filter(departement_id=departement_id, ouvert=True, latitude__isnull=False)
+                .values_list("finess_et", "latitude", "longitude"))
+
+
+def imports(*, actor) -> QuerySet[ImportFiness]:
+    require(actor, "referentiel.voir_imports")
+    return ImportFiness.objects.select_related("acteur").order_by("-demarre_le", "-pk")
+
+
+def rapport_rejets(*, actor, pk: int) -> Path:
+    """Path of an import's rejects report; 404 when absent or outside var/imports/."""
+    import_finess = get_object_or_404(imports(actor=actor), pk=pk)
+    chemin = Path(import_finess.rapport_rejets) if import_finess.rapport_rejets else None
+    racine = (Path(settings.VAR_DIR) / "imports").resolve()
+    if chemin is None or not chemin.is_file() or racine not in chemin.resolve().parents:
+        raise Http404("Rapport des rejets introuvable.")
+    return chemin

@@ -1,0 +1,175 @@
+"""Référentiel pages: login required, search (name without accents, number, filters, pagination, htmx, CSV),
+establishment page (eligibility, EJ link, mini-map, no N+1), OG page, imports list and upload."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from esms.comptes.models import Role
+from esms.referentiel import views
+from esms.referentiel.models import ImportFiness
+from esms.referentiel.services import importer_finess
+from tests.referentiel import generateur
+from tests.referentiel.generateur import numero
+
+RECHERCHE = reverse("referentiel:recherche")
+
+
+def _finess(reponse) -> list[str]:
+    return [et.finess_et for et in reponse.context["page_obj"]]
+
+
+@pytest.mark.parametrize("url", [
+    reverse("referentiel:recherche"), reverse("referentiel:imports"),
+    reverse("referentiel:etablissement", args=["010000016"]), reverse("referentiel:organisme", args=["010001006"]),
+])
+def test_anonyme_redirige_vers_la_connexion(client, db, url):
+    reponse = client.get(url)
+    assert reponse.status_code == 302 and reverse("comptes:login") in reponse["Location"]
+
+
+def test_page_de_recherche(client_admin, importe):
+    reponse = client_admin.get(RECHERCHE)
+    html = reponse.content.decode()
+    assert reponse.status_code == 200
+    assert "<caption>Résultats de la recherche" in html and 'for="id_q"' in html
+    assert len(_finess(reponse)) == 11
+
+
+@pytest.mark.parametrize(("criteres", "attendus"), [
+    ({"q": "résidence œillet"}, [numero("01", 2)]),
+    ({"q": "Residence l'oeillet amberieu"}, [numero("01", 2)]),
+    ({"q": "ehpad"}, [numero("9701", 1), numero("01", 1), numero("2A", 1)]),
+    ({"q": numero("2B", 1)}, [numero("2B", 1)]),
+    ({"q": generateur.EJ_CORSE}, [numero("2B", 1), numero("2A", 1)]),
+    ({"q": "9701"}, [numero("9701", 1)]),
+    ({"departement": "2A"}, [numero("2A", 1)]),
+    ({"departement": "974"}, [numero("9704", 1)]),
+    ({"categorie": "183"}, [numero("9703", 1), numero("75", 1)]),
+    ({"secteur": "handicap_enfants"}, [numero("9703", 1), numero("75", 1)]),
+    ({"commune": "Bourg-en-Bresse"}, [numero("01", 1)]),
+    ({"commune": "75013"}, [numero("75", 1), numero("75", 2)]),
+    ({"commune": "Saint-Denis"}, [numero("9704", 1)]),
+    ({"commune": "2A004"}, [numero("2A", 1)]),
+    ({"q": "pharmacie", "eligibles": "on"}, []),
+    ({"departement": "75", "eligibles": "on"}, [numero("75", 1)]),
+])
+def test_recherche_et_filtres(client_admin, importe, criteres, attendus):
+    reponse = client_admin.get(RECHERCHE, criteres)
+    assert sorted(_finess(reponse)) == sorted(attendus)
+
+
+def test_statut_ouvert_ferme(client_admin, importe):
+    importer_finess(actor=None, chemin=generateur.ET_2)
+    assert numero("75", 2) not in _finess(client_admin.get(RECHERCHE))
+    reponse = client_admin.get(RECHERCHE, {"statut": "fermes"})
+    assert _finess(reponse) == [numero("75", 2)]
+    assert "Fermé le 01/03/2021" in reponse.content.decode()
+    assert len(_finess(client_admin.get(RECHERCHE, {"statut": "tous"}))) == 12
+
+
+def test_pagination(client_admin, importe, monkeypatch, django_assert_max_num_queries):
+    monkeypatch.setattr(views, "PAR_PAGE", 4)
+    premiere = client_admin.get(RECHERCHE)
+    assert len(_finess(premiere)) == 4 and "Page 1 sur 3" in premiere.content.decode()
+    with django_assert_max_num_queries(10):
+        troisieme = client_admin.get(RECHERCHE, {"page": 3})
+    assert len(_finess(troisieme)) == 3
+    assert not set(_finess(premiere)) & set(_finess(troisieme))
+
+
+def test_resultats_htmx(client_admin, importe):
+    reponse = client_admin.get(RECHERCHE, {"q": "ehpad"}, headers={"HX-Request": "true"})
+    html = reponse.content.decode()
+    assert "<html" not in html and "EHPAD U SOLE" in html and 'role="status"' in html
+
+
+def test_export_csv(client_admin, importe):
+    reponse = client_admin.get(RECHERCHE, {"departement": "01", "export": "csv"})
+    assert reponse["Content-Type"].startswith("text/csv")
+    lignes = b"".join(reponse.streaming_content).decode("utf-8-sig").splitlines()
+    assert lignes[0].startswith("FINESS ET;FINESS EJ;Raison sociale")
+    assert len(lignes) == 3 and lignes[1].startswith(numero("01", 1)) and ";oui;" in lignes[1]
+
+
+def test_page_etablissement(client_admin, importe, django_assert_max_num_queries):
+    url = reverse("referentiel:etablissement", args=[numero("01", 1)])
+    with django_assert_max_num_queries(8):
+        reponse = client_admin.get(url)
+    html = reponse.content.decode()
+    assert reponse.status_code == 200
+    assert "EHPAD LES TILLEULS" in html and "Éligible (art. L.312-1 CASF)" in html
+    assert "Personnes âgées" in html and "L.312-1" in html
+    assert reverse("referentiel:organisme", args=[generateur.EJ_AIN]) in html
+    assert "<svg" in html and 'role="img"' in html and "<circle" in html and "Bourg-en-Bresse (01053)" in html
+    assert "Latitude 46,2052" in html
+
+
+def test_page_etablissement_sans_coordonnees(client_admin, importe):
+    html = client_admin.get(reverse("referentiel:etablissement", args=[numero("69", 1)])).content.decode()
+    assert "pas de coordonnées" in html and "<circle" not in html
+
+
+def test_etablissement_inconnu_404(client_admin, importe):
+    assert client_admin.get(reverse("referentiel:etablissement", args=["010009999"])).status_code == 404
+    assert client_admin.get(reverse("referentiel:organisme", args=["010009999"])).status_code == 404
+
+
+def test_page_organisme(client_admin, importe):
+    html = client_admin.get(reverse("referentiel:organisme", args=[generateur.EJ_CORSE])).content.decode()
+    assert "EHPAD U SOLE" in html and "SSIAD DI BASTIA" in html and "Fiche minimale" in html
+    assert "2 dont 2 ouverts et 2 ouverts éligibles" in html
+
+
+def test_tous_les_roles_consultent(client, importe, utilisateur):
+    porteur = utilisateur(Role.PORTEUR, organismes=[generateur.EJ_AIN])
+    client.force_login(porteur)
+    assert len(_finess(client.get(RECHERCHE))) == 11
+    assert client.get(reverse("referentiel:etablissement", args=[numero("2A", 1)])).status_code == 200
+
+
+def test_page_des_imports(client, importe, utilisateur):
+    client.force_login(utilisateur(Role.AGENT_ARS, region="84"))
+    html = client.get(reverse("referentiel:imports")).content.decode()
+    assert importe.sha256[:10] in html and "etalab-cs1100507-stock-20210108-mini.csv" in html
+    assert "Lancer un import" not in html
+    client.force_login(utilisateur(Role.PORTEUR, organismes=[generateur.EJ_AIN]))
+    assert client.get(reverse("referentiel:imports")).status_code == 403
+
+
+def test_televersement_par_l_administrateur(client_admin, referentiel):
+    html = client_admin.get(reverse("referentiel:imports")).content.decode()
+    assert "Lancer un import" in html
+    fichier = SimpleUploadedFile("etalab-cs1100507-stock-20210108-mini.csv", generateur.ET_1.read_bytes())
+    reponse = client_admin.post(reverse("referentiel:importer"), {"fichier": fichier, "encodage": "latin-1"},
+                                follow=True)
+    assert "Import n°" in reponse.content.decode() and "11 créé(s)" in reponse.content.decode()
+    assert ImportFiness.objects.get().fichier == "etalab-cs1100507-stock-20210108-mini.csv"
+
+
+def test_televersement_invalide_message_localise(client_admin, importe):
+    octets = generateur.ET_2.read_bytes().replace(b";500;", b";999;", 1)
+    fichier = SimpleUploadedFile("finess.csv", octets)
+    reponse = client_admin.post(reverse("referentiel:importer"), {"fichier": fichier, "encodage": "latin-1"},
+                                follow=True)
+    assert "Import refusé : ligne 2, champ categetab" in reponse.content.decode()
+
+
+def test_televersement_refuse_a_l_agent(client, referentiel, utilisateur):
+    client.force_login(utilisateur(Role.AGENT_ARS, region="84"))
+    fichier = SimpleUploadedFile("finess.csv", generateur.ET_1.read_bytes())
+    assert client.post(reverse("referentiel:importer"), {"fichier": fichier}).status_code == 403
+    assert not ImportFiness.objects.exists()
+
+
+def test_rapport_des_rejets_telechargeable(client_admin, importe, ecrire):
+    octets = generateur.ET_2.read_bytes().replace(b";620;", b";999;", 1).replace(b";500;", b";998;", 1)
+    resultat = importer_finess(actor=None, chemin=ecrire(octets), ignorer_invalides=True)
+    html = client_admin.get(reverse("referentiel:imports")).content.decode()
+    assert reverse("referentiel:rejets", args=[resultat.pk]) in html
+    reponse = client_admin.get(reverse("referentiel:rejets", args=[resultat.pk]))
+    contenu = b"".join(reponse.streaming_content).decode("utf-8-sig")
+    assert contenu.startswith("ligne;champ;valeur;message") and "categetab;998" in contenu
+    assert client_admin.get(reverse("referentiel:rejets", args=[importe.pk])).status_code == 404
