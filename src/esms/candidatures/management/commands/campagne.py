@@ -4,9 +4,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from esms import rules
-from esms.rules.erreurs import ErreursLocalisees
 from esms.candidatures import campagnes
 from esms.candidatures.models import Campagne
+from esms.rules.erreurs import ErreursLocalisees
 
 
 class Command(BaseCommand):
