@@ -21,6 +21,8 @@ def test_demo_covers_every_state(shared_data):
     charger_demo()
     etats = set(Dossier.objects.values_list("etat", flat=True))
     assert etats == set(Etat.values)
+    assert set(Dossier.objects.exclude(etat="brouillon").values_list("appel", flat=True)) == {
+        "regional", "multiregional", "national"}
     for enveloppe in Enveloppe.objects.all():
         total = LigneEnveloppe.objects.filter(enveloppe=enveloppe).aggregate(s=Sum("montant"))["s"] or 0
         assert total >= 0

@@ -78,12 +78,11 @@ def _choisir(region: str, taille: int, exclus: set[str], autre_region: str | Non
                .order_by("-n", "organisme_id").first()["organisme_id"])
     propres = list(base.filter(organisme_id=porteur, region_id=region).order_by("finess_et")
                    .values_list("pk", flat=True)[:taille])
-    manque = taille - len(propres)
     if autre_region:
-        moitie = manque // 2
-        ailleurs = list(base.filter(region_id=autre_region).order_by("finess_et").values_list("pk", flat=True)[:moitie])
-        propres += ailleurs
-        manque -= len(ailleurs)
+        ailleurs = list(base.filter(region_id=autre_region).order_by("finess_et")
+                        .values_list("pk", flat=True)[:taille // 2])
+        propres = propres[:taille - len(ailleurs)] + ailleurs
+    manque = taille - len(propres)
     departements = list(base.filter(pk__in=propres).values_list("departement_id", flat=True).distinct()) or [None]
     voisins = base.filter(region_id=region).exclude(pk__in=propres)
     voisins = voisins.filter(departement_id__in=departements) if departements[0] else voisins
