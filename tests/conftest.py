@@ -41,9 +41,9 @@ def chromium_path() -> str:
 
 
 @pytest.fixture
-def page(chromium_path, live_server):
+def page(chromium_path, live_server, monkeypatch):
     """A Playwright page in Debian's Chromium, pointed at the live test server."""
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop here
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

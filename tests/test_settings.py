@@ -8,7 +8,8 @@ import sys
 
 
 def _esms(args: list[str], **env: str) -> subprocess.CompletedProcess:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("ESMS_")} | env
+    full_env = {k: v for k, v in os.environ.items()
+                if not k.startswith("ESMS_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"} | env
     return subprocess.run([sys.executable, "-m", "esms.cli", *args], capture_output=True, text=True,
                           env=full_env, timeout=120)
 
