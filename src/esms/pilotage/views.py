@@ -1,0 +1,139 @@
+"""Dashboard pages and their table exports. Thin: the permission layer resolves the perimeter, the cached
+page content comes from `tableaux_de_bord`, exports are the page's own tables."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from esms.candidatures.models import Campagne
+from esms.comptes.permissions import get_in_scope, has_perm, require
+from esms.exports import FORMATS, reponse_tableau
+from esms.pilotage import tableaux_de_bord
+from esms.pilotage.cache import en_cache
+from esms.referentiel.models import Region
+
+
+def _campagne(request: HttpRequest, campagnes: list[tuple[str, str]] | None = None) -> str | None:
+    """The campagne filter when it names an existing campagne (otherwise no filter)."""
+    code = (request.GET.get("campagne") or "").strip()
+    if not code:
+        return None
+    if campagnes is not None:
+        return code if code in {c for c, _ in campagnes} else None
+    return code if Campagne.objects.filter(code=code).exists() else None
+
+
+def _campagnes() -> list[tuple[str, str]]:
+    return [(c.code, str(c)) for c in Campagne.objects.order_by("-code")]
+
+
+def _qs(campagne: str | None) -> str:
+    return f"?{urlencode({'campagne': campagne})}" if campagne else ""
+
+
+def _contexte(contenu: dict, *, url_export: str, args: list[str], campagne: str | None, **extra) -> dict:
+    """The page context: the cached content, each table with its download links (same filters)."""
+    qs = _qs(campagne)
+    blocs = [{"section": s, "tableaux": [
+        {"tableau": t, "liens": [(fmt.upper(), reverse(url_export, args=[*args, t.slug, fmt]) + qs) for fmt in FORMATS]}
+        for t in s.tableaux]} for s in contenu["sections"]]
+    return {**contenu, **extra, "blocs": blocs, "campagne": campagne}
+
+
+@login_required
+@require_GET
+def accueil(request: HttpRequest) -> HttpResponse:
+    """National dashboard for national administrators; ARS agents are sent to their region's."""
+    user = request.user
+    if not has_perm(user, "pilotage.national"):
+        require(user, "pilotage.regional")
+        if not user.region_id:
+            raise PermissionDenied("Votre compte n'est rattaché à aucune région.")
+        return redirect(reverse("pilotage:region", args=[user.region_id]) + _qs(_campagne(request)))
+    campagnes = _campagnes()
+    campagne = _campagne(request, campagnes)
+    region = (request.GET.get("region") or "").strip()
+    if region:
+        get_in_scope(user, Region.objects.all(), code=region)
+        return redirect(reverse("pilotage:region", args=[region]) + _qs(campagne))
+    contenu = en_cache("national", lambda: tableaux_de_bord.tableau_de_bord(campagne=campagne), campagne=campagne)
+    return render(request, "pilotage/tableau_de_bord.html", _contexte(
+        contenu, url_export="pilotage:export", args=[], campagne=campagne, title="Pilotage national",
+        perimetre="France entière", campagnes=campagnes, region=None,
+        regions=list(Region.objects.order_by("nom").values_list("code", "nom"))))
+
+
+@login_required
+@require_GET
+def region(request: HttpRequest, code: str) -> HttpResponse:
+    """A region's dashboard: national administrators (any region), ARS agents (their own, 404 otherwise)."""
+    require(request.user, "pilotage.regional")
+    reg = get_in_scope(request.user, Region.objects.all(), code=code)
+    campagnes = _campagnes()
+    campagne = _campagne(request, campagnes)
+    contenu = en_cache("region", lambda: tableaux_de_bord.tableau_de_bord(region=reg.code, campagne=campagne),
+                       region=reg.code, campagne=campagne)
+    national = has_perm(request.user, "pilotage.national")
+    return render(request, "pilotage/tableau_de_bord.html", _contexte(
+        contenu, url_export="pilotage:export_region", args=[reg.code], campagne=campagne,
+        title=f"Pilotage — {reg.nom}", perimetre=reg.nom, campagnes=campagnes, region=reg,
+        regions=list(Region.objects.order_by("nom").values_list("code", "nom")) if national else None))
+
+
+def _export(contenu: dict, *, tableau: str, format: str, nom: str) -> HttpResponse:
+    if format not in FORMATS:
+        raise Http404("Format d'export inconnu.")
+    t = contenu["tableaux"].get(tableau)
+    if t is None:
+        raise Http404("Tableau inconnu.")
+    return reponse_tableau(nom=f"{nom}-{t.slug}", entetes=t.entetes, lignes=t.lignes_export(), format=format,
+                           titre=t.titre)
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, tableau: str, format: str) -> HttpResponse:
+    require(request.user, "pilotage.national")
+    campagne = _campagne(request)
+    contenu = en_cache("national", lambda: tableaux_de_bord.tableau_de_bord(campagne=campagne), campagne=campagne)
+    return _export(contenu, tableau=tableau, format=format, nom="pilotage-national" + (f"-{campagne}" if campagne else ""))
+
+
+@login_required
+@require_GET
+def export_region(request: HttpRequest, code: str, tableau: str, format: str) -> HttpResponse:
+    require(request.user, "pilotage.regional")
+    reg = get_in_scope(request.user, Region.objects.all(), code=code)
+    campagne = _campagne(request)
+    contenu = en_cache("region", lambda: tableaux_de_bord.tableau_de_bord(region=reg.code, campagne=campagne),
+                       region=reg.code, campagne=campagne)
+    return _export(contenu, tableau=tableau, format=format,
+                   nom=f"pilotage-region-{reg.code}" + (f"-{campagne}" if campagne else ""))
+
+
+@require_GET
+def statistiques(request: HttpRequest) -> HttpResponse:
+    """The public statistics page (anonymous): aggregates only."""
+    campagnes = _campagnes()
+    campagne = _campagne(request, campagnes)
+    contenu = en_cache("public", lambda: tableaux_de_bord.statistiques_publiques(campagne=campagne),
+                       campagne=campagne)
+    return render(request, "pilotage/statistiques.html", _contexte(
+        contenu, url_export="statistiques:export", args=[], campagne=campagne, title="Statistiques publiques",
+        campagnes=campagnes))
+
+
+@require_GET
+def statistiques_export(request: HttpRequest, tableau: str, format: str) -> HttpResponse:
+    campagne = _campagne(request)
+    contenu = en_cache("public", lambda: tableaux_de_bord.statistiques_publiques(campagne=campagne),
+                       campagne=campagne)
+    return _export(contenu, tableau=tableau, format=format,
+                   nom="esms-numerique-statistiques" + (f"-{campagne}" if campagne else ""))
