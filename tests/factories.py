@@ -7,26 +7,18 @@ from types import SimpleNamespace
 
 from esms.comptes.services import create_user
 from esms.referentiel.models import Categorie, Departement, Etablissement, OrganismeGestionnaire, Region
+from esms.rules.finess import cle_finess
 
 _counter = itertools.count(1)
 
 
-def luhn_key(body: str) -> str:
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return str((10 - total % 10) % 10)
+luhn_key = cle_finess
 
 
 def finess(prefix: str) -> str:
-    """A valid numeric FINESS number (Luhn key) starting with a two-digit département prefix."""
+    """A valid FINESS number (with its key) starting with a two-character département prefix."""
     body = f"{prefix}{next(_counter):06d}"
-    return body + luhn_key(body)
+    return body + cle_finess(body)
 
 
 def region(code: str, nom: str, *, corse: bool = False, outre_mer: bool = False) -> Region:

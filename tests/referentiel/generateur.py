@@ -18,6 +18,8 @@ from pathlib import Path
 
 from pyproj import Transformer
 
+from esms.rules.finess import cle_finess
+
 FIXTURES = Path(__file__).parent / "fixtures"
 DOSSIER_REFERENTIEL = FIXTURES / "referentiel"
 ET_1 = FIXTURES / "etalab-cs1100507-stock-20210108-mini.csv"
@@ -41,18 +43,8 @@ CHAMPS_EJ = (
 
 
 def cle_luhn(corps: str) -> str:
-    """Luhn key of 8 characters; Corsican letters count as A=1, B=2 (the rule every 2A/2B number of the
-    2021 national extract satisfies)."""
-    chiffres = corps.replace("A", "1").replace("B", "2")
-    total = 0
-    for rang, caractere in enumerate(reversed(chiffres)):
-        valeur = int(caractere)
-        if rang % 2 == 0:
-            valeur *= 2
-            if valeur > 9:
-                valeur -= 9
-        total += valeur
-    return str((10 - total % 10) % 10)
+    """Check digit of 8 characters (Corsican letters included), from the rules package."""
+    return cle_finess(corps)
 
 
 def numero(prefixe: str, sequence: int) -> str:

@@ -26,6 +26,12 @@ def cle_luhn_valide(numero: str) -> bool:
     return total % 10 == 0
 
 
+def cle_finess(corps: str) -> str:
+    """The check digit that completes the 8 first characters of a FINESS number (Corsican ones included)."""
+    chiffres = _CORSE[corps[:2]] + corps[2:] if corps[:2] in _CORSE else corps
+    return next(cle for cle in "0123456789" if cle_luhn_valide(chiffres + cle))
+
+
 @lru_cache(maxsize=262_144)
 def erreur_numero_finess(numero: str) -> str | None:
     """French explanation of what is wrong with a FINESS number, or None when it is well formed."""
