@@ -14,7 +14,7 @@ $(CURDIR)/.tools/bin/uv:
 	.tools/bin/pip install --quiet uv==$(UV_VERSION)
 
 venv: $(UV)
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --all-extras --python $(PYTHON)
 
 demo-data: venv
 	$(ESMS) migrate --noinput
@@ -37,6 +37,7 @@ test: venv lint
 bench: venv
 	$(UV) run --frozen python benchmarks/import_finess.py
 	$(UV) run --frozen python benchmarks/rules.py
+	$(UV) run --frozen python benchmarks/dui_actifs.py
 
 clean:
 	rm -rf .venv .tools var

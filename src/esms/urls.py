@@ -12,7 +12,11 @@ urlpatterns = [
     path("referentiel/", include("esms.referentiel.urls")),
     path("candidatures/", include("esms.candidatures.urls")),
     path("financement/", include("esms.financement.urls")),
+    path("usages/", include("esms.usages.urls")),
     path("campagnes/", include("esms.candidatures.campagnes_urls")),
+    path("pilotage/", include("esms.pilotage.urls")),
+    path("statistiques/", include("esms.pilotage.urls_statistiques")),
+    path("api/", include("esms.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

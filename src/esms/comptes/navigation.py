@@ -21,6 +21,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("Statistiques", "statistiques:accueil", None),
     NavEntry("Dossiers", "candidatures:liste", "candidatures.consulter"),
     NavEntry("Enveloppes", "financement:enveloppes", "enveloppes.consulter"),
+    NavEntry("Usages", "usages:liste", "usages.consulter"),
     NavEntry("Pilotage", "pilotage:accueil", "pilotage.regional"),
     NavEntry("Établissements", "referentiel:recherche", "referentiel.consulter"),
     NavEntry("Campagnes", "campagnes:liste", "candidatures.consulter"),

@@ -18,6 +18,10 @@ def charger_demo(*, stdout=None) -> list[DemoAccount]:
     comptes = create_demo_accounts()
     dire("Grappes et dossiers de démonstration…")
     comptes += dossiers.charger()
+    dire("Indicateurs d'usage et preuves de démonstration…")
+    from esms.usages.demo import charger_demo_usages
+
+    charger_demo_usages()
     return comptes
 
 

@@ -4,7 +4,6 @@ signature that moves the dossier to « conventionné » and schedules the advanc
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -12,17 +11,21 @@ from django.utils import timezone
 
 from esms.candidatures.errors import CandidatureRefusee
 from esms.candidatures.models import Document, Dossier
+from esms.candidatures.regles import campagne_de
 from esms.comptes import audit
 from esms.comptes.permissions import require
 from esms.financement.models import Convention, Versement
+from esms.rules.decisions.versement import calculer_versement
+from esms.rules.modeles import VersementInput
 from esms.rules.repartition import repartir_prorata
 
 
 def echeancier(dossier: Dossier) -> list[dict]:
-    """Advance at signature and balance on usage targets, split by the campagne version's `part_avance`."""
+    """Advance at signature and balance on usage targets, as the rules compute them for the dossier's version."""
     montant = dossier.montant_retenu or 0
-    part = Decimal(str(dossier.version.parametres["versement"]["part_avance"]["valeur"]))
-    avance = int((Decimal(montant) * part).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    campagne = campagne_de(dossier.version)
+    avance = calculer_versement(VersementInput(montant_convention=montant), None, campagne).valeur.avance
+    part = campagne.versement.part_avance.valeur
     return [
         {"type": "avance", "montant": avance, "condition": "à la signature de la convention", "part": str(part)},
         {"type": "solde", "montant": montant - avance,

@@ -35,6 +35,10 @@ INSTALLED_APPS = [
     "esms.referentiel",
     "esms.candidatures",
     "esms.financement",
+    "esms.usages",
+    "ninja",
+    "esms.api",
+    "esms.pilotage",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +88,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+
+# Shared by every worker process of a server (dashboard aggregates are computed once, not once per worker).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+        "TIMEOUT": 300,
+    }
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "comptes.User"

@@ -20,3 +20,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
         "NAME": str(Path(tempfile.gettempdir()) / f"esms-test-{os.getpid()}.sqlite3")
     }
 MEDIA_ROOT = Path(tempfile.gettempdir()) / f"esms-test-media-{os.getpid()}"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

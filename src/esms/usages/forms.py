@@ -1,0 +1,73 @@
+"""Forms of the usage pages (French labels, DSFR widgets): indicator entry, file import, evidence upload,
+the ARS's decision, vendor authorisation."""
+
+from __future__ import annotations
+
+from django import forms
+from dsfr.forms import DsfrBaseForm
+
+from esms.comptes.models import Role, User
+
+
+class PeriodeMixin(forms.Form):
+    debut = forms.DateField(label="Début de la période", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    fin = forms.DateField(label="Fin de la période", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def clean(self):
+        donnees = super().clean()
+        if donnees.get("debut") and donnees.get("fin") and donnees["fin"] < donnees["debut"]:
+            self.add_error("fin", "La fin de la période précède son début.")
+        return donnees
+
+
+class SaisieForm(PeriodeMixin, DsfrBaseForm):
+    finess_et = forms.ChoiceField(label="Établissement")
+    dui_actifs = forms.IntegerField(label="Nombre de DUI actifs", min_value=0)
+
+    def __init__(self, *args, etablissements: list[tuple[str, str]], catalogue: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["finess_et"].choices = etablissements
+        self.codes = list(catalogue)
+        for code, parametre in catalogue.items():
+            indicateur = parametre.valeur
+            self.fields[f"ind_{code}"] = forms.DecimalField(
+                label=indicateur.libelle, required=False, min_value=0, max_digits=14, decimal_places=4,
+                help_text=f"Cible {indicateur.operateur} {indicateur.seuil} ({indicateur.unite}, {indicateur.periode})")
+
+    def valeurs(self) -> dict[str, str]:
+        return {code: str(self.cleaned_data[f"ind_{code}"]) for code in self.codes
+                if self.cleaned_data.get(f"ind_{code}") is not None}
+
+
+class ImportForm(PeriodeMixin, DsfrBaseForm):
+    fichier = forms.FileField(label="Fichier d'indicateurs (CSV ou XLSX)",
+                              help_text="Une ligne par établissement : finess_et, dui_actifs, puis un indicateur par colonne.")
+
+
+class PreuveForm(PeriodeMixin, DsfrBaseForm):
+    fichier = forms.FileField(label="Extraction d'activité du DUI (CSV, Parquet ou NDJSON FHIR)",
+                              help_text="Identifiants d'usagers pseudonymisés uniquement (voir le format documenté).")
+
+
+class DecisionForm(PeriodeMixin, DsfrBaseForm):
+    decision = forms.ChoiceField(label="Décision", choices=[("valider", "Valider les usages"),
+                                                            ("rejeter", "Rejeter les usages")],
+                                 widget=forms.RadioSelect)
+    motif = forms.CharField(label="Motif", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                            help_text="Obligatoire pour un rejet ; transmis au porteur.")
+
+    def clean(self):
+        donnees = super().clean()
+        if donnees.get("decision") == "rejeter" and not (donnees.get("motif") or "").strip():
+            self.add_error("motif", "Le motif du rejet est obligatoire.")
+        return donnees
+
+
+class AutorisationForm(DsfrBaseForm):
+    editeur = forms.ModelChoiceField(label="Éditeur de DUI", queryset=User.objects.none(), empty_label=None)
+    finess_et = forms.ChoiceField(label="Établissement")
+
+    def __init__(self, *args, etablissements: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["editeur"].queryset = User.objects.filter(role=Role.EDITEUR, is_active=True).order_by("username")
+        self.fields["finess_et"].choices = etablissements

@@ -1,0 +1,164 @@
+"""Read queries of the usages domain.
+
+- `synthese(dossier, debut, fin)`: per establishment, the report in force, the recomputed count of the
+  latest evidence covering it, the gap flag and the figure that validation would retain;
+- `dui_actifs_valides(le=…, par=…)`: the national indicator — validated active DUIs at a date, optionally
+  by region or sector, in one SQL query (the dashboards call exactly this);
+- payment orders for the Caisse des dépôts export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import Case, CharField, F, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from esms.candidatures.models import Dossier, Membre
+from esms.comptes.permissions import filter_scope, require
+from esms.financement.models import Versement
+from esms.rules import SECTEUR_LIBELLES
+from esms.rules.dui_actif import Ecart, comparer, dui_actifs_retenus
+from esms.usages.models import DuiActifValide, Preuve, RapportIndicateurs, ValidationUsage
+
+CIBLE_DUI_ACTIFS = 410_000
+GROUPEMENTS = ("region", "secteur")
+
+
+@dataclass
+class LigneSynthese:
+    finess_et: str
+    raison_sociale: str
+    rapport: RapportIndicateurs | None
+    recalcule: int | None
+    preuve: Preuve | None
+    ecart: Ecart
+
+    @property
+    def declare(self) -> int | None:
+        return self.rapport.dui_actifs if self.rapport else None
+
+    @property
+    def retenu(self) -> int | None:
+        return dui_actifs_retenus(self.declare, self.recalcule) if self.rapport else None
+
+    def ecart_dict(self) -> dict:
+        return {"declare": self.declare, "recalcule": self.recalcule, "signale": self.ecart.signale,
+                "message": self.ecart.message}
+
+
+@dataclass
+class Synthese:
+    debut: date
+    fin: date
+    lignes: list[LigneSynthese] = field(default_factory=list)
+
+    @property
+    def rapports(self) -> list[RapportIndicateurs]:
+        return [ligne.rapport for ligne in self.lignes if ligne.rapport]
+
+    @property
+    def indicateurs_par_et(self) -> dict[str, dict[str, str]]:
+        return {ligne.finess_et: dict(ligne.rapport.valeurs) for ligne in self.lignes if ligne.rapport}
+
+    @property
+    def nb_signales(self) -> int:
+        return sum(1 for ligne in self.lignes if ligne.ecart.signale)
+
+    @property
+    def total_retenu(self) -> int:
+        return sum(ligne.retenu or 0 for ligne in self.lignes)
+
+
+def synthese(dossier: Dossier, debut: date, fin: date, *, tolerance: Decimal | None = None) -> Synthese:
+    """One row per member (a grappe has tens of members: three queries, no per-row query)."""
+    noms = dict(Membre.objects.filter(grappe_id=dossier.grappe_id).order_by("etablissement_id")
+                .values_list("etablissement_id", "etablissement__raison_sociale"))
+    rapports: dict[str, RapportIndicateurs] = {}
+    for rapport in (RapportIndicateurs.objects.filter(dossier=dossier, periode_debut=debut, periode_fin=fin)
+                    .select_related("auteur").order_by("-cree_le", "-id")):
+        rapports.setdefault(rapport.etablissement_id, rapport)
+    recalculs: dict[str, tuple[int, Preuve]] = {}
+    for preuve in Preuve.objects.filter(dossier=dossier, periode_debut=debut, periode_fin=fin).order_by("-deposee_le", "-id"):
+        for finess, nombre in preuve.resultats.items():
+            recalculs.setdefault(finess, (int(nombre), preuve))
+    resultat = Synthese(debut, fin)
+    for finess, nom in noms.items():
+        rapport = rapports.get(finess)
+        recalcule, preuve = recalculs.get(finess, (None, None))
+        resultat.lignes.append(LigneSynthese(finess, nom, rapport, recalcule, preuve,
+                                             comparer(rapport.dui_actifs if rapport else None, recalcule, tolerance)))
+    return resultat
+
+
+def periodes(dossier: Dossier) -> list[tuple[date, date]]:
+    """The periods reported or proven for the dossier, latest first."""
+    vues = set(RapportIndicateurs.objects.filter(dossier=dossier).values_list("periode_debut", "periode_fin"))
+    vues |= set(Preuve.objects.filter(dossier=dossier).values_list("periode_debut", "periode_fin"))
+    return sorted(vues, key=lambda p: (p[1], p[0]), reverse=True)
+
+
+def dossiers_en_usage(*, actor) -> QuerySet[Dossier]:
+    from esms.usages.services import ETATS_DECLARATION
+
+    require(actor, "usages.consulter")
+    return (filter_scope(actor, Dossier.objects.filter(etat__in=ETATS_DECLARATION))
+            .select_related("grappe__porteur", "grappe__campagne", "region_pilote").order_by("-depose_le", "-id"))
+
+
+def validations(dossier: Dossier) -> QuerySet[ValidationUsage]:
+    return ValidationUsage.objects.filter(dossier=dossier).select_related("acteur", "versement")
+
+
+# --- National indicator ---------------------------------------------------------------------------
+
+def dui_actifs_valides(*, le: date, par: str | None = None) -> list[dict]:
+    """Validated active DUIs at the end of day `le` (Paris): for each establishment, its latest validated
+    figure (validated on or before `le`, for a period ended by then), summed — nationally (`par=None`) or
+    grouped by "region" or "secteur". One SQL query; compare with `CIBLE_DUI_ACTIFS`."""
+    if par not in (None, *GROUPEMENTS):
+        raise ValueError(f"Regroupement inconnu : {par} (attendu : None, « region » ou « secteur »).")
+    limite = timezone.make_aware(datetime.combine(le + timedelta(days=1), time(0)))
+    en_vigueur = DuiActifValide.objects.filter(valide_le__lt=limite, periode_fin__lte=le)
+    dernier = (en_vigueur.filter(etablissement_id=OuterRef("etablissement_id"))
+               .order_by("-valide_le", "-id").values("id")[:1])
+    lignes = en_vigueur.filter(id=Subquery(dernier))
+    if par is None:
+        total = lignes.aggregate(n=Coalesce(Sum("dui_actifs"), 0))["n"]
+        return [{"cle": None, "libelle": "France entière", "dui_actifs": int(total)}]
+    if par == "region":
+        groupes = (lignes.values(cle=F("etablissement__region_id"), libelle=F("etablissement__region__nom"))
+                   .annotate(dui_actifs=Sum("dui_actifs")).order_by("cle"))
+        return [{"cle": g["cle"], "libelle": g["libelle"], "dui_actifs": int(g["dui_actifs"])} for g in groupes]
+    secteur = Case(When(etablissement__secteur_qualifie="", then=F("etablissement__categorie__secteur")),
+                   default=F("etablissement__secteur_qualifie"), output_field=CharField())
+    groupes = (lignes.annotate(cle=secteur).values("cle").annotate(dui_actifs=Sum("dui_actifs")).order_by("cle"))
+    return [{"cle": g["cle"], "libelle": SECTEUR_LIBELLES.get(g["cle"], g["cle"]), "dui_actifs": int(g["dui_actifs"])}
+            for g in groupes]
+
+
+# --- Payment orders -------------------------------------------------------------------------------
+
+ENTETES_VERSEMENTS = ["Numéro de dossier", "Convention", "Porteur (FINESS EJ)", "Porteur (SIREN)", "Porteur",
+                      "Type", "Montant (€)", "Statut", "Date"]
+
+
+def versements(*, actor, statut: str | None = None) -> QuerySet[Versement]:
+    require(actor, "versements.exporter")
+    qs = filter_scope(actor, Versement.objects.exclude(statut=Versement.Statut.ANNULE))
+    if statut:
+        qs = qs.filter(statut=statut)
+    return (qs.select_related("dossier__grappe__porteur", "dossier__convention", "acteur")
+            .annotate(numero_convention=Coalesce(F("dossier__convention__numero"), Value("")))
+            .order_by("cree_le", "id"))
+
+
+def lignes_versements(qs: QuerySet[Versement]) -> Iterator[list]:
+    for v in qs:
+        porteur = v.dossier.grappe.porteur
+        yield [v.dossier.numero, v.numero_convention, porteur.finess_ej, porteur.siren or "", porteur.raison_sociale,
+               v.get_type_display(), v.montant, v.get_statut_display(), timezone.localtime(v.cree_le).date().isoformat()]

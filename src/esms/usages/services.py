@@ -1,0 +1,382 @@
+"""Writes of the usages domain: keyword-only, scope-checked, audited, each in one transaction.
+
+- indicator reports: `declarer_indicateurs` (form or API), `importer_indicateurs` (CSV/XLSX file),
+  `soumettre_indicateurs` (vendor API: the dossier is found from the establishment);
+- evidence: `deposer_preuve` (porteur or vendor; file-like object, Django upload or bytes);
+- the ARS's decision: `valider_usage` (rules verdict, validated DUI figures, payment order when due —
+  never above the convention, the dossier row being locked) and `rejeter_usage`;
+- `ordonner_versement`: a scheduled payment is ordered to the Caisse des dépôts;
+- vendors: `autoriser_editeur`, `revoquer_editeur`.
+
+Refusals raise `UsageRefuse` / `PreuveInvalide` / `IdentifiantsDirects` (French messages, located in the
+file when there is one) or `PermissionDenied`; nothing is written then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+
+from esms.candidatures import regles, workflow
+from esms.candidatures import services as candidatures
+from esms.candidatures.etats import Etat
+from esms.candidatures.models import Dossier, Membre
+from esms.comptes import audit
+from esms.comptes.models import Role, User
+from esms.comptes.notifications import notifier
+from esms.comptes.permissions import in_scope, require, role_of
+from esms.financement import conventions
+from esms.financement.models import Convention, Versement
+from esms.referentiel.models import Etablissement
+from esms.rules import RulesInputError
+from esms.rules.dui_actif import definition_dui_actif
+from esms.usages import indicateurs, selectors
+from esms.usages.errors import UsageRefuse
+from esms.usages.models import Canal, DuiActifValide, Preuve, RapportIndicateurs, ValidationUsage
+from esms.usages.preuves import journal, recalcul, stockage
+
+ETATS_DECLARATION = frozenset({Etat.CONVENTIONNE, Etat.EN_SUIVI_USAGE, Etat.SOLDE})
+ETATS_VALIDATION = frozenset({Etat.EN_SUIVI_USAGE, Etat.SOLDE})
+
+
+def _lock(dossier: Dossier) -> Dossier:
+    return (Dossier.objects.select_for_update(of=("self",))
+            .select_related("grappe__campagne", "grappe__porteur", "region_pilote", "version").get(pk=dossier.pk))
+
+
+def _lien(dossier: Dossier) -> str:
+    return reverse("usages:dossier", args=[dossier.pk])
+
+
+def _periode(debut: date, fin: date) -> None:
+    if fin < debut:
+        raise UsageRefuse(f"Période invalide : la fin ({fin:%d/%m/%Y}) précède le début ({debut:%d/%m/%Y}).")
+
+
+def membres(dossier: Dossier) -> set[str]:
+    return set(Membre.objects.filter(grappe_id=dossier.grappe_id).values_list("etablissement_id", flat=True))
+
+
+def _autorisations_editeur(actor, finess: set[str]) -> None:
+    """A vendor acts only for the establishments that authorised it."""
+    if role_of(actor) != Role.EDITEUR:
+        return
+    autorises = set(actor.etablissements.values_list("pk", flat=True))
+    refuses = sorted(finess - autorises)
+    if refuses:
+        raise PermissionDenied(
+            f"L'établissement {', '.join(refuses)} n'a pas autorisé l'éditeur « {actor} » à transmettre ses "
+            "indicateurs ou ses preuves."
+        )
+
+
+def _peut_declarer(actor, dossier: Dossier, finess: set[str]) -> None:
+    require(actor, "usages.declarer", dossier)
+    if dossier.etat not in ETATS_DECLARATION:
+        raise UsageRefuse(
+            f"Le dossier {dossier} est « {Etat(dossier.etat).label.lower()} » : les indicateurs et les preuves "
+            "se déclarent une fois la convention signée (conventionné, en suivi d'usage ou soldé)."
+        )
+    _autorisations_editeur(actor, finess)
+
+
+def catalogue(dossier: Dossier) -> list[str]:
+    """The indicator codes of the dossier's campaign version."""
+    return list(regles.campagne_de(regles.version_du_dossier(dossier)).usage.indicateurs)
+
+
+def dossier_de(finess_et: str) -> Dossier:
+    """The dossier in which an establishment reports its usage (for the vendors' API)."""
+    dossier = (Dossier.objects.filter(grappe__membres__etablissement_id=finess_et, etat__in=ETATS_DECLARATION)
+               .order_by("-depose_le", "-id").first())
+    if dossier is None:
+        raise UsageRefuse(f"L'établissement {finess_et} ne fait partie d'aucun dossier conventionné ou en suivi d'usage.")
+    return dossier
+
+
+def _canal(actor, canal: str | None) -> str:
+    return canal or (Canal.API if role_of(actor) == Role.EDITEUR else Canal.FORMULAIRE)
+
+
+# --- Indicator reports ----------------------------------------------------------------------------
+
+@transaction.atomic
+def declarer_indicateurs(*, actor, dossier: Dossier, finess_et: str, debut: date, fin: date, dui_actifs: int,
+                         valeurs: Mapping[str, object] | None = None, canal: str | None = None) -> RapportIndicateurs:
+    """Record one establishment's figures for a period (the latest report for a period is the one in force)."""
+    dossier = _lock(dossier)
+    _peut_declarer(actor, dossier, {finess_et})
+    _periode(debut, fin)
+    if finess_et not in membres(dossier):
+        raise UsageRefuse(f"L'établissement {finess_et} n'est pas membre de la grappe du dossier {dossier}.")
+    try:
+        nombre_dui = indicateurs.entier_positif(dui_actifs)
+    except ValueError:
+        nombre_dui = None
+    if nombre_dui is None:
+        raise UsageRefuse(f"{finess_et}, dui_actifs : nombre entier positif attendu (reçu « {dui_actifs} »).")
+    propres, erreurs = indicateurs.verifier_valeurs(valeurs or {}, catalogue(dossier), finess_et)
+    if erreurs:
+        raise UsageRefuse(erreurs)
+    rapport = RapportIndicateurs.objects.create(
+        dossier=dossier, etablissement_id=finess_et, periode_debut=debut, periode_fin=fin, dui_actifs=nombre_dui,
+        valeurs=propres, canal=_canal(actor, canal), auteur=actor)
+    audit.record(actor=actor, action="usages.declarer_indicateurs", obj=dossier,
+                 after={"finess_et": finess_et, "periode": [debut.isoformat(), fin.isoformat()],
+                        "dui_actifs": nombre_dui, "valeurs": propres, "canal": rapport.canal})
+    return rapport
+
+
+@transaction.atomic
+def importer_indicateurs(*, actor, dossier: Dossier, fichier, nom: str, debut: date, fin: date) -> list[RapportIndicateurs]:
+    """Record the reports of a CSV/XLSX file (one line per establishment): all of them, or none."""
+    dossier = _lock(dossier)
+    require(actor, "usages.declarer", dossier)
+    _periode(debut, fin)
+    contenu = fichier if isinstance(fichier, bytes) else b"".join(
+        fichier.chunks() if hasattr(fichier, "chunks") else [fichier.read()])
+    lignes = indicateurs.lire_fichier(contenu, nom=nom, catalogue=catalogue(dossier), membres=membres(dossier))
+    _peut_declarer(actor, dossier, {ligne.finess_et for ligne in lignes})
+    rapports = RapportIndicateurs.objects.bulk_create([
+        RapportIndicateurs(dossier=dossier, etablissement_id=ligne.finess_et, periode_debut=debut, periode_fin=fin,
+                           dui_actifs=ligne.dui_actifs, valeurs=ligne.valeurs, canal=Canal.FICHIER,
+                           nom_fichier=Path(nom).name[:255], auteur=actor)
+        for ligne in lignes])
+    audit.record(actor=actor, action="usages.importer_indicateurs", obj=dossier,
+                 after={"fichier": Path(nom).name, "periode": [debut.isoformat(), fin.isoformat()],
+                        "etablissements": [ligne.finess_et for ligne in lignes]})
+    return rapports
+
+
+def soumettre_indicateurs(*, actor, finess_et: str, debut: date, fin: date, dui_actifs: int,
+                          valeurs: Mapping[str, object] | None = None) -> RapportIndicateurs:
+    """Vendor API: record an establishment's figures in the dossier it belongs to."""
+    _autorisations_editeur(actor, {finess_et})
+    return declarer_indicateurs(actor=actor, dossier=dossier_de(finess_et), finess_et=finess_et, debut=debut,
+                                fin=fin, dui_actifs=dui_actifs, valeurs=valeurs, canal=Canal.API)
+
+
+# --- Evidence -------------------------------------------------------------------------------------
+
+def deposer_preuve(*, actor, fichier, nom: str, debut: date, fin: date, dossier: Dossier | None = None,
+                   finess_et: str | None = None, canal: str | None = None) -> Preuve:
+    """Check an evidence file, recompute its active DUIs (DuckDB) under the campaign's definition, store it
+    content-addressed and chain it in the log. `fichier`: bytes, a Django upload or a binary file object.
+    Without `dossier`, the dossier is the one of `finess_et` (vendors' API)."""
+    if dossier is None:
+        if not finess_et:
+            raise UsageRefuse("Indiquez le dossier ou l'établissement (FINESS ET) de la preuve.")
+        _autorisations_editeur(actor, {finess_et})
+        dossier = dossier_de(finess_et)
+    nom = Path(nom or "preuve").name
+    _peut_declarer(actor, dossier, set())
+    _periode(debut, fin)
+    campagne = regles.campagne_de(regles.version_du_dossier(dossier))
+    try:
+        definition = definition_dui_actif(campagne, debut, fin).valeur
+    except RulesInputError as exc:
+        raise UsageRefuse(list(exc.erreurs)) from None
+    reception = stockage.recevoir(fichier, nom=nom)
+    try:
+        resultat = recalcul.recompter(reception.chemin, nom=nom, definition=definition,
+                                      finess_autorises=membres(dossier))
+        _autorisations_editeur(actor, set(resultat.par_etablissement))
+        return _enregistrer_preuve(actor=actor, dossier=dossier, reception=reception, nom=nom,
+                                   definition=definition, resultat=resultat, canal=_canal(actor, canal))
+    finally:
+        reception.effacer()
+
+
+@transaction.atomic
+def _enregistrer_preuve(*, actor, dossier, reception, nom, definition, resultat, canal) -> Preuve:
+    dossier = _lock(dossier)
+    _peut_declarer(actor, dossier, set())
+    cree = stockage.ranger(reception)
+    try:
+        preuve = Preuve.objects.create(
+            dossier=dossier, sha256=reception.sha256, nom_original=nom[:255], format=resultat.format,
+            taille=reception.taille, periode_debut=definition.debut, periode_fin=definition.fin,
+            ecritures_min=definition.ecritures_min, fenetre_jours=definition.fenetre_jours,
+            nb_evenements=resultat.nb_evenements, nb_dui=resultat.nb_dui, resultats=resultat.par_etablissement,
+            canal=canal, deposee_par=actor)
+        comptes = {"evenements": resultat.nb_evenements, "dui": resultat.nb_dui, "dui_actifs": resultat.par_etablissement,
+                   "periode": [definition.debut.isoformat(), definition.fin.isoformat()],
+                   "definition": {"ecritures_min": definition.ecritures_min, "fenetre_jours": definition.fenetre_jours}}
+        maillon = journal.ajouter(preuve=preuve, acteur=actor.get_username(), comptes=comptes)
+        audit.record(actor=actor, action="usages.deposer_preuve", obj=dossier,
+                     after={"sha256": reception.sha256, "fichier": nom, "maillon": maillon.rang,
+                            "dui_actifs": resultat.total, "evenements": resultat.nb_evenements})
+    except BaseException:
+        if cree:
+            stockage.retirer(reception.sha256)
+        raise
+    return preuve
+
+
+# --- The ARS's decision and the payments ----------------------------------------------------------
+
+def _peut_valider(actor, dossier: Dossier) -> None:
+    require(actor, "usages.valider", dossier)
+    if not workflow.est_pilote(actor, dossier):
+        raise PermissionDenied(f"Seule la région pilote ({dossier.region_pilote or 'national'}) ou l'administration "
+                               "nationale valide les usages de ce dossier.")
+    if dossier.etat not in ETATS_VALIDATION:
+        raise UsageRefuse(f"Le dossier {dossier} est « {Etat(dossier.etat).label.lower()} » : les usages se valident "
+                          "une fois le suivi d'usage ouvert.")
+
+
+def _deja_verse(dossier: Dossier) -> int:
+    return sum(Versement.objects.filter(dossier=dossier).exclude(statut=Versement.Statut.ANNULE)
+               .values_list("montant", flat=True))
+
+
+def tolerance() -> Decimal | None:
+    """The gap tolerance set for this platform (`ESMS_USAGES_TOLERANCE_ECART`), else None: the rules' default."""
+    valeur = getattr(settings, "ESMS_USAGES_TOLERANCE_ECART", None)
+    return Decimal(str(valeur)) if valeur is not None else None
+
+
+@transaction.atomic
+def valider_usage(*, actor, dossier: Dossier, debut: date, fin: date, motif: str = "") -> ValidationUsage:
+    """Validate the usage reported for the period: the rules say which targets each establishment meets and
+    which payment is due; the validated active-DUI figures feed the national indicator; the payment due is
+    ordered (the balance through `conventions.solder` when it completes the convention)."""
+    dossier = _lock(dossier)
+    _peut_valider(actor, dossier)
+    convention = Convention.objects.filter(dossier=dossier).first()
+    if convention is None or convention.date_signature is None:
+        raise UsageRefuse("Aucune convention signée : les usages ne peuvent pas être validés.")
+    synthese = selectors.synthese(dossier, debut, fin, tolerance=tolerance())
+    if not synthese.rapports:
+        raise UsageRefuse(f"Aucun indicateur déclaré pour la période du {debut:%d/%m/%Y} au {fin:%d/%m/%Y}.")
+    deja = _deja_verse(dossier)
+    try:
+        verdict = regles.evaluer_usage(dossier, synthese.indicateurs_par_et,
+                                       {"montant_convention": convention.montant, "deja_verse": deja,
+                                        "convention_signee": True})
+    except RulesInputError as exc:
+        raise UsageRefuse(["Les règles ne peuvent pas évaluer ce dossier :", *exc.erreurs]) from None
+    versement = _ordonner_du(actor=actor, dossier=dossier, convention=convention, deja=deja, du=verdict["versement"],
+                             motif=motif)
+    validation = ValidationUsage.objects.create(
+        dossier=dossier, periode_debut=debut, periode_fin=fin, decision=ValidationUsage.Decision.VALIDEE,
+        motif=motif.strip(), acteur=actor, versement=versement,
+        verdict={"usage": verdict["usage"], "versement": verdict["versement"],
+                 "motifs": [m for m in verdict["motifs"] if m["rule"].startswith(("usage.", "versement."))],
+                 "ecarts": {ligne.finess_et: ligne.ecart_dict() for ligne in synthese.lignes}})
+    DuiActifValide.objects.bulk_create([
+        DuiActifValide(validation=validation, etablissement_id=ligne.finess_et, dui_actifs=ligne.retenu,
+                       declare=ligne.declare, recalcule=ligne.recalcule, periode_fin=fin, valide_le=validation.cree_le)
+        for ligne in synthese.lignes if ligne.retenu is not None])
+    audit.record(actor=actor, action="usages.valider", obj=dossier, comment=motif,
+                 after={"periode": [debut.isoformat(), fin.isoformat()], "cibles_atteintes": verdict["usage"]["cibles_atteintes"],
+                        "versement": verdict["versement"], "dui_actifs_valides": synthese.total_retenu})
+    notifier(candidatures.porteurs(dossier), sujet=f"Dossier {dossier} : usages validés par l'ARS",
+             texte=motif, lien=_lien(dossier))
+    return validation
+
+
+def _ordonner_du(*, actor, dossier: Dossier, convention: Convention, deja: int, du: dict, motif: str) -> Versement | None:
+    montant, etape = int(du["montant_du"]), du["etape"]
+    if montant <= 0 or etape == "aucun":
+        return None
+    if deja + montant > convention.montant:  # defence in depth: the rules never allow it
+        raise UsageRefuse(f"Versement refusé : {montant} € porteraient le total versé au-delà de la convention.")
+    if etape == "solde" and deja + montant == convention.montant and dossier.etat == Etat.EN_SUIVI_USAGE:
+        versement = conventions.solder(actor=actor, dossier=dossier,
+                                       commentaire=motif or "Cibles d'usage atteintes, validées par l'ARS.")
+        if versement.montant != montant:
+            raise UsageRefuse("Le solde calculé par les règles diffère du reste de la convention.")
+        return versement
+    type_ = Versement.Type.SOLDE if etape == "solde" else Versement.Type.AVANCE
+    libelle = (f"Solde partiel de la convention {convention.numero} (cibles partiellement atteintes)"
+               if etape == "solde" else f"Avance de la convention {convention.numero}")
+    versement = Versement.objects.create(dossier=dossier, type=type_, montant=montant, acteur=actor, libelle=libelle)
+    audit.record(actor=actor, action="versements.programmer", obj=dossier, after={"type": type_, "montant": montant})
+    return versement
+
+
+@transaction.atomic
+def rejeter_usage(*, actor, dossier: Dossier, debut: date, fin: date, motif: str) -> ValidationUsage:
+    """Reject the usage reported for the period, with a reason sent to the porteur."""
+    dossier = _lock(dossier)
+    _peut_valider(actor, dossier)
+    if not motif.strip():
+        raise UsageRefuse("Le motif du rejet est obligatoire.")
+    synthese = selectors.synthese(dossier, debut, fin, tolerance=tolerance())
+    validation = ValidationUsage.objects.create(
+        dossier=dossier, periode_debut=debut, periode_fin=fin, decision=ValidationUsage.Decision.REJETEE,
+        motif=motif.strip(), acteur=actor,
+        verdict={"ecarts": {ligne.finess_et: ligne.ecart_dict() for ligne in synthese.lignes}})
+    audit.record(actor=actor, action="usages.rejeter", obj=dossier, comment=motif,
+                 after={"periode": [debut.isoformat(), fin.isoformat()]})
+    notifier(candidatures.porteurs(dossier), sujet=f"Dossier {dossier} : usages rejetés par l'ARS", texte=motif,
+             lien=_lien(dossier))
+    return validation
+
+
+@transaction.atomic
+def ordonner_versement(*, actor, versement: Versement) -> Versement:
+    """A scheduled payment is ordered to the paying agent (Caisse des dépôts)."""
+    dossier = _lock(versement.dossier)
+    require(actor, "versements.exporter", dossier)
+    if not workflow.est_pilote(actor, dossier):
+        raise PermissionDenied("Seule la région pilote ou l'administration nationale ordonne les versements.")
+    versement = Versement.objects.select_for_update().get(pk=versement.pk)
+    if versement.statut != Versement.Statut.PROGRAMME:
+        raise UsageRefuse(f"Le versement est « {versement.get_statut_display().lower()} » : seul un versement "
+                          "programmé peut être ordonné.")
+    versement.statut = Versement.Statut.ORDONNE
+    versement.save(update_fields=["statut"])
+    audit.record(actor=actor, action="versements.ordonner", obj=dossier,
+                 before={"statut": Versement.Statut.PROGRAMME}, after={"versement": versement.pk, "statut": versement.statut})
+    return versement
+
+
+# --- Vendors --------------------------------------------------------------------------------------
+
+def _etablissement_gere(actor, finess_et: str) -> Etablissement:
+    require(actor, "usages.autoriser_editeur")
+    etablissement = Etablissement.objects.filter(pk=finess_et).first()
+    if etablissement is None:
+        raise UsageRefuse(f"Aucun établissement avec le numéro FINESS {finess_et}.")
+    if not in_scope(actor, etablissement):
+        raise PermissionDenied(f"L'établissement {finess_et} n'est pas dans votre périmètre : seul le porteur de son "
+                               "organisme gestionnaire ou son gestionnaire peut autoriser un éditeur.")
+    return etablissement
+
+
+def _editeur(editeur) -> User:
+    if not isinstance(editeur, User):
+        editeur = User.objects.filter(username=editeur).first()
+    if editeur is None or role_of(editeur) != Role.EDITEUR:
+        raise UsageRefuse("Ce compte n'est pas un éditeur de DUI actif.")
+    return editeur
+
+
+@transaction.atomic
+def autoriser_editeur(*, actor, editeur, finess_et: str) -> None:
+    """Let a DUI vendor push the establishment's indicators and evidence (API)."""
+    etablissement = _etablissement_gere(actor, finess_et)
+    editeur = _editeur(editeur)
+    if editeur.etablissements.filter(pk=finess_et).exists():
+        raise UsageRefuse(f"L'éditeur « {editeur} » est déjà autorisé pour {etablissement}.")
+    editeur.etablissements.add(etablissement)
+    audit.record(actor=actor, action="usages.autoriser_editeur", obj=editeur, after={"finess_et": finess_et})
+
+
+@transaction.atomic
+def revoquer_editeur(*, actor, editeur, finess_et: str) -> None:
+    etablissement = _etablissement_gere(actor, finess_et)
+    editeur = _editeur(editeur)
+    if not editeur.etablissements.filter(pk=finess_et).exists():
+        raise UsageRefuse(f"L'éditeur « {editeur} » n'est pas autorisé pour {etablissement}.")
+    editeur.etablissements.remove(etablissement)
+    audit.record(actor=actor, action="usages.revoquer_editeur", obj=editeur, before={"finess_et": finess_et})

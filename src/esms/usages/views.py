@@ -1,0 +1,313 @@
+"""Usage pages: the dossiers in usage follow-up; one dossier's usage (reports, evidence, recomputed vs
+declared with flags, the rules' verdict per establishment, the ARS's decision); payment orders and the
+Caisse des dépôts export; vendor authorisations. Views stay thin: services and selectors do the work."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from esms.candidatures import regles, workflow
+from esms.candidatures.models import Dossier
+from esms.comptes.models import Role, User
+from esms.comptes.permissions import filter_scope, get_in_scope, has_perm, in_scope, require
+from esms.exports import FORMATS, reponse_tableau
+from esms.financement.models import Convention, Versement
+from esms.referentiel.models import Etablissement
+from esms.rules import RulesInputError
+from esms.rules.dui_actif import TOLERANCE_ECART
+from esms.usages import selectors, services
+from esms.usages.errors import UsageRefuse
+from esms.usages.forms import AutorisationForm, DecisionForm, ImportForm, PreuveForm, SaisieForm
+from esms.usages.indicateurs import COLONNES_FIXES
+
+
+def _trimestre_precedent(jour: date) -> tuple[date, date]:
+    premier = date(jour.year, 3 * ((jour.month - 1) // 3) + 1, 1)
+    fin = premier - timedelta(days=1)
+    return date(fin.year, 3 * ((fin.month - 1) // 3) + 1, 1), fin
+
+
+def _periode(request: HttpRequest, dossier: Dossier) -> tuple[date, date]:
+    try:
+        return date.fromisoformat(request.GET["debut"]), date.fromisoformat(request.GET["fin"])
+    except (KeyError, ValueError):
+        connues = selectors.periodes(dossier)
+        return connues[0] if connues else _trimestre_precedent(timezone.localdate())
+
+
+def _consulter(user) -> None:
+    if not has_perm(user, "usages.declarer"):
+        require(user, "usages.consulter")
+
+
+def _dossier(request: HttpRequest, pk: int) -> Dossier:
+    _consulter(request.user)
+    qs = Dossier.objects.filter(etat__in=services.ETATS_DECLARATION).select_related(
+        "grappe__porteur", "grappe__campagne", "region_pilote", "version")
+    return get_in_scope(request.user, qs, pk=pk)
+
+
+def _url(dossier: Dossier, debut: date, fin: date) -> str:
+    return f"{reverse('usages:dossier', args=[dossier.pk])}?debut={debut.isoformat()}&fin={fin.isoformat()}"
+
+
+def _verdict(dossier: Dossier, synthese) -> tuple[dict | None, list[str]]:
+    """The rules' verdict on the reported indicators (and the payment due), or the rules' errors."""
+    if not synthese.rapports:
+        return None, []
+    convention = Convention.objects.filter(dossier=dossier).first()
+    versement = None
+    if convention is not None and convention.date_signature is not None:
+        versement = {"montant_convention": convention.montant, "deja_verse": services._deja_verse(dossier),
+                     "convention_signee": True}
+    try:
+        return regles.evaluer_usage(dossier, synthese.indicateurs_par_et, versement), []
+    except RulesInputError as exc:
+        return None, list(exc.erreurs)
+
+
+def _page(request: HttpRequest, dossier: Dossier, *, formulaires: dict | None = None, refus=None,
+          status: int = 200) -> HttpResponse:
+    debut, fin = _periode(request, dossier)
+    synthese = selectors.synthese(dossier, debut, fin, tolerance=services.tolerance())
+    verdict, erreurs_regles = _verdict(dossier, synthese)
+    atteintes = {m["finess_et"]: m for m in (verdict or {}).get("usage", {}).get("par_membre", [])} if verdict and verdict["usage"] else {}
+    motifs = {}
+    for motif in (verdict or {}).get("motifs", []):
+        if motif["rule"] == "usage.cibles" and motif["finess_et"]:
+            motifs[motif["finess_et"]] = motif["message"]
+    lignes = [{"ligne": ligne, "atteinte": atteintes.get(ligne.finess_et), "motif": motifs.get(ligne.finess_et)}
+              for ligne in synthese.lignes]
+    user = request.user
+    peut_declarer = has_perm(user, "usages.declarer") and in_scope(user, dossier)
+    peut_valider = (has_perm(user, "usages.valider") and workflow.est_pilote(user, dossier)
+                    and dossier.etat in services.ETATS_VALIDATION)
+    periode = {"debut": debut, "fin": fin}
+    campagne = regles.campagne_de(regles.version_du_dossier(dossier))
+    etablissements = [(ligne.finess_et, f"{ligne.raison_sociale} ({ligne.finess_et})") for ligne in synthese.lignes]
+    formulaires = formulaires or {}
+    contexte = {
+        "title": f"Usages du dossier {dossier}", "dossier": dossier, "synthese": synthese, "lignes": lignes,
+        "verdict": verdict, "erreurs_regles": erreurs_regles, "periodes": selectors.periodes(dossier),
+        "debut": debut, "fin": fin, "refus": refus, "peut_declarer": peut_declarer, "peut_valider": peut_valider,
+        "definition": campagne.usage.dui_actif, "tolerance": services.tolerance() or TOLERANCE_ECART.valeur,
+        "preuves": dossier.preuves.filter(periode_debut=debut, periode_fin=fin).select_related("deposee_par", "maillon"),
+        "validations": selectors.validations(dossier),
+        "versements": Versement.objects.filter(dossier=dossier).order_by("cree_le", "id"),
+        "convention": Convention.objects.filter(dossier=dossier).first(),
+    }
+    if peut_declarer:
+        contexte["saisie_form"] = formulaires.get("saisie") or SaisieForm(
+            initial=periode, etablissements=etablissements, catalogue=campagne.usage.indicateurs)
+        contexte["import_form"] = formulaires.get("import") or ImportForm(initial=periode)
+        contexte["preuve_form"] = formulaires.get("preuve") or PreuveForm(initial=periode)
+    if peut_valider:
+        contexte["decision_form"] = formulaires.get("decision") or DecisionForm(initial=periode)
+    return render(request, "usages/dossier.html", contexte, status=status)
+
+
+@login_required
+@require_GET
+def liste(request: HttpRequest) -> HttpResponse:
+    _consulter(request.user)
+    dossiers = filter_scope(request.user, Dossier.objects.filter(etat__in=services.ETATS_DECLARATION)).select_related(
+        "grappe__porteur", "grappe__campagne", "region_pilote").order_by("-depose_le", "-id")
+    return render(request, "usages/liste.html", {
+        "title": "Usages et preuves", "page_obj": Paginator(dossiers, 50).get_page(request.GET.get("page")),
+        "peut_exporter": has_perm(request.user, "versements.exporter"),
+        "peut_autoriser": has_perm(request.user, "usages.autoriser_editeur"),
+    })
+
+
+@login_required
+@require_GET
+def dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    return _page(request, _dossier(request, pk))
+
+
+def _refus(titre: str, exc: Exception) -> dict:
+    return {"titre": titre, "raisons": getattr(exc, "messages", None) or [str(exc)]}
+
+
+@login_required
+@require_POST
+def saisir(request: HttpRequest, pk: int) -> HttpResponse:
+    objet = _dossier(request, pk)
+    campagne = regles.campagne_de(regles.version_du_dossier(objet))
+    membres = sorted(services.membres(objet))
+    form = SaisieForm(request.POST, etablissements=[(m, m) for m in membres], catalogue=campagne.usage.indicateurs)
+    if not form.is_valid():
+        return _page(request, objet, formulaires={"saisie": form}, status=400)
+    d = form.cleaned_data
+    try:
+        services.declarer_indicateurs(actor=request.user, dossier=objet, finess_et=d["finess_et"], debut=d["debut"],
+                                      fin=d["fin"], dui_actifs=d["dui_actifs"], valeurs=form.valeurs())
+    except (UsageRefuse, PermissionDenied) as exc:
+        return _page(request, objet, formulaires={"saisie": form}, refus=_refus("Déclaration refusée", exc), status=400)
+    messages.success(request, f"Indicateurs de l'établissement {d['finess_et']} enregistrés.")
+    return redirect(_url(objet, d["debut"], d["fin"]))
+
+
+@login_required
+@require_POST
+def importer(request: HttpRequest, pk: int) -> HttpResponse:
+    objet = _dossier(request, pk)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, objet, formulaires={"import": form}, status=400)
+    d = form.cleaned_data
+    try:
+        rapports = services.importer_indicateurs(actor=request.user, dossier=objet, fichier=d["fichier"],
+                                                 nom=d["fichier"].name, debut=d["debut"], fin=d["fin"])
+    except (UsageRefuse, PermissionDenied) as exc:
+        return _page(request, objet, formulaires={"import": form}, refus=_refus("Fichier refusé : rien n'a été enregistré", exc),
+                     status=400)
+    messages.success(request, f"{len(rapports)} établissement(s) importé(s) depuis « {d['fichier'].name} ».")
+    return redirect(_url(objet, d["debut"], d["fin"]))
+
+
+@login_required
+@require_POST
+def deposer_preuve(request: HttpRequest, pk: int) -> HttpResponse:
+    objet = _dossier(request, pk)
+    form = PreuveForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, objet, formulaires={"preuve": form}, status=400)
+    d = form.cleaned_data
+    try:
+        preuve = services.deposer_preuve(actor=request.user, dossier=objet, fichier=d["fichier"], nom=d["fichier"].name,
+                                         debut=d["debut"], fin=d["fin"])
+    except (UsageRefuse, PermissionDenied) as exc:
+        return _page(request, objet, formulaires={"preuve": form}, refus=_refus("Preuve refusée : rien n'a été enregistré", exc),
+                     status=400)
+    total = sum(preuve.resultats.values())
+    messages.success(request, f"Preuve « {preuve.nom_original} » enregistrée : {preuve.nb_evenements} événements, "
+                              f"{total} DUI actifs recalculés.")
+    return redirect(_url(objet, d["debut"], d["fin"]))
+
+
+@login_required
+@require_POST
+def decider(request: HttpRequest, pk: int) -> HttpResponse:
+    objet = _dossier(request, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _page(request, objet, formulaires={"decision": form}, status=400)
+    d = form.cleaned_data
+    try:
+        if d["decision"] == "valider":
+            validation = services.valider_usage(actor=request.user, dossier=objet, debut=d["debut"], fin=d["fin"],
+                                                motif=d["motif"])
+            suite = f" Versement ordonné : {validation.versement.montant} €." if validation.versement else ""
+            messages.success(request, f"Usages validés.{suite}")
+        else:
+            services.rejeter_usage(actor=request.user, dossier=objet, debut=d["debut"], fin=d["fin"], motif=d["motif"])
+            messages.success(request, "Usages rejetés ; le porteur est notifié.")
+    except (UsageRefuse, PermissionDenied) as exc:
+        return _page(request, objet, formulaires={"decision": form}, refus=_refus("Décision refusée", exc), status=400)
+    return redirect(_url(objet, d["debut"], d["fin"]))
+
+
+@login_required
+@require_GET
+def modele_indicateurs(request: HttpRequest, pk: int) -> HttpResponse:
+    objet = _dossier(request, pk)
+    codes = services.catalogue(objet)
+    lignes = [[et, "", *[""] * len(codes)] for et in sorted(services.membres(objet))]
+    return reponse_tableau(nom=f"indicateurs-{objet.numero}", entetes=[*COLONNES_FIXES, *codes], lignes=lignes,
+                           format=request.GET.get("format", "csv") if request.GET.get("format") in FORMATS else "csv",
+                           titre="Indicateurs")
+
+
+# --- Payment orders -------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def versements(request: HttpRequest) -> HttpResponse:
+    statut = request.GET.get("statut") or None
+    qs = selectors.versements(actor=request.user, statut=statut)
+    format_ = request.GET.get("format")
+    if format_ in FORMATS:
+        return reponse_tableau(nom=f"ordres-de-paiement-{timezone.localdate():%Y%m%d}", entetes=selectors.ENTETES_VERSEMENTS,
+                               lignes=selectors.lignes_versements(qs), format=format_, titre="Ordres de paiement")
+    return render(request, "usages/versements.html", {
+        "title": "Ordres de paiement", "versements": qs[:1000], "statut": statut or "",
+        "statuts": Versement.Statut.choices, "total": sum(v.montant for v in qs),
+    })
+
+
+@login_required
+@require_POST
+def ordonner(request: HttpRequest, pk: int) -> HttpResponse:
+    versement = get_object_or_404(selectors.versements(actor=request.user), pk=pk)
+    try:
+        services.ordonner_versement(actor=request.user, versement=versement)
+        messages.success(request, f"Versement de {versement.montant} € ordonné.")
+    except (UsageRefuse, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    return redirect("usages:versements")
+
+
+# --- Vendor authorisations ------------------------------------------------------------------------
+
+def _etablissements_geres(request: HttpRequest):
+    require(request.user, "usages.autoriser_editeur")
+    return filter_scope(request.user, Etablissement.objects.all()).order_by("raison_sociale")
+
+
+def _page_editeurs(request: HttpRequest, *, form=None, refus=None, status: int = 200) -> HttpResponse:
+    etablissements = list(_etablissements_geres(request)[:2000])
+    choix = [(e.pk, f"{e.raison_sociale} ({e.pk})") for e in etablissements]
+    editeurs = {e.pk: [] for e in etablissements}
+    for editeur in User.objects.filter(role=Role.EDITEUR, etablissements__in=editeurs.keys()).distinct():
+        for finess in editeur.etablissements.filter(pk__in=editeurs.keys()).values_list("pk", flat=True):
+            editeurs[finess].append(editeur)
+    return render(request, "usages/editeurs.html", {
+        "title": "Éditeurs autorisés", "lignes": [(e, editeurs[e.pk]) for e in etablissements],
+        "form": form or AutorisationForm(etablissements=choix), "refus": refus,
+    }, status=status)
+
+
+@login_required
+@require_GET
+def editeurs(request: HttpRequest) -> HttpResponse:
+    return _page_editeurs(request)
+
+
+@login_required
+@require_POST
+def autoriser(request: HttpRequest) -> HttpResponse:
+    choix = [(e.pk, e.pk) for e in _etablissements_geres(request)]
+    form = AutorisationForm(request.POST, etablissements=choix)
+    if not form.is_valid():
+        return _page_editeurs(request, form=form, status=400)
+    try:
+        services.autoriser_editeur(actor=request.user, editeur=form.cleaned_data["editeur"],
+                                   finess_et=form.cleaned_data["finess_et"])
+    except (UsageRefuse, PermissionDenied) as exc:
+        return _page_editeurs(request, form=form, refus=_refus("Autorisation refusée", exc), status=400)
+    messages.success(request, f"L'éditeur « {form.cleaned_data['editeur']} » est autorisé.")
+    return redirect("usages:editeurs")
+
+
+@login_required
+@require_POST
+def revoquer(request: HttpRequest) -> HttpResponse:
+    try:
+        services.revoquer_editeur(actor=request.user, editeur=request.POST.get("editeur", ""),
+                                  finess_et=request.POST.get("finess_et", ""))
+    except (UsageRefuse, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, "Autorisation retirée.")
+    return redirect("usages:editeurs")
