@@ -1,0 +1,1 @@
+"""Routers of the API, one per domain; each declares the scope (portée) its routes need."""

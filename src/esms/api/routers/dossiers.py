@@ -1,0 +1,48 @@
+"""Dossier routes: the caller's dossiers with filters (scoped by the permission layer) and one dossier."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Path, Query, Router
+
+from esms.api.auth import BearerJeton
+from esms.api.erreurs import REPONSES_ERREUR
+from esms.api.pagination import Pagination, paginer
+from esms.api.portees import DOSSIERS_LIRE
+from esms.api.schemas.dossiers import DossierDetail, FiltresDossiers, PageDossiers, verdict_api
+from esms.candidatures import selectors
+from esms.candidatures.views_verdict import verdict_courant
+from esms.financement.models import Convention, Versement
+
+router = Router(tags=["Dossiers"], auth=BearerJeton(DOSSIERS_LIRE))
+PORTEE = f"\n\nPortée requise : `{DOSSIERS_LIRE}`."
+
+
+@router.get("", response={200: PageDossiers, **REPONSES_ERREUR}, summary="Lister les dossiers",
+            description="Dossiers de candidature du périmètre de l'appelant (région de l'agent ARS, organismes du "
+                        "porteur, établissements du gestionnaire), filtrés et paginés. Les agents ne voient pas "
+                        "les brouillons." + PORTEE)
+def lister(request: HttpRequest, filtres: Query[FiltresDossiers], pagination: Query[Pagination]):
+    valeurs = {cle: ("1" if valeur is True else str(valeur)) for cle, valeur in filtres.dict().items()
+               if valeur not in (None, "", False)}
+    return paginer(selectors.file_instruction(actor=request.user, filtres=valeurs), pagination)
+
+
+@router.get("/{dossier_id}", response={200: DossierDetail, **REPONSES_ERREUR}, summary="Un dossier",
+            description="Un dossier du périmètre de l'appelant (404 sinon) : grappe, membres, verdict des règles "
+                        "(figé au dépôt, sinon évalué maintenant), historique, convention et versements. Les "
+                        "annotations privées et les avis des instructeurs ne sont jamais exposés." + PORTEE)
+def detail(request: HttpRequest, dossier_id: int = Path(..., ge=1, le=2**62)):
+    dossier = selectors.dossier(actor=request.user, pk=dossier_id)
+    if dossier.verdict is not None:
+        verdict, indisponible = verdict_api(dossier.verdict, fige=True), ""
+    else:
+        brut, indisponible = verdict_courant(dossier)
+        verdict = verdict_api(brut, fige=False)
+    dossier.regions_api = list(dossier.regions.order_by("code").values_list("code", flat=True))
+    dossier.membres_api = list(dossier.grappe.membres.select_related("etablissement").order_by("etablissement_id"))
+    dossier.verdict_api, dossier.verdict_indisponible = verdict, indisponible
+    dossier.convention_api = Convention.objects.filter(dossier=dossier).first()
+    dossier.versements_api = list(Versement.objects.filter(dossier=dossier))
+    dossier.historique_api = list(dossier.transitions.all())
+    return dossier

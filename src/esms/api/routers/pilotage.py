@@ -1,0 +1,115 @@
+"""Dashboard data routes: the figures of the steering dashboards, as JSON, for the caller's perimeter.
+
+National administrators read the national figures or any region's; ARS agents their region's only (another
+region: 404). The figures come from `esms.pilotage.selectors` and are cached a few minutes per perimeter.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from esms.api.auth import BearerJeton
+from esms.api.erreurs import REPONSES_ERREUR
+from esms.api.portees import PILOTAGE_LIRE
+from esms.api.schemas.pilotage import (
+    FiltresPilotage,
+    ReponseCouverture,
+    ReponseDossiers,
+    ReponseDuiActifs,
+    ReponseEnveloppes,
+    ReponseEvolution,
+    ReponseIndicateurs,
+    ReponseSecteurs,
+)
+from esms.comptes.permissions import get_in_scope, has_perm, require
+from esms.pilotage import selectors
+from esms.pilotage.cache import en_cache
+from esms.referentiel.models import Region
+
+router = Router(tags=["Pilotage"], auth=BearerJeton(PILOTAGE_LIRE))
+PORTEE = (f"\n\nPortée requise : `{PILOTAGE_LIRE}`. Administrateur national : France entière ou une région ; "
+          "agent ARS : sa région.")
+
+
+def perimetre(user, filtres: FiltresPilotage) -> dict:
+    """The region the caller may see (None: national) and the campagne filter, through the permission layer."""
+    require(user, "pilotage.regional")
+    if filtres.region:
+        region = get_in_scope(user, Region.objects.all(), code=filtres.region).code
+    elif has_perm(user, "pilotage.national"):
+        region = None
+    elif user.region_id:
+        region = user.region_id
+    else:
+        raise PermissionDenied("Votre compte n'est rattaché à aucune région.")
+    return {"region": region, "campagne": filtres.campagne or None}
+
+
+def _servir(nom: str, perim: dict, calcul, **options) -> dict:
+    contenu = en_cache(f"api-{nom}", lambda: {"donnees": calcul()}, **perim, **options)
+    return {"perimetre": perim, "calcule_le": contenu["calcule_le"], **options, **contenu["donnees"]}
+
+
+@router.get("/indicateurs", response={200: ReponseIndicateurs, **REPONSES_ERREUR}, summary="Indicateurs clés",
+            description="ESSMS embarqués (cible 36 500), dossiers retenus et montants, DUI actifs validés (cible "
+                        "410 000)." + PORTEE)
+def indicateurs(request: HttpRequest, filtres: Query[FiltresPilotage]):
+    perim = perimetre(request.user, filtres)
+    return _servir("indicateurs", perim, lambda: {"indicateurs": selectors.indicateurs_cles(**perim)})
+
+
+@router.get("/couverture", response={200: ReponseCouverture, **REPONSES_ERREUR},
+            summary="Couverture territoriale",
+            description="Par région ou département : ESSMS éligibles, embarqués et taux de couverture." + PORTEE)
+def couverture(request: HttpRequest, filtres: Query[FiltresPilotage],
+               par: Literal["region", "departement"] = "region"):
+    perim = perimetre(request.user, filtres)
+    return _servir("couverture", perim, lambda: {"lignes": selectors.couverture(par=par, **perim)}, par=par)
+
+
+@router.get("/enveloppes", response={200: ReponseEnveloppes, **REPONSES_ERREUR},
+            summary="Enveloppes et versements",
+            description="Par enveloppe régionale (et nationale) : dotation, engagé, disponible et versements "
+                        "programmés, ordonnés, payés." + PORTEE)
+def enveloppes(request: HttpRequest, filtres: Query[FiltresPilotage]):
+    perim = perimetre(request.user, filtres)
+    return _servir("enveloppes", perim, lambda: {"lignes": selectors.enveloppes_par_region(**perim)})
+
+
+@router.get("/dossiers", response={200: ReponseDossiers, **REPONSES_ERREUR},
+            summary="Dossiers par état et par appel",
+            description="Nombre de dossiers déposés par état et par appel à projets (hors brouillons)." + PORTEE)
+def dossiers(request: HttpRequest, filtres: Query[FiltresPilotage]):
+    perim = perimetre(request.user, filtres)
+    return _servir("dossiers", perim, lambda: {"lignes": selectors.dossiers_par_etat_et_appel(**perim)})
+
+
+@router.get("/evolution", response={200: ReponseEvolution, **REPONSES_ERREUR}, summary="Évolution mensuelle",
+            description="Par mois : dossiers déposés, retenus et non retenus." + PORTEE)
+def evolution(request: HttpRequest, filtres: Query[FiltresPilotage]):
+    perim = perimetre(request.user, filtres)
+    return _servir("evolution", perim, lambda: {"lignes": selectors.evolution_mensuelle(**perim)})
+
+
+@router.get("/secteurs", response={200: ReponseSecteurs, **REPONSES_ERREUR}, summary="Secteurs des ESSMS embarqués",
+            description="ESSMS embarqués par secteur du programme et leur part (%)." + PORTEE)
+def secteurs(request: HttpRequest, filtres: Query[FiltresPilotage]):
+    perim = perimetre(request.user, filtres)
+    return _servir("secteurs", perim, lambda: {"lignes": selectors.secteurs_embarques(**perim)})
+
+
+@router.get("/dui-actifs", response={200: ReponseDuiActifs, **REPONSES_ERREUR}, summary="DUI actifs validés",
+            description="DUI actifs validés par les ARS, par région ou par secteur (`disponible` faux tant que "
+                        "l'indicateur n'est pas collecté)." + PORTEE)
+def dui_actifs(request: HttpRequest, filtres: Query[FiltresPilotage], par: Literal["region", "secteur"] = "region"):
+    perim = perimetre(request.user, filtres)
+
+    def calcul() -> dict:
+        lignes = selectors.dui_actifs_par(par=par, region=perim["region"])
+        return {"disponible": lignes is not None, "lignes": lignes or []}
+
+    return _servir("dui-actifs", perim, calcul, par=par)

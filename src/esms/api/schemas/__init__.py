@@ -1,0 +1,1 @@
+"""Pydantic schemas of the API (inputs and outputs), one module per domain."""
