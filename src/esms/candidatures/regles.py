@@ -14,6 +14,10 @@ from esms.candidatures.models import Dossier, Grappe, Membre, VersionParametres
 from esms.rules.sortie import verdict_vers_dict
 
 
+class VersionIntrouvable(LookupError):
+    """The campagne has no parameter version loaded."""
+
+
 def version_en_vigueur(campagne, le: date | None = None) -> VersionParametres:
     le = le or timezone.localdate()
     version = (VersionParametres.objects.filter(campagne=campagne, date_effet__lte=le)
@@ -21,7 +25,7 @@ def version_en_vigueur(campagne, le: date | None = None) -> VersionParametres:
     if version is None:
         version = VersionParametres.objects.filter(campagne=campagne).order_by("date_effet", "numero").first()
     if version is None:
-        raise LookupError(f"La campagne {campagne.code} n'a aucune version de paramètres chargée.")
+        raise VersionIntrouvable(f"La campagne {campagne.code} n'a aucune version de paramètres chargée.")
     return version
 
 

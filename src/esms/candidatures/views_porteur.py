@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from esms.candidatures import selectors, services
+from esms.candidatures import regles, selectors, services
 from esms.candidatures.etats import ETATS_MODIFIABLES, Etat
 from esms.candidatures.forms import (
     AjoutMembresForm,
@@ -300,9 +300,7 @@ def deposer(request: HttpRequest, pk: int) -> HttpResponse:
         dossier = services.deposer(actor=request.user, dossier=dossier)
     except REFUS as exc:
         return _page_edition(request, dossier, refus=refus(exc, "Dépôt refusé"))
-    except LookupError as exc:  # no parameter version for the campagne
-        if isinstance(exc, KeyError):
-            raise
-        return _page_edition(request, dossier, refus={"titre": "Dépôt refusé", "raisons": [str(exc.args[0])]})
+    except regles.VersionIntrouvable as exc:
+        return _page_edition(request, dossier, refus={"titre": "Dépôt refusé", "raisons": [str(exc)]})
     messages.success(request, f"Dossier déposé sous le numéro {dossier.numero}. L'ARS en est informée.")
     return redirect("candidatures:dossier", pk=dossier.pk)

@@ -3,15 +3,12 @@ rules cannot answer), or frozen at filing; with French labels for the call, the 
 
 from __future__ import annotations
 
-import logging
 from datetime import date, datetime
 
 from esms.candidatures import regles
 from esms.candidatures.models import Dossier
 from esms.referentiel.models import Region
 from esms.rules.erreurs import ErreursLocalisees
-
-logger = logging.getLogger(__name__)
 
 
 def verdict_courant(dossier: Dossier) -> tuple[dict | None, str]:
@@ -20,14 +17,8 @@ def verdict_courant(dossier: Dossier) -> tuple[dict | None, str]:
         return regles.evaluer(dossier.grappe), ""
     except ErreursLocalisees as exc:
         return None, " ; ".join(exc.erreurs)
-    except LookupError as exc:  # no parameter version loaded for the campagne
-        if isinstance(exc, KeyError):
-            logger.exception("Verdict des règles incomplet pour le dossier %s", dossier.pk)
-            return None, "Le moteur de règles n'a pas pu évaluer la grappe pour le moment."
-        return None, str(exc.args[0]) if exc.args else "Aucune version des paramètres de la campagne."
-    except Exception:  # the rules engine must never break the page
-        logger.exception("Évaluation des règles impossible pour le dossier %s", dossier.pk)
-        return None, "Le moteur de règles n'a pas pu évaluer la grappe pour le moment."
+    except regles.VersionIntrouvable as exc:
+        return None, str(exc)
 
 
 def _date(valeur) -> date | datetime | str | None:
