@@ -2,8 +2,7 @@
 0 errors).
 
 Run: `uv run python benchmarks/load.py` (options: `--clients 16`, `--duree 60`, `--workers 3`,
-`--pause-min 0.5`, `--pause-max 1.5`, `--dossiers 3000`, `--rapports 100000`, `--garder-base`,
-`--essai-correctifs`: a second measurement with the fix proposed to the candidatures app, see below). PostgreSQL server: `ESMS_BENCH_POSTGRES`
+`--pause-min 0.5`, `--pause-max 1.5`, `--dossiers 3000`, `--rapports 100000`, `--garder-base`). PostgreSQL server: `ESMS_BENCH_POSTGRES`
 (default postgres://postgres@127.0.0.1:5432/postgres). Loopback only; it stops by itself.
 
 1. Creates a scratch PostgreSQL database (dropped at the end, whatever happens).
@@ -382,11 +381,7 @@ def _executer(args: argparse.Namespace, url_base: str, dossier: Path) -> bool:
     locustfile = dossier / "locustfile.py"
     locustfile.write_text(LOCUSTFILE, encoding="utf-8")
 
-    tenu = _mesurer(args, env, dossier, config, fichier_config, locustfile, titre="")
-    if args.essai_correctifs:
-        _mesurer(args, env, dossier, config, fichier_config, locustfile,
-                 titre=" — AVEC les correctifs proposés aux autres applications (essai, non livré)")
-    return tenu
+    return _mesurer(args, env, dossier, config, fichier_config, locustfile, titre="")
 
 
 def _mesurer(args: argparse.Namespace, env: dict, dossier: Path, config: dict, fichier_config: Path,
@@ -396,10 +391,6 @@ def _mesurer(args: argparse.Namespace, env: dict, dossier: Path, config: dict, f
     base = f"http://127.0.0.1:{port}"
     commande = [sys.executable, "-m", "gunicorn", "esms.wsgi:application", "--bind", f"127.0.0.1:{port}",
                 "--workers", str(args.workers), "--timeout", "60", "--log-level", "warning"]
-    if titre:
-        crochet = dossier / "gunicorn_correctifs.py"
-        crochet.write_text(CROCHET_CORRECTIFS.format(chemin=str(Path(__file__).parent)), encoding="utf-8")
-        commande += ["--config", str(crochet)]
     serveur = subprocess.Popen(commande, env=env, cwd=RACINE, stdout=subprocess.DEVNULL,  # noqa: S603
                                stderr=open(dossier / "gunicorn.log", "w"))  # noqa: SIM115
     try:
@@ -425,42 +416,6 @@ def _mesurer(args: argparse.Namespace, env: dict, dossier: Path, config: dict, f
             print("\nJournal du serveur (fin) :\n" + journal[-3000:])
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# `--essai-correctifs`: measures the fix proposed to the candidatures app (not shipped: its owners decide).
-# `candidatures.selectors.file_instruction` annotates `nb_membres=Count("grappe__membres", distinct=True)`: the
-# planner then joins every dossier with every member and groups by six tables before sorting and keeping 50
-# rows. A correlated subquery counts the members of the 50 returned rows only.
-
-CROCHET_CORRECTIFS = """
-import sys
-
-
-def post_worker_init(worker):
-    sys.path.insert(0, {chemin!r})
-    from load import appliquer_correctifs
-
-    appliquer_correctifs()
-"""
-
-
-def appliquer_correctifs() -> None:
-    """`file_instruction` unchanged, except that its member count becomes a correlated subquery."""
-    from django.db.models import Count, IntegerField, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
-    from esms.candidatures import selectors
-    from esms.candidatures.models import Membre
-
-    nb_membres = Coalesce(Subquery(Membre.objects.filter(grappe_id=OuterRef("grappe_id")).order_by()
-                                   .values("grappe_id").annotate(n=Count("pk")).values("n")[:1],
-                                   output_field=IntegerField()), 0)
-
-    def compte(*args, **kwargs):
-        return nb_membres if args == ("grappe__membres",) else Count(*args, **kwargs)
-
-    selectors.Count = compte
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=16)
@@ -470,8 +425,6 @@ def main() -> int:
     parser.add_argument("--pause-max", type=float, default=1.5, help="pause maximale d'un client (s)")
     parser.add_argument("--dossiers", type=int, default=3000)
     parser.add_argument("--rapports", type=int, default=100_000)
-    parser.add_argument("--essai-correctifs", action="store_true",
-                        help="mesurer une seconde fois avec le correctif proposé à candidatures (non livré)")
     parser.add_argument("--garder-base", action="store_true",
                         help="ne pas supprimer la base de charge (pour l'examiner ; à supprimer soi-même)")
     parser.add_argument("--preparer", action="store_true", help=argparse.SUPPRESS)

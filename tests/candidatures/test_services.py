@@ -223,3 +223,11 @@ def test_answering_a_complement_evaluates_the_grappe_again(dossier_complet, port
     assert dossier.etat == "en_instruction"
     assert dossier.montant_demande > montant_initial
     assert len(dossier.verdict["financement"]["par_membre"]) == 16
+
+
+def test_instruction_queue_counts_members(dossier_complet, porteur, agent):
+    from esms.candidatures import selectors
+
+    services.deposer(actor=porteur, dossier=dossier_complet, maintenant=EN_MAI_2024)
+    (ligne,) = selectors.file_instruction(actor=agent, filtres={})
+    assert ligne.nb_membres == 15

@@ -47,7 +47,8 @@ def file_instruction(*, actor, filtres: Mapping[str, str]) -> QuerySet[Dossier]:
     if filtres.get("mes_dossiers"):
         qs = qs.filter(instructeur=actor)
     # A correlated count: joining every member before paginating made PostgreSQL group 45 000 rows.
-    nb = Membre.objects.filter(grappe_id=OuterRef("grappe_id")).values("grappe_id").annotate(n=Count("pk")).values("n")
+    nb = (Membre.objects.filter(grappe_id=OuterRef("grappe_id")).order_by()
+          .values("grappe_id").annotate(n=Count("pk")).values("n"))
     qs = qs.annotate(nb_membres=Coalesce(Subquery(nb[:1]), 0))
     return qs.order_by(TRIS.get(filtres.get("tri") or "", "-depose_le"), "-id")
 
