@@ -22,8 +22,9 @@ demo-data: venv
 	$(ESMS) import_finess
 	$(ESMS) demo
 
+# The web server and the background-task worker (FINESS imports uploaded from the UI) run together.
 serve: venv
-	$(ESMS) runserver $(HOST):$(PORT)
+	$(ESMS) db_worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; $(ESMS) runserver $(HOST):$(PORT)
 
 demo: demo-data serve
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from esms.comptes.models import Role
+from esms.comptes.models import Notification, Role
 from esms.referentiel import views
 from esms.referentiel.models import ImportFiness
 from esms.referentiel.services import importer_finess
@@ -145,8 +145,12 @@ def test_televersement_par_l_administrateur(client_admin, referentiel):
     fichier = SimpleUploadedFile("etalab-cs1100507-stock-20210108-mini.csv", generateur.ET_1.read_bytes())
     reponse = client_admin.post(reverse("referentiel:importer"), {"fichier": fichier, "encodage": "latin-1"},
                                 follow=True)
-    assert "Import n°" in reponse.content.decode() and "11 créé(s)" in reponse.content.decode()
-    assert ImportFiness.objects.get().fichier == "etalab-cs1100507-stock-20210108-mini.csv"
+    assert "Import programmé" in reponse.content.decode()
+    importe = ImportFiness.objects.get()
+    assert importe.fichier == "etalab-cs1100507-stock-20210108-mini.csv"
+    notification = Notification.objects.get(destinataire__username=reponse.wsgi_request.user.username)
+    assert notification.sujet.startswith(f"Import FINESS n° {importe.pk} réussi")
+    assert "11 créé(s)" in notification.texte
 
 
 def test_televersement_invalide_message_localise(client_admin, importe):
@@ -154,7 +158,9 @@ def test_televersement_invalide_message_localise(client_admin, importe):
     fichier = SimpleUploadedFile("finess.csv", octets)
     reponse = client_admin.post(reverse("referentiel:importer"), {"fichier": fichier, "encodage": "latin-1"},
                                 follow=True)
-    assert "Import refusé : ligne 2, champ categetab" in reponse.content.decode()
+    assert "Import programmé" in reponse.content.decode()
+    notification = Notification.objects.get(sujet__startswith="Import FINESS refusé")
+    assert notification.texte.startswith("ligne 2, champ categetab")
 
 
 def test_televersement_refuse_a_l_agent(client, referentiel, utilisateur):
@@ -173,3 +179,15 @@ def test_rapport_des_rejets_telechargeable(client_admin, importe, ecrire):
     contenu = b"".join(reponse.streaming_content).decode("utf-8-sig")
     assert contenu.startswith("ligne;champ;valeur;message") and "categetab;998" in contenu
     assert client_admin.get(reverse("referentiel:rejets", args=[importe.pk])).status_code == 404
+
+
+def test_le_televersement_est_mis_en_file_sur_la_file_en_base(client_admin, referentiel, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # django-tasks resets itself
+    fichier = SimpleUploadedFile("etalab-cs1100507-stock-20210108-mini.csv", generateur.ET_1.read_bytes())
+    client_admin.post(reverse("referentiel:importer"), {"fichier": fichier, "encodage": "latin-1"})
+    assert not ImportFiness.objects.exists()  # nothing imported in the request
+    tache = DBTaskResult.objects.get()
+    assert tache.task_path.endswith("importer_finess_en_tache")
+    assert tache.args_kwargs["kwargs"]["nom_fichier"] == "etalab-cs1100507-stock-20210108-mini.csv"

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 from esms.comptes.permissions import has_perm, in_scope, require
 from esms.referentiel import selectors, services
 from esms.referentiel.carte import carte
-from esms.referentiel.erreurs import ErreurReferentiel
 from esms.referentiel.forms import ImportForm, QualificationForm, RechercheForm
+from esms.referentiel.taches import importer_finess_en_tache
 from esms.rules.categories import SECTEUR_LIBELLES
 
 PAR_PAGE = 50
@@ -144,16 +144,11 @@ def importer(request: HttpRequest) -> HttpResponse:
     with open(chemin, "wb") as fichier:
         for morceau in televerse.chunks():
             fichier.write(morceau)
-    try:
-        resultat = services.importer_finess(actor=request.user, chemin=chemin, nom_fichier=Path(televerse.name).name,
-                                            ignorer_invalides=form.cleaned_data["ignorer_invalides"],
-                                            encodage=form.cleaned_data["encodage"])
-    except ErreurReferentiel as erreur:
-        messages.error(request, f"Import refusé : {erreur}")
-    else:
-        messages.success(request, (
-            f"Import n° {resultat.pk} réussi : {resultat.nb_crees} créé(s), {resultat.nb_modifies} modifié(s), "
-            f"{resultat.nb_fermes} fermé(s), {resultat.nb_rejetes} rejeté(s)."))
+    importer_finess_en_tache.enqueue(chemin=str(chemin), nom_fichier=Path(televerse.name).name,
+                                     acteur_id=request.user.pk, ignorer_invalides=form.cleaned_data["ignorer_invalides"],
+                                     encodage=form.cleaned_data["encodage"])
+    messages.success(request, "Import programmé : il s'exécute en arrière-plan. Son résultat s'affichera dans "
+                              "la liste ci-dessous et vous sera notifié.")
     return redirect("referentiel:imports")
 
 

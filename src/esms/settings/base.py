@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "dsfr",
     "django_htmx",
     "esms.comptes",
+    "django_tasks",
+    "django_tasks_db",
     "esms.referentiel",
     "esms.candidatures",
     "esms.financement",
@@ -88,6 +90,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+
+# Background jobs (FINESS imports uploaded from the UI): a database queue, run by `esms db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Shared by every worker process of a server (dashboard aggregates are computed once, not once per worker).
 CACHES = {
