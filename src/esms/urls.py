@@ -13,6 +13,7 @@ urlpatterns = [
     path("candidatures/", include("esms.candidatures.urls")),
     path("financement/", include("esms.financement.urls")),
     path("usages/", include("esms.usages.urls")),
+    path("referencement/", include("esms.referencement.urls")),
     path("campagnes/", include("esms.candidatures.campagnes_urls")),
     path("pilotage/", include("esms.pilotage.urls")),
     path("statistiques/", include("esms.pilotage.urls_statistiques")),

@@ -47,6 +47,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "usages.autoriser_editeur": frozenset({Role.PORTEUR, Role.GESTIONNAIRE_ESSMS}),
     "versements.exporter": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
     "api.jetons": ALL_ROLES,
+    "referencement.consulter": ALL_ROLES,
+    "referencement.gerer": frozenset({Role.ADMIN_NATIONAL}),
+    "sons.consulter": ALL_ROLES,
+    "sons.importer": frozenset({Role.ADMIN_NATIONAL}),
+    "sons.declarer": frozenset({Role.EDITEUR}),
 }
 
 ACTION_LABELS: dict[str, str] = {
@@ -74,6 +79,11 @@ ACTION_LABELS: dict[str, str] = {
     "usages.autoriser_editeur": "autoriser un éditeur de DUI",
     "versements.exporter": "exporter les ordres de paiement",
     "api.jetons": "gérer des jetons d'API",
+    "referencement.consulter": "consulter le registre des solutions référencées Ségur",
+    "referencement.gerer": "modifier le registre des solutions référencées Ségur",
+    "sons.consulter": "consulter les commandes SONS",
+    "sons.importer": "importer des commandes SONS",
+    "sons.declarer": "transmettre des commandes SONS",
 }
 
 

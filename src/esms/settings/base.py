@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "esms.candidatures",
     "esms.financement",
     "esms.usages",
+    "esms.referencement",
     "ninja",
     "esms.api",
     "esms.pilotage",

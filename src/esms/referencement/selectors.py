@@ -1,0 +1,54 @@
+"""Reads of the register and of the SONS orders."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from esms.comptes.models import Role
+from esms.comptes.permissions import filter_scope, role_of
+from esms.referencement.models import CommandeSons, Solution
+from esms.rules.referencement import SolutionReferencee
+
+
+def solutions(*, q: str = "", vague: str = "", secteur: str = "", statut: str = "") -> QuerySet[Solution]:
+    resultat = Solution.objects.select_related("editeur")
+    if q.strip():
+        for mot in q.casefold().split():
+            resultat = resultat.filter(Q(nom_recherche__contains=mot) | Q(editeur__siren=mot))
+    if vague in ("1", "2"):
+        resultat = resultat.filter(vague=int(vague))
+    if statut:
+        resultat = resultat.filter(statut=statut)
+    if secteur:
+        # JSON list membership, portable across SQLite and PostgreSQL.
+        resultat = resultat.filter(secteurs__icontains=f'"{secteur}"')
+    return resultat.order_by("nom", "version", "editeur__nom")
+
+
+def pour_les_regles(solution: Solution) -> SolutionReferencee:
+    """The register entry as the pure rules take it."""
+    return SolutionReferencee(
+        editeur=solution.editeur.nom, nom=solution.nom, version=solution.version, vague=solution.vague,
+        couloir=solution.couloir, secteurs=tuple(solution.secteurs), date_referencement=solution.date_referencement,
+        date_retrait=solution.date_retrait,
+    )
+
+
+def commandes_visibles(user) -> QuerySet[CommandeSons]:
+    """SONS orders in the user's scope; a vendor sees only the orders of its own solutions."""
+    commandes = filter_scope(user, CommandeSons.objects.select_related(
+        "solution__editeur", "etablissement__region", "etablissement__categorie"))
+    if role_of(user) == Role.EDITEUR:
+        commandes = commandes.filter(solution__editeur__comptes=user)
+    return commandes.order_by("etablissement_id", "vague")
+
+
+def commandes_de(finess_et: str) -> QuerySet[CommandeSons]:
+    return CommandeSons.objects.filter(etablissement_id=finess_et).select_related("solution__editeur")
+
+
+def commande_active(finess_et: str, au: date) -> CommandeSons | None:
+    """The establishment's latest SONS order placed on or before `au`."""
+    return (commandes_de(finess_et).filter(date_commande__lte=au).order_by("-date_commande", "-vague").first())
