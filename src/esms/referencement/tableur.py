@@ -134,7 +134,7 @@ def lire_tableur(fichier, nom: str, alias: Mapping[str, str], obligatoires: Iter
     if not contenu:
         raise ImportRefuse(f"{nom} : le fichier est vide.")
     brutes = _csv(contenu, nom) if extension == ".csv" else _xlsx(contenu, nom)
-    numerotees = [(i, l) for i, l in enumerate(brutes, start=1) if any(c.strip() for c in l)]
+    numerotees = [(i, cells) for i, cells in enumerate(brutes, start=1) if any(c.strip() for c in cells)]
     if not numerotees:
         raise ImportRefuse(f"{nom} : le fichier est vide.")
     if len(numerotees) > LIGNES_MAX + 1:
