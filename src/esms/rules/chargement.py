@@ -8,6 +8,11 @@
   version edited by a national administrator), raising `ParametresInvalides` with located French errors.
 - `campagne_to_dict(campagne)` is the inverse: the resolved parameters as a plain JSON/YAML-able dict.
 
+Inheritance (as OpenFisca parameters do): a campaign file may say `herite_de: "<code>"` and state only
+what changes from that campaign. `donnees_campagne(code)` resolves the chain into the full set (the
+parent's base with its own amendments applied, then the child's values leaf by leaf); a Dictionnaire
+section (e.g. `usage.indicateurs`) is merged key by key. The full set is then validated like any other.
+
 Campaign codes: "2021-1" (amorçage temps 1), "2021-2" (amorçage temps 2), "2022" … "2025". The bare
 code "2021" means "2021-2": the temps 1 calls closed in spring 2021, so a 2021 dossier filed later
 belongs to temps 2 (documented choice; pass "2021-1" explicitly for the first calls).
@@ -79,12 +84,49 @@ def normaliser_code_campagne(code: str | int) -> str:
 
 
 @cache
-def _brut(code: str) -> Mapping[str, Any]:
+def fichier_campagne(code: str) -> Mapping[str, Any]:
+    """The shipped YAML of one campaign as written (possibly only what changes from `herite_de`)."""
     fichier = resources.files("esms.rules").joinpath("campagnes").joinpath(f"{code}.yaml")
     donnees = yaml.load(fichier.read_text(encoding="utf-8"), Loader=_Chargeur)  # noqa: S506 (safe loader)
     if not isinstance(donnees, Mapping):
         raise ParametresInvalides([f"campagnes/{code}.yaml : dictionnaire attendu"])
     return donnees
+
+
+def _heriter(parent: Mapping[str, Any], enfant: Mapping[str, Any]) -> dict[str, Any]:
+    """The parent's tree with the child's leaves (and Dictionnaire entries) laid over it."""
+    resultat = dict(parent)
+    for cle, valeur in enfant.items():
+        ancien = parent.get(cle)
+        if isinstance(valeur, Mapping) and isinstance(ancien, Mapping) and not _est_feuille(valeur):
+            resultat[cle] = _heriter(ancien, valeur)
+        else:
+            resultat[cle] = valeur
+    return resultat
+
+
+@cache
+def _brut(code: str, _chaine: tuple[str, ...] = ()) -> Mapping[str, Any]:
+    """The full parameter set of a campaign: its file resolved over the campaign it inherits from."""
+    donnees = fichier_campagne(code)
+    parent_code = donnees.get("herite_de")
+    if parent_code is None:
+        return donnees
+    if parent_code not in CODES_CAMPAGNES or parent_code == code or parent_code in _chaine:
+        raise ParametresInvalides([f"campagnes/{code}.yaml : herite_de « {parent_code} » invalide"])
+    parent = _brut(parent_code, (*_chaine, code))
+    lecteur = Lecteur()
+    resolu: Mapping[str, Any] = {k: v for k, v in parent.items() if k != "amendements"}
+    amendements = sorted(_lire_amendements(parent.get("amendements"), lecteur), key=lambda t: t[1].date_effet)
+    for rang, _amendement, modifications in amendements:
+        resolu = _fusionner(resolu, modifications, f"amendements[{rang}].modifications", lecteur)
+    if lecteur.erreurs:
+        raise ParametresInvalides([f"campagnes/{parent_code}.yaml : {e}" for e in lecteur.erreurs])
+    propres = {k: v for k, v in donnees.items() if k != "herite_de"}
+    complet = _heriter(resolu, propres)
+    if "amendements" not in propres:
+        complet.pop("amendements", None)
+    return complet
 
 
 def _lire_amendements(donnees: Any, lecteur: Lecteur) -> list[tuple[int, Amendement, Mapping[str, Any]]]:
