@@ -25,6 +25,10 @@ STATUTS: tuple[str, ...] = (CONFIRME, A_CONFIRMER)
 APPELS: tuple[str, ...] = ("regional", "multiregional", "national")
 CAS: tuple[str, ...] = ("acquisition", "usage", "mise_a_niveau")
 EXIGENCES_LOGICIEL: tuple[str, ...] = ("referencement", "candidature", "aucune")
+# How a DUI solution is referenced (text 004: Resah referencing dropped in 2023 for Ségur referencing,
+# hospital-corridor referencing accepted for ESSMS of a GHT).
+REFERENCEMENTS: tuple[str, ...] = ("segur", "resah", "segur_hospitalier", "aucun")
+CONDITIONS_DOCUMENT: tuple[str, ...] = ("toujours", "acquisition", "domicile")
 OPERATEURS: tuple[str, ...] = (">=", ">", "<=", "<", "==")
 
 
@@ -68,6 +72,8 @@ class ParametresGrappe:
     solution_dui_unique: Parametre[bool]
     nb_og_min: Parametre[int | None]
     nb_og_min_corse_outre_mer: Parametre[int | None]
+    regions_seuil_indicatif: Parametre[tuple[str, ...]]
+    ars_pilote_au_choix: Parametre[bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,15 +84,44 @@ class FenetreAppel:
 
 
 @dataclass(frozen=True, slots=True)
+class FenetreSelection:
+    """A selection window of a call (text 003: the Corse 2022 call had two)."""
+
+    code: str
+    libelle: str
+    debut: date
+    fin: date
+
+
+@dataclass(frozen=True, slots=True)
+class CalendrierAppelRegional:
+    """One ARS's own dates for one call; None means « the national date »."""
+
+    ouverture: date | None
+    cloture: date | None
+    fenetres: tuple[FenetreSelection, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ParametresCalendrier:
     fuseau_horaire: Parametre[str]
+    fuseaux_par_region: Parametre[Mapping[str, str]]
     regional: FenetreAppel
     multiregional: FenetreAppel
     national: FenetreAppel
+    fenetres_selection: Parametre[Mapping[str, tuple[FenetreSelection, ...]]]
+    par_region: Mapping[str, Parametre[Mapping[str, CalendrierAppelRegional]]]
+    engagement_avant: Parametre[date | None]
 
     def fenetre(self, appel: str) -> FenetreAppel:
         fenetres = {"regional": self.regional, "multiregional": self.multiregional, "national": self.national}
         return fenetres[appel]
+
+    def fuseau(self, region: str | None) -> str:
+        """Time zone of the ARS of `region` for its deadlines (the campaign's default otherwise)."""
+        if region is not None and region in self.fuseaux_par_region.valeur:
+            return self.fuseaux_par_region.valeur[region]
+        return self.fuseau_horaire.valeur
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +129,9 @@ class ParametresEnveloppes:
     total: Parametre[int | None]
     regional: Parametre[int | None]
     appel_national: Parametre[int | None]
+    frais_gestion: Parametre[int | None]
     par_region: Parametre[Mapping[str, int]]
+    lignes_hors_programme: Parametre[Mapping[str, int]]
     autres_lignes: Parametre[Mapping[str, int]]
 
 
@@ -145,6 +182,9 @@ class ExigenceLogiciel:
 @dataclass(frozen=True, slots=True)
 class ParametresLogiciel:
     referencement_segur_requis: Parametre[bool]
+    referencements_acceptes: Parametre[tuple[str, ...]]
+    exception_ght_couloir_hospitalier: Parametre[bool]
+    referencement_au_depot: Parametre[bool]
     exemption_projet_ahi_pjm: Parametre[bool]
     exigences_par_secteur: Parametre[tuple[ExigenceLogiciel, ...]]
 
@@ -188,6 +228,32 @@ class ParametresUsage:
     dui_actif: ParametresDuiActif
     indicateurs: Mapping[str, Parametre[Indicateur]]
     exemptions: Parametre[tuple[Exemption, ...]]
+    tolerance_ecart: Parametre[Decimal]
+
+
+@dataclass(frozen=True, slots=True)
+class Cible:
+    """A national target: `valeur` reached by `echeance`."""
+
+    valeur: int
+    unite: str
+    echeance: date
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRequis:
+    """A document the porteur files with the dossier; `condition` says when it is required."""
+
+    code: str
+    libelle: str
+    condition: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParametresProgramme:
+    cible_dui_actifs: Parametre[Cible]
+    cible_essms: Parametre[Cible]
+    documents_requis: Parametre[tuple[DocumentRequis, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,3 +273,4 @@ class Campagne:
     logiciel: ParametresLogiciel
     eligibilite: ParametresEligibilite
     usage: ParametresUsage
+    programme: ParametresProgramme
