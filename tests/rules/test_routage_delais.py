@@ -25,7 +25,10 @@ def evaluer(
     ("campagne", "repartition", "appel"),
     [
         ("2024", {"84": 49}, "regional"),
-        ("2024", {"84": 50}, "national"),
+        ("2024", {"84": 50}, "regional"),  # text 001: 15 or more in one region, whatever the size
+        ("2024", {"84": 80}, "regional"),
+        ("2023", {"84": 50}, "regional"),  # text 002 silent: parameter « à confirmer »
+        ("2022", {"84": 50}, "national"),
         ("2024", {"84": 25, "11": 24}, "multiregional"),
         ("2024", {"84": 25, "11": 25}, "national"),
         ("2024", {"84": 15}, "regional"),
@@ -57,12 +60,17 @@ def test_routage(campagne: str, repartition: dict[str, int], appel: str) -> None
 
 def test_grappe_mono_regionale_de_50_parametrable() -> None:
     campagne = load_campagne("2024")
-    assert appel_attendu(50, 1, campagne) == "national"
-    data = campagne_to_dict(campagne)
-    data["grappe"]["appel_grappe_mono_regionale"]["valeur"] = "regional"
+    assert appel_attendu(50, 1, campagne) == "regional"
+    assert campagne.grappe.appel_grappe_mono_regionale.statut == "confirmé"
+    data = campagne_to_dict(load_campagne("2023"))
+    assert data["grappe"]["appel_grappe_mono_regionale"]["statut"] == "à confirmer"
+    note = data["grappe"]["appel_grappe_mono_regionale"]["note"]
+    assert "(1) régional" in note and "(2) national" in note  # both readings written down
+    data["grappe"]["appel_grappe_mono_regionale"]["valeur"] = "national"
     autre_lecture = campagne_from_dict(data)
-    assert appel_attendu(50, 1, autre_lecture) == "regional"
+    assert appel_attendu(50, 1, autre_lecture) == "national"
     assert appel_attendu(50, 2, autre_lecture) == "national"
+    assert appel_attendu(49, 1, autre_lecture) == "regional"
 
 
 def test_appel_declare_different_du_routage() -> None:

@@ -15,11 +15,40 @@ import pytest
 import yaml
 
 from esms.rules import CODES_CAMPAGNES, campagne_to_dict, evaluate_dossier, load_campagne
+from esms.rules.schema_campagne import schema_json
 
 from .fabrique import dossier, membre, membres
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 SCHEMA = json.loads((DOCS / "rules.schema.json").read_text(encoding="utf-8"))
+
+
+SCHEMA_PARAMETRES = json.loads((DOCS / "parametres.schema.json").read_text(encoding="utf-8"))
+
+
+def validateur_genere(definition: str) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(
+        {**SCHEMA_PARAMETRES, "$ref": f"#/$defs/{definition}"}, format_checker=jsonschema.FormatChecker()
+    )
+
+
+def test_schema_des_parametres_a_jour() -> None:
+    """docs/parametres.schema.json is generated from the shape declared once (schema_campagne.SECTIONS)."""
+    jsonschema.Draft202012Validator.check_schema(SCHEMA_PARAMETRES)
+    assert SCHEMA_PARAMETRES == schema_json(), (
+        "docs/parametres.schema.json n'est plus à jour : lancer `esms rules schema > docs/parametres.schema.json`"
+    )
+
+
+def test_schema_genere_refuse_une_feuille_mal_formee() -> None:
+    resolu = campagne_to_dict(load_campagne("2024"))
+    resolu["calendrier"]["engagement_avant"]["valeur"] = 12
+    assert list(validateur_genere("campagne").iter_errors(resolu))
+    del resolu["programme"]
+    assert list(validateur_genere("campagne").iter_errors(resolu))
+    resolu["calendrier"]["engagement_avant"]["valeur"] = None
+    del resolu["amendements_appliques"]
+    assert not list(validateur_genere("fichier").iter_errors({**resolu, "herite_de": "2023", "programme": {}}))
 
 
 def validateur(definition: str) -> jsonschema.Draft202012Validator:
@@ -97,8 +126,10 @@ def test_parametres_conformes(code: str) -> None:
         .read_text(encoding="utf-8")
     )
     brut = json.loads(json.dumps(brut, default=str))  # YAML dates → strings, as in JSON
-    validateur("parametres").validate(brut)
+    # A shipped file may state only what changes from the campaign it inherits from (herite_de).
+    validateur_genere("fichier").validate(brut)
     resolu = {"parametres_au": None, **campagne_to_dict(load_campagne(code))}
+    validateur_genere("campagne").validate(resolu)
     validateur("parametres").validate(resolu)
     resolu["grappe"]["taille_min"]["statut"] = "peut-être"
     assert list(validateur("parametres").iter_errors(resolu))

@@ -46,7 +46,7 @@ SOURCE_NOMENCLATURE = (
 )
 SOURCE_ELIGIBILITE = (
     "Art. L.312-1 CASF ; FAQ CNSA ESMS numérique (instruction 2023/13 §II.B) "
-    "http://160.92.125.40/grands-chantiers/programme-esms-numerique/reponses-aux-questions-frequentes-sur-esms-numerique"
+    "https://www.cnsa.fr/grands-chantiers/programme-esms-numerique/reponses-aux-questions-frequentes-sur-esms-numerique"
 )
 SOURCE_CNSA = "Table CNSA des catégories ESMS (PAPS-CNSA/shiny-finess, corresp_categorie_complete.csv)"
 SOURCE_SECTEURS = (

@@ -5,6 +5,7 @@
                                             resolved parameters with their sources, as JSON
                                             (--a-confirmer: only those still « à confirmer »)
     esms rules campagnes                    the shipped campaigns
+    esms rules schema                       JSON Schema of the parameters (docs/parametres.schema.json)
 
 Exit codes: 0 evaluated (eligible or not) or printed; 2 invalid input, with located French messages
 on stderr (« members[3].finess_et : clé de contrôle invalide », « ligne 4, colonne 12 : JSON invalide »).
@@ -74,6 +75,9 @@ def construire_analyseur() -> argparse.ArgumentParser:
     )
     parametres.add_argument("--compact", action="store_true", help="JSON sur une ligne")
     commandes.add_parser("campagnes", help="liste les campagnes disponibles")
+    commandes.add_parser(
+        "schema", help="affiche le JSON Schema des paramètres (docs/parametres.schema.json), généré de leur forme"
+    )
     return analyseur
 
 
@@ -152,11 +156,18 @@ def _campagnes(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _schema(args: argparse.Namespace) -> int:
+    from esms.rules.schema_campagne import schema_json
+
+    sys.stdout.write(json.dumps(schema_json(), ensure_ascii=False, indent=2) + "\n")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run `esms rules` with `argv` (without the program name); returns the exit code."""
     try:
         args = construire_analyseur().parse_args(sys.argv[1:] if argv is None else argv)
-        commandes = {"evaluate": _evaluer, "params": _parametres, "campagnes": _campagnes}
+        commandes = {"evaluate": _evaluer, "params": _parametres, "campagnes": _campagnes, "schema": _schema}
         return commandes[args.commande](args)
     except ErreursLocalisees as exc:
         for erreur in exc.erreurs:

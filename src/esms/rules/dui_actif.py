@@ -12,7 +12,7 @@ verdict says which value was used and where it comes from.
 
 The declared number of active DUIs is compared with the number recomputed from the evidence: a gap is
 flagged for the ARS when `|déclaré − recalculé| / max(recalculé, 1)` exceeds the tolerance
-(`TOLERANCE_ECART`, « à confirmer »). The figure retained once the ARS validates is the proven one:
+(campaign parameter `usage.tolerance_ecart`, « à confirmer »; `TOLERANCE_ECART` is the latest campaign's). The figure retained once the ARS validates is the proven one:
 the smaller of the declared and recomputed figures when evidence exists, else the declared one.
 
 This module computes nothing over events: it only says *what* to count. The SQL that counts lives in
@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 from esms.rules.erreurs import RulesInputError
 from esms.rules.modeles import Motif, Verdict
-from esms.rules.parametres import A_CONFIRMER, Campagne, Parametre
+from esms.rules.parametres import Campagne, Parametre
 from esms.rules.trace import motif
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -36,13 +36,16 @@ TYPES_ECRITURE: tuple[str, ...] = ("creation", "mise_a_jour")
 TYPES_EVENEMENT: tuple[str, ...] = (*TYPES_ECRITURE, "consultation")
 DUREE_MAX_PERIODE_JOURS = 366
 
-TOLERANCE_ECART: Parametre[Decimal] = Parametre(
-    nom="usage.tolerance_ecart",
-    valeur=Decimal("0.05"),
-    source="programme-rules.md §5 (aucune règle publiée sur l'écart toléré entre déclaration et preuve)",
-    statut=A_CONFIRMER,
-    note="Valeur d'exemple : écart relatif de 5 % au-delà duquel l'ARS est alertée.",
-)
+def tolerance_ecart(campagne: Campagne | None = None) -> Parametre[Decimal]:
+    """The gap tolerance parameter (`usage.tolerance_ecart`) of a campaign, by default the latest one."""
+    if campagne is None:
+        from esms.rules.chargement import CODES_CAMPAGNES, load_campagne
+
+        campagne = load_campagne(CODES_CAMPAGNES[-1])
+    return campagne.usage.tolerance_ecart
+
+
+TOLERANCE_ECART: Parametre[Decimal] = tolerance_ecart()
 
 
 @dataclass(frozen=True, slots=True)

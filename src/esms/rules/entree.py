@@ -22,7 +22,7 @@ from esms.rules.erreurs import CampagneInconnue, RulesInputError
 from esms.rules.finess import departement_du_numero, erreur_numero_finess
 from esms.rules.geographie import REGION_PAR_DEPARTEMENT, REGIONS, normaliser_departement
 from esms.rules.modeles import DossierInput, MembreInput, PorteurInput, VersementInput
-from esms.rules.parametres import APPELS, CAS
+from esms.rules.parametres import APPELS, CAS, REFERENCEMENTS
 
 CHAMPS_DOSSIER = frozenset(
     {
@@ -35,6 +35,7 @@ CHAMPS_DOSSIER = frozenset(
         "members",
         "versement",
         "trace_complete",
+        "region_pilote",
     }
 )
 CHAMPS_PORTEUR = frozenset({"finess_ej", "nb_essms_geres", "region"})
@@ -60,8 +61,12 @@ CHAMPS_MEMBRE = frozenset(
         "solution_candidate_segur",
         "montant_equipement_demande",
         "indicateurs",
+        "referencement",
+        "date_referencement",
+        "ght",
     }
 )
+_CHAMPS_LENTS = frozenset({"indicateurs", "referencement", "date_referencement", "ght"})
 UN = Decimal(1)
 ZERO = Decimal(0)
 
@@ -252,6 +257,7 @@ def _membre_rapide(brut: Any) -> MembreInput | None:
         or (candidate is not None and type(candidate) is not bool)
         or (equipement is not None and (type(equipement) is not int or equipement < 0))
         or indicateurs is not None
+        or not _CHAMPS_LENTS.isdisjoint(cles)
     ):
         return None
     return MembreInput(
@@ -355,6 +361,23 @@ def _lire_membre(lecteur: _Lecteur, brut: Any, chemin: str) -> MembreInput | Non
                     lus[str(code)] = nombre
             indicateurs = MappingProxyType(lus)
 
+    referencement = donnees.get("referencement")
+    if referencement is not None and referencement not in REFERENCEMENTS:
+        lecteur.erreur(
+            f"{chemin}.referencement",
+            f"référencement « {referencement} » inconnu (attendu : {', '.join(REFERENCEMENTS)})",
+        )
+    date_referencement = None
+    if donnees.get("date_referencement") is not None:
+        try:
+            date_referencement = date.fromisoformat(str(donnees["date_referencement"]))
+        except ValueError:
+            lecteur.erreur(
+                f"{chemin}.date_referencement",
+                f"date invalide (« {donnees['date_referencement']} », format AAAA-MM-JJ)",
+            )
+    ght = lecteur.booleen(donnees, "ght", f"{chemin}.ght", defaut=False)
+
     if len(lecteur.erreurs) > avant:
         return None
     return MembreInput(
@@ -373,6 +396,9 @@ def _lire_membre(lecteur: _Lecteur, brut: Any, chemin: str) -> MembreInput | Non
         solution_candidate_segur=bool(candidate),
         montant_equipement_demande=equipement,
         indicateurs=indicateurs,
+        referencement=referencement,
+        date_referencement=date_referencement,
+        ght=bool(ght),
     )
 
 
@@ -427,6 +453,7 @@ def parse_dossier(data: Any) -> DossierInput:
                 "date_parametres", f"date invalide (« {racine['date_parametres']} », format AAAA-MM-JJ)"
             )
     trace = lecteur.booleen(racine, "trace_complete", "trace_complete", defaut=False)
+    region_pilote = lecteur.region(racine, "region_pilote", "region_pilote", obligatoire=False)
 
     porteur = None
     brut_porteur = (
@@ -493,4 +520,5 @@ def parse_dossier(data: Any) -> DossierInput:
         organismes=MappingProxyType(organismes),
         versement=versement,
         trace_complete=bool(trace),
+        region_pilote=region_pilote,
     )

@@ -7,6 +7,9 @@
 - `evaluer_avec(dossier, campagne, as_of)`: the same with an explicit `Campagne`, e.g. a version being
   edited by a national administrator (`campagne_from_dict`).
 
+A reservation (`reserves`, e.g. a 2022 Corse grappe below the « idéalement huit » threshold) never makes
+the dossier ineligible: the ARS appreciates it and records its appreciation with the decision.
+
 The dossier is eligible when every blocking rule of the trace passes: call routing, deadline, no
 duplicate, one DUI solution, minimum size of eligible members, 2021-1 minimum number of OG, software
 condition. A member failing a member rule is excluded from the count and from the funding.
@@ -56,9 +59,10 @@ def evaluer_avec(dossier: DossierInput, campagne: Campagne, as_of: date) -> Doss
     retenus = [e for rang, e in enumerate(evalues) if e.eligible and rang not in repetes]
     eligibles = [e.membre for e in retenus]
 
-    verdict_routage = router(distincts, dossier.porteur, campagne, dossier.call)
+    verdict_routage = router(distincts, dossier.porteur, campagne, dossier.call, dossier.region_pilote)
     routage = verdict_routage.valeur
-    verdict_delais = verifier_delais(dossier.submitted_at, routage.appel, campagne)
+    verdict_delais = verifier_delais(dossier.submitted_at, routage.appel, campagne, routage.region_pilote)
+    depose_le = dossier.submitted_at.astimezone(PARIS).date()
     motifs_dossier = motifs_de(
         verdict_routage,
         verdict_delais,
@@ -67,7 +71,7 @@ def evaluer_avec(dossier: DossierInput, campagne: Campagne, as_of: date) -> Doss
         verifier_taille(eligibles, len(distincts), campagne),
         verifier_nb_og(eligibles, campagne),
         verifier_priorite(eligibles, campagne),
-        verifier_logiciel(retenus, campagne),
+        verifier_logiciel(retenus, campagne, depose_le),
     )
     eligible = all(m.ok for m in motifs_dossier if m.bloquant)
 
@@ -101,6 +105,11 @@ def evaluer_avec(dossier: DossierInput, campagne: Campagne, as_of: date) -> Doss
         usage=verdict_usage.valeur if verdict_usage else None,
         versement=verdict_versement.valeur if verdict_versement else None,
         motifs=motifs,
+        ouverture=delai.ouverture,
+        fenetre=delai.fenetre,
+        region_pilote_par_defaut=routage.region_pilote_par_defaut,
+        nb_essms_routage=routage.nb_essms,
+        reserves=tuple(m for m in motifs_dossier if m.rule.endswith("_reserve")),
     )
 
 

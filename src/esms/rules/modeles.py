@@ -38,6 +38,16 @@ class MembreInput(NamedTuple):
     solution_candidate_segur: bool = False
     montant_equipement_demande: int | None = None
     indicateurs: Mapping[str, Decimal] | None = None
+    referencement: str | None = None  # "segur" | "resah" | "segur_hospitalier" | "aucun"; None: from the flag
+    date_referencement: date | None = None
+    ght: bool = False  # the ESSMS belongs to a hospital group (GHT)
+
+    @property
+    def type_referencement(self) -> str:
+        """How the member's DUI solution is referenced (declared, else read from `solution_referencee_segur`)."""
+        if self.referencement is not None:
+            return self.referencement
+        return "segur" if self.solution_referencee_segur else "aucun"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +81,7 @@ class DossierInput:
     organismes: Mapping[str, int] = field(default_factory=lambda: _VIDE)
     versement: VersementInput | None = None
     trace_complete: bool = False
+    region_pilote: str | None = None  # the porteur's choice of lead ARS
 
 
 class Motif(NamedTuple):
@@ -156,3 +167,8 @@ class DossierVerdict:
     usage: AtteinteUsage | None
     versement: VersementDu | None
     motifs: tuple[Motif, ...]
+    ouverture: date | None = None
+    fenetre: Any = None  # FenetreSelection | None
+    region_pilote_par_defaut: str | None = None
+    nb_essms_routage: int = 0
+    reserves: tuple[Motif, ...] = ()

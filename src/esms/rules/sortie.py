@@ -81,4 +81,19 @@ def verdict_vers_dict(verdict: DossierVerdict) -> dict[str, Any]:
         "usage": usage_vers_dict(verdict.usage),
         "versement": versement_vers_dict(verdict.versement),
         "motifs": [motif_vers_dict(m) for m in verdict.motifs],
+        # Fields added later (the contract only grows): see docs/rules.md.
+        "ouverture": verdict.ouverture.isoformat() if verdict.ouverture else None,
+        "fenetre": (
+            {
+                "code": verdict.fenetre.code,
+                "libelle": verdict.fenetre.libelle,
+                "debut": verdict.fenetre.debut.isoformat(),
+                "fin": verdict.fenetre.fin.isoformat(),
+            }
+            if verdict.fenetre is not None
+            else None
+        ),
+        "region_pilote_par_defaut": verdict.region_pilote_par_defaut,
+        "nb_essms_routage": verdict.nb_essms_routage,
+        "reserves": [motif_vers_dict(m) for m in verdict.reserves],
     }

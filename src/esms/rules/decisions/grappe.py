@@ -6,13 +6,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from datetime import date
 
 from esms.rules.decisions.membre import MembreEvalue, normaliser_solution
 from esms.rules.modeles import MembreInput, Motif, Verdict
 from esms.rules.parametres import Campagne, ExigenceLogiciel
 from esms.rules.trace import motif, pourcentage
 
-SOURCE_DOUBLON = "programme-rules.md §2.2 (validation : aucun ESSMS en double dans un projet)"
+SOURCE_DOUBLON = (
+    "Hypothèse : un même ESSMS ne peut figurer deux fois dans une grappe (il n'est financé qu'une fois) ; "
+    "appui : ARS PACA https://www.paca.ars.sante.fr/appel-projets-programme-esms-numerique-phase-de-generalisation-1"
+)
 LIBELLES_EXIGENCE = {
     "referencement": "une solution référencée Ségur",
     "candidature": "une solution au moins candidate (inscrite au guichet) au référencement Ségur",
@@ -65,8 +69,16 @@ def tous_corse_outre_mer(membres: Sequence[MembreInput], campagne: Campagne) -> 
     return bool(membres) and all(m.region in regions for m in membres)
 
 
+def seuil_indicatif(eligibles: Sequence[MembreInput], campagne: Campagne) -> bool:
+    """True when every member is in a region whose ARS appreciates the minimum (2022 Corse: « idéalement »)."""
+    regions = campagne.grappe.regions_seuil_indicatif.valeur
+    return bool(regions) and bool(eligibles) and all(m.region in regions for m in eligibles)
+
+
 def verifier_taille(eligibles: Sequence[MembreInput], nb_declares: int, campagne: Campagne) -> Verdict[int]:
-    """Minimum number of eligible ESSMS (distinct)."""
+    """Minimum number of eligible ESSMS (distinct). Below an indicative minimum (the ARS appreciates it),
+    the grappe is not refused: the motif passes, is not blocking, and is marked as a reservation
+    (rule `grappe.taille_reserve`) for the ARS to appreciate with its decision."""
     grappe = campagne.grappe
     reduit = tous_corse_outre_mer(eligibles, campagne)
     minimum = grappe.taille_min_corse_outre_mer if reduit else grappe.taille_min
@@ -74,7 +86,16 @@ def verifier_taille(eligibles: Sequence[MembreInput], nb_declares: int, campagne
     ok = n >= minimum.valeur
     zone = " (tous les membres en Corse ou outre-mer)" if reduit else ""
     message = f"{n} établissement(s) éligible(s) sur {nb_declares} déclaré(s) ; minimum requis{zone} : {minimum.valeur}."
-    return Verdict(ok, n, (motif("grappe.taille", ok, message, [minimum, grappe.regions_corse_outre_mer]),))
+    parametres = [minimum, grappe.regions_corse_outre_mer]
+    if not ok and seuil_indicatif(eligibles, campagne):
+        message = (
+            f"{n} établissement(s) éligible(s) sur {nb_declares} déclaré(s), sous le seuil indicatif de "
+            f"{minimum.valeur} (« idéalement ») : réserve, l'ARS appréciera ce seuil en fonction du contexte du "
+            "porteur (capacité à mener le projet, maturité en management du système d'information)."
+        )
+        parametres.append(grappe.regions_seuil_indicatif)
+        return Verdict(True, n, (motif("grappe.taille_reserve", True, message, parametres, bloquant=False),))
+    return Verdict(ok, n, (motif("grappe.taille", ok, message, parametres),))
 
 
 def verifier_nb_og(eligibles: Sequence[MembreInput], campagne: Campagne) -> Verdict[int] | None:
@@ -139,19 +160,56 @@ def exigence_logiciel(evalue: MembreEvalue, campagne: Campagne) -> str:
     return "referencement" if logiciel.referencement_segur_requis.valeur else "aucune"
 
 
-def _satisfait(exigence: str, membre: MembreInput) -> bool:
-    if exigence == "referencement":
-        return membre.solution_referencee_segur
-    if exigence == "candidature":
-        return membre.solution_referencee_segur or membre.solution_candidate_segur
-    return True
+LIBELLES_REFERENCEMENT = {
+    "segur": "référencement Ségur",
+    "resah": "référencement Resah",
+    "segur_hospitalier": "référencement Ségur du couloir hospitalier",
+    "aucun": "aucun référencement",
+}
 
 
-def verifier_logiciel(eligibles: Sequence[MembreEvalue], campagne: Campagne) -> Verdict[list[str]]:
-    """Ségur referencing of the project's DUI, with the AHI/PJM exceptions of the campaign."""
+def referencement_valable(membre: MembreInput, campagne: Campagne, depose_le: date | None) -> tuple[bool, str]:
+    """Whether the member's solution referencing satisfies the campaign (accepted types, GHT hospital-corridor
+    exception, referenced by the filing date), and the French reason when it does not."""
+    logiciel = campagne.logiciel
+    type_ = membre.type_referencement
+    acceptes = logiciel.referencements_acceptes.valeur
+    ght = type_ == "segur_hospitalier" and membre.ght and logiciel.exception_ght_couloir_hospitalier.valeur
+    if type_ == "aucun":
+        return False, "solution non référencée"
+    if type_ not in acceptes and not ght:
+        if type_ == "segur_hospitalier":
+            return False, "référencement du couloir hospitalier admis seulement pour un ESSMS d'un GHT (2023)"
+        return False, f"{LIBELLES_REFERENCEMENT[type_]} non admis en {campagne.code}"
+    if (
+        logiciel.referencement_au_depot.valeur
+        and membre.date_referencement is not None
+        and depose_le is not None
+        and membre.date_referencement > depose_le
+    ):
+        return False, f"référencée le {membre.date_referencement:%d/%m/%Y}, après le dépôt"
+    return True, ""
+
+
+def _satisfait(exigence: str, membre: MembreInput, campagne: Campagne, depose_le: date | None) -> tuple[bool, str]:
+    if exigence == "aucune":
+        return True, ""
+    valable, raison = referencement_valable(membre, campagne, depose_le)
+    if exigence == "candidature" and not valable and membre.solution_candidate_segur:
+        return True, ""
+    return valable, raison
+
+
+def verifier_logiciel(
+    eligibles: Sequence[MembreEvalue], campagne: Campagne, depose_le: date | None = None
+) -> Verdict[list[str]]:
+    """Referencing of the project's DUI (Ségur, or Resah in 2022; hospital corridor for GHT members in 2023),
+    with the AHI/PJM exceptions of the campaign."""
     logiciel = campagne.logiciel
     parametres = [
         logiciel.referencement_segur_requis,
+        logiciel.referencements_acceptes,
+        logiciel.exception_ght_couloir_hospitalier,
         logiciel.exemption_projet_ahi_pjm,
         logiciel.exigences_par_secteur,
     ]
@@ -164,17 +222,26 @@ def verifier_logiciel(eligibles: Sequence[MembreEvalue], campagne: Campagne) -> 
         return Verdict(True, [], (motif("grappe.logiciel", True, message, parametres),))
     manquants: list[str] = []
     exigences: Counter[str] = Counter()
+    types: Counter[str] = Counter()
     for evalue in eligibles:
         exigence = exigence_logiciel(evalue, campagne)
         exigences[exigence] += 1
-        if not _satisfait(exigence, evalue.membre):
-            manquants.append(f"{evalue.membre.finess_et} ({LIBELLES_EXIGENCE[exigence]})")
+        satisfait, raison = _satisfait(exigence, evalue.membre, campagne, depose_le)
+        if exigence != "aucune":
+            types[evalue.membre.type_referencement] += 1
+        if not satisfait:
+            detail = f"{LIBELLES_EXIGENCE[exigence]} ; {raison}" if raison else LIBELLES_EXIGENCE[exigence]
+            manquants.append(f"{evalue.membre.finess_et} ({detail})")
     ok = not manquants
     if ok:
         detail = ", ".join(f"{n} ESSMS : {LIBELLES_EXIGENCE[e]}" for e, n in sorted(exigences.items()))
         message = (
             f"Condition logicielle remplie ({detail})." if detail else "Aucun ESSMS éligible à contrôler."
         )
+        if types and set(types) != {"segur"}:
+            message += " Référencements : " + ", ".join(
+                f"{n} ESSMS : {LIBELLES_REFERENCEMENT[t]}" for t, n in sorted(types.items())
+            ) + "."
     else:
         message = f"La solution DUI ne remplit pas la condition logicielle pour : {', '.join(manquants[:10])}"
         message += f" et {len(manquants) - 10} autre(s)." if len(manquants) > 10 else "."

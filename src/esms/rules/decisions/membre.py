@@ -19,7 +19,7 @@ from esms.rules.trace import motif, pourcentage
 
 SOURCE_FINESS = (
     "FAQ CNSA (un numéro FINESS géographique propre est requis) "
-    "http://160.92.125.40/grands-chantiers/programme-esms-numerique/reponses-aux-questions-frequentes-sur-esms-numerique ; "
+    "https://www.cnsa.fr/grands-chantiers/programme-esms-numerique/reponses-aux-questions-frequentes-sur-esms-numerique ; "
     "format FINESS (9 caractères, clé de Luhn)"
 )
 SOURCE_NON_REDONDANCE = (

@@ -1,13 +1,17 @@
 """Which call a grappe goes to, and its lead region (région pilote).
 
-Routing depends only on the number of distinct ESSMS declared and on their regions:
+Routing counts only the members that are ESSMS under art. L.312-1 CASF (a USLD, a hospital or any
+category outside L.312-1 neither changes the call nor the deadline; the trace says which members do not
+count and why), never the declared list:
 - ≥ `seuil_national` ESSMS over several regions (or in one region when `appel_grappe_mono_regionale`
   is "national") → national call, when the campaign has one;
 - several regions otherwise → multi-regional call when the campaign has one, else the regional call of
   the lead region;
 - else → regional call.
 
-Lead region: the region with most members. Ties are broken by the porteur's region (`porteur.region`,
+Lead region: the porteur's choice among its members' regions when the campaign lets it choose
+(`grappe.ars_pilote_au_choix`, 2024: multi-regional projects are filed « auprès d'une ARS »); by default,
+and when it may not choose, the region with most ESSMS. Ties are broken by the porteur's region (`porteur.region`,
 or else the region where most of the porteur's own establishments are), when it is among the tied
 regions; otherwise by the smallest INSEE region code. For the national call the CNSA designates the
 lead ARS: the computed region is then only a proposal.
@@ -19,6 +23,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from esms.rules.decisions.membre import infos_categorie
 from esms.rules.geographie import REGIONS, cle_tri_region
 from esms.rules.modeles import MembreInput, PorteurInput, Verdict
 from esms.rules.parametres import Campagne
@@ -27,7 +32,13 @@ from esms.rules.trace import motif
 LIBELLES_APPEL = {"regional": "régional", "multiregional": "multirégional", "national": "national"}
 SOURCE_PILOTE = (
     "airmes https://airmes.eu/?p=6667 (projet multirégional déposé auprès de l'ARS de la région comptant le plus d'ESMS) ; "
-    "DSIH 4522 (ARS référente désignée par la CNSA pour l'appel national)"
+    "DSIH 4522 http://www.dsih.fr/article/4522/financements-du-segur-les-premiers-credits-esms-numerique.html "
+    "(ARS référente désignée par la CNSA pour l'appel national)"
+)
+SOURCE_ESSMS = (
+    "Art. L.312-1 CASF ; ARS de Corse, « Généralisation du programme ESMS numérique – année 2022 » (« Tous les ESSMS "
+    "mentionnés à l'article L.312-1 du CASF sont éligibles ») ; CNSA, FAQ (USLD exclues, secteur sanitaire) "
+    "https://www.cnsa.fr/grands-chantiers/programme-esms-numerique/reponses-aux-questions-frequentes-sur-esms-numerique"
 )
 
 
@@ -37,6 +48,23 @@ class Routage:
     region_pilote: str | None
     nb_essms: int
     regions: tuple[str, ...]
+    region_pilote_par_defaut: str | None = None
+    non_comptes: tuple[str, ...] = ()
+
+
+def est_essms(membre: MembreInput) -> tuple[bool, str]:
+    """Whether a member counts as an ESSMS under art. L.312-1 CASF for routing, and why not."""
+    return categorie_essms(membre.categorie)
+
+
+def categorie_essms(code: str) -> tuple[bool, str]:
+    """Whether a FINESS category is an ESSMS under art. L.312-1 CASF (USLD excluded), and why not."""
+    categorie, usld, _ = infos_categorie(code)
+    if usld:
+        return False, "USLD, secteur sanitaire (hors art. L.312-1 CASF)"
+    if not categorie.eligible:
+        return False, categorie.motif
+    return True, ""
 
 
 def appel_attendu(nb_essms: int, nb_regions: int, campagne: Campagne) -> str:
@@ -97,12 +125,21 @@ def region_pilote(membres: Sequence[MembreInput], porteur: PorteurInput) -> tupl
 
 
 def router(
-    membres: Sequence[MembreInput],
+    declares: Sequence[MembreInput],
     porteur: PorteurInput,
     campagne: Campagne,
     appel_demande: str | None = None,
+    region_choisie: str | None = None,
 ) -> Verdict[Routage]:
-    """Route the grappe (distinct declared members) and check the call it was filed to, if any."""
+    """Route the grappe on its distinct ESSMS members and check the call it was filed to, if any."""
+    membres = []
+    exclus = []
+    for membre in declares:
+        compte, raison = est_essms(membre)
+        if compte:
+            membres.append(membre)
+        else:
+            exclus.append(f"{membre.finess_et} ({raison})")
     regions = tuple(sorted({m.region for m in membres}, key=cle_tri_region))
     nb = len(membres)
     appel = appel_attendu(nb, len(regions), campagne)
@@ -122,9 +159,56 @@ def router(
             f"Le dossier est déposé à l'appel {LIBELLES_APPEL.get(appel_demande, appel_demande)} mais relève de "
             f"l'appel {LIBELLES_APPEL[appel]} ({repartition})."
         )
-    pilote, explication = region_pilote(membres, porteur)
-    motifs = (
-        motif("appel.routage", ok, message, parametres),
-        motif("appel.region_pilote", True, explication, source=SOURCE_PILOTE, bloquant=False),
+    motifs = [motif("appel.routage", ok, message, parametres)]
+    if exclus:
+        motifs.append(
+            motif(
+                "appel.membres_comptes",
+                True,
+                f"{len(exclus)} membre(s) déclaré(s) ne compte(nt) ni pour l'appel, ni pour la date limite, ni pour "
+                f"la région pilote, faute d'être un ESSMS de l'art. L.312-1 CASF : {', '.join(exclus[:10])}"
+                + (f" et {len(exclus) - 10} autre(s)." if len(exclus) > 10 else "."),
+                source=SOURCE_ESSMS,
+                bloquant=False,
+            )
+        )
+    defaut, explication = region_pilote(membres, porteur)
+    pilote = defaut
+    au_choix = campagne.grappe.ars_pilote_au_choix
+    pilote_ok = True
+    if region_choisie is not None:
+        nom = REGIONS.get
+        if not au_choix.valeur:
+            explication += (
+                f" Choix du porteur ({region_choisie}) non retenu : la campagne {campagne.code} désigne la région "
+                "comptant le plus d'ESSMS."
+            )
+        elif region_choisie not in regions:
+            pilote_ok = False
+            explication = (
+                f"Région pilote choisie par le porteur : {region_choisie} ({nom(region_choisie, region_choisie)}), "
+                f"qui n'est la région d'aucun ESSMS de la grappe ({', '.join(regions) or 'aucune'}). "
+                f"Par défaut : {explication}"
+            )
+        else:
+            pilote = region_choisie
+            explication = (
+                f"Région pilote choisie par le porteur : {region_choisie} ({nom(region_choisie, region_choisie)}). "
+                f"Par défaut, elle aurait été : {explication}"
+            )
+    elif au_choix.valeur and len(regions) > 1:
+        explication = f"Région pilote par défaut (le porteur peut choisir une autre région de ses membres) : {explication}"
+    if appel == "national" and pilote is not None:
+        explication += " Pour l'appel national, l'ARS référente est désignée par la CNSA : cette région est une proposition."
+    motifs.append(
+        motif(
+            "appel.region_pilote",
+            pilote_ok,
+            explication,
+            [au_choix],
+            source=SOURCE_PILOTE,
+            bloquant=not pilote_ok,
+        )
     )
-    return Verdict(ok, Routage(appel, pilote, nb, regions), motifs)
+    routage = Routage(appel, pilote, nb, regions, defaut, tuple(exclus))
+    return Verdict(ok and pilote_ok, routage, tuple(motifs))
