@@ -12,8 +12,8 @@ import jsonschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from esms.rules.decisions.routage import categorie_essms
 from esms.rules import CODES_CAMPAGNES, campagne_from_dict, campagne_to_dict, evaluate_dossier, load_campagne
+from esms.rules.decisions.routage import categorie_essms
 from esms.rules.entree import _Lecteur, _lire_membre, _membre_rapide
 from esms.rules.geographie import REGIONS
 

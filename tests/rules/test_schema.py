@@ -35,7 +35,7 @@ def validateur_genere(definition: str) -> jsonschema.Draft202012Validator:
 def test_schema_des_parametres_a_jour() -> None:
     """docs/parametres.schema.json is generated from the shape declared once (schema_campagne.SECTIONS)."""
     jsonschema.Draft202012Validator.check_schema(SCHEMA_PARAMETRES)
-    assert SCHEMA_PARAMETRES == schema_json(), (
+    assert schema_json() == SCHEMA_PARAMETRES, (
         "docs/parametres.schema.json n'est plus à jour : lancer `esms rules schema > docs/parametres.schema.json`"
     )
 

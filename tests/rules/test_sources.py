@@ -8,7 +8,13 @@ from datetime import date
 
 import pytest
 
-from esms.rules import CODES_CAMPAGNES, ParametresInvalides, campagne_from_dict, campagne_to_dict, load_campagne
+from esms.rules import (
+    CODES_CAMPAGNES,
+    ParametresInvalides,
+    campagne_from_dict,
+    campagne_to_dict,
+    load_campagne,
+)
 from esms.rules.chargement import donnees_campagne, fichier_campagne, parametres
 from esms.rules.parametres import A_CONFIRMER, Parametre
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from esms.rules.programme import cible_dui_actifs, cible_essms
+
 ESANTE_SEGUR = "https://esante.gouv.fr/segur/medico-social"
 ESANTE_SOCIAL = "https://esante.gouv.fr/social-et-medico-social-en-savoir-plus-sur-le-segur-du-numerique-en-sante"
 ATLAS_2024 = "https://ehpadia.fr/ESMS-Numerique-les-enseignements-de-l-Atlas-2024_a1397.html"
@@ -38,7 +40,8 @@ CHIFFRES_CLES: tuple[ChiffreCle, ...] = (
     ChiffreCle("Enveloppe Ségur numérique secteur social et médico-social (SONS + ESMS numérique)", 630, "M€",
                "national", "2021-2025", ESANTE_SEGUR, "dont 405 M€ de soutien direct aux projets (Atlas 2024)"),
     ChiffreCle("Crédits dédiés au soutien direct aux projets", 405, "M€", "national", "2021-2025", ATLAS_2024),
-    ChiffreCle("Objectif ESSMS embarqués fin 2025", 36500, "ESSMS", "national", "fin 2025", ATLAS_2024,
+    ChiffreCle("Objectif ESSMS embarqués fin 2025", cible_essms().valeur.valeur, "ESSMS", "national", "fin 2025",
+               ATLAS_2024,
                "environ 36 500 ESSMS financés au travers de 1 400 projets"),
     ChiffreCle("Objectif nombre de projets fin 2025", 1400, "projets", "national", "fin 2025", ATLAS_2024),
     ChiffreCle("ESSMS bénéficiaires du programme ESMS numérique", 17000, "ESSMS", "national", "fin 2023",
@@ -47,7 +50,8 @@ CHIFFRES_CLES: tuple[ChiffreCle, ...] = (
                "plus de 20 000"),
     ChiffreCle("Solutions DUI référencées Ségur vague 1", 59, "solutions", "national", "vague 1", ESANTE_SEGUR,
                "plus de 59 solutions référencées"),
-    ChiffreCle("Objectif DUI actifs 2024 (conditionne les fonds européens)", 410000, "DUI actifs", "national",
+    ChiffreCle("Objectif DUI actifs 2024 (conditionne les fonds européens)", cible_dui_actifs().valeur.valeur,
+               "DUI actifs", "national",
                "2024", DIRECTIONS_2024),
     ChiffreCle("Enveloppe programme ESMS numérique 2024", 87, "M€", "national", "2024", INSTRUCTION_2024,
                "instruction DNS/DGCS/CNSA/2024/15 du 1er février 2024"),

@@ -34,9 +34,11 @@ from esms.candidatures.models import Dossier, Membre
 from esms.financement.models import Enveloppe, Versement
 from esms.referentiel.models import Departement, Etablissement, Region
 from esms.rules.categories import SECTEUR_LIBELLES
+from esms.rules.programme import cible_dui_actifs, cible_essms
 
-CIBLE_ETABLISSEMENTS = 36_500  # ESSMS embarqués fin 2025 (CNSA, Atlas 2024)
-CIBLE_DUI_ACTIFS_DEFAUT = 410_000  # DUI actifs fin 2024; the usages app states the authoritative value
+# National targets, stated in the rules (programme.cible_essms, programme.cible_dui_actifs).
+CIBLE_ETABLISSEMENTS = cible_essms().valeur.valeur
+CIBLE_DUI_ACTIFS_DEFAUT = cible_dui_actifs().valeur.valeur
 FUSEAU = ZoneInfo("Europe/Paris")
 
 ETATS_RETENUS = (Etat.RETENU, Etat.CONVENTIONNE, Etat.EN_SUIVI_USAGE, Etat.SOLDE)

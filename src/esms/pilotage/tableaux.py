@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from esms.pilotage.graphiques import nombre
+from esms.rules.programme import cible_dui_actifs, cible_essms, libelle_cible
 
 ENTIER, EUROS, TAUX, DECIMAL, TEXTE, LIEN = "entier", "euros", "taux", "decimal", "texte", "lien"
 
@@ -103,7 +104,7 @@ def indicateurs(ind: dict) -> Tableau:
             ["Dossiers retenus", ind["dossiers"], None, None],
             ["Montant retenu (€)", ind["montant_retenu"], None, None],
         ],
-        note=("Cibles : 36 500 ESSMS embarqués fin 2025 (CNSA, Atlas 2024) ; 410 000 DUI actifs fin 2024 "
+        note=(f"Cibles : {libelle_cible(cible_essms())} (CNSA, Atlas 2024) ; {libelle_cible(cible_dui_actifs())} "
               "(conditionne le versement des fonds européens)."
               + ("" if dui["disponible"] else " DUI actifs : indicateur en cours de collecte.")),
     )

@@ -26,7 +26,7 @@ def _euros(valeur: float) -> str:
 
 def _section_indicateurs(ind: dict, *, titre: str) -> Section:
     tableau = tableaux.indicateurs(ind)
-    libelles = ["ESSMS embarqués / 36 500"]
+    libelles = [f"ESSMS embarqués / {graphiques.nombre(ind['cible_etablissements'])}"]
     valeurs = [ind["taux_etablissements"] or 0]
     if ind["dui"]["disponible"]:
         libelles.append(f"DUI actifs / {graphiques.nombre(ind['dui']['cible'])}")

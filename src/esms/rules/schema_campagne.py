@@ -29,9 +29,9 @@ from esms.rules.parametres import (
     Cible,
     DocumentRequis,
     Exemption,
-    FenetreSelection,
     ExigenceLogiciel,
     FenetreAppel,
+    FenetreSelection,
     Indicateur,
     Parametre,
     ParametresCalendrier,
@@ -337,7 +337,7 @@ def fuseaux(valeur: Any) -> Mapping[str, str]:
 
 
 def _fenetres(valeur: Any) -> tuple[FenetreSelection, ...]:
-    resultat = []
+    resultat: list[FenetreSelection] = []
     for rang, element in enumerate(_liste(valeur)):
         try:
             donnees = _mapping(element)
@@ -845,7 +845,7 @@ def schema_json() -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of the campaign parameters: `campagne` is a full, resolved set (what
     `esms rules params` prints and what a stored version holds), `fichier` a shipped YAML file, which may
     inherit (`herite_de`) and then state only what changes. Written to docs/parametres.schema.json."""
-    amendement = {
+    amendement: dict[str, Any] = {
         "type": "object",
         "additionalProperties": False,
         "required": ["code", "date_effet", "texte", "source"],

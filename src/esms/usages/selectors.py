@@ -23,9 +23,10 @@ from esms.comptes.permissions import filter_scope, require
 from esms.financement.models import Versement
 from esms.rules import SECTEUR_LIBELLES
 from esms.rules.dui_actif import Ecart, comparer, dui_actifs_retenus
+from esms.rules.programme import cible_dui_actifs
 from esms.usages.models import DuiActifValide, Preuve, RapportIndicateurs, ValidationUsage
 
-CIBLE_DUI_ACTIFS = 410_000
+CIBLE_DUI_ACTIFS = cible_dui_actifs().valeur.valeur  # stated in the rules (programme.cible_dui_actifs)
 GROUPEMENTS = ("region", "secteur")
 
 

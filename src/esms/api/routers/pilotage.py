@@ -29,6 +29,7 @@ from esms.comptes.permissions import get_in_scope, has_perm, require
 from esms.pilotage import selectors
 from esms.pilotage.cache import en_cache
 from esms.referentiel.models import Region
+from esms.rules.programme import cible_dui_actifs, cible_essms, libelle_cible
 
 router = Router(tags=["Pilotage"], auth=BearerJeton(PILOTAGE_LIRE))
 PORTEE = (f"\n\nPortée requise : `{PILOTAGE_LIRE}`. Administrateur national : France entière ou une région ; "
@@ -55,8 +56,8 @@ def _servir(nom: str, perim: dict, calcul, **options) -> dict:
 
 
 @router.get("/indicateurs", response={200: ReponseIndicateurs, **REPONSES_ERREUR}, summary="Indicateurs clés",
-            description="ESSMS embarqués (cible 36 500), dossiers retenus et montants, DUI actifs validés (cible "
-                        "410 000)." + PORTEE)
+            description=f"ESSMS embarqués (cible {libelle_cible(cible_essms())}), dossiers retenus et montants, "
+                        f"DUI actifs validés (cible {libelle_cible(cible_dui_actifs())})." + PORTEE)
 def indicateurs(request: HttpRequest, filtres: Query[FiltresPilotage]):
     perim = perimetre(request.user, filtres)
     return _servir("indicateurs", perim, lambda: {"indicateurs": selectors.indicateurs_cles(**perim)})
