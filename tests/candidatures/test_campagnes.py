@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from esms.candidatures import campagnes
-from esms.candidatures.errors import CandidatureRefusee
+from esms.candidatures.erreurs import CandidatureRefusee
 from esms.candidatures.models import VersionParametres
 from esms.candidatures.regles import version_en_vigueur
 from esms.comptes.models import AuditEvent, Role

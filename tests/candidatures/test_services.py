@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 
 from esms.candidatures import services, workflow
-from esms.candidatures.errors import CandidatureRefusee
+from esms.candidatures.erreurs import CandidatureRefusee
 from esms.candidatures.models import Document, Transition
 from esms.comptes.models import AuditEvent, Notification, Role
 from tests import factories

@@ -10,10 +10,10 @@ from django.db import connection, connections
 from django.db.models import Sum
 
 from esms.candidatures import services as candidatures
-from esms.candidatures.errors import CandidatureRefusee
+from esms.candidatures.erreurs import CandidatureRefusee
 from esms.comptes.models import AuditEvent, Role
 from esms.financement import selectors, services
-from esms.financement.errors import EnveloppeInsuffisante, EnveloppeIntrouvable
+from esms.financement.erreurs import EnveloppeInsuffisante, EnveloppeIntrouvable
 from esms.financement.models import LigneEnveloppe
 from tests import factories
 

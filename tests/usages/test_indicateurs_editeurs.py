@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 
 from esms.comptes.models import AuditEvent, Role
 from esms.usages import services
-from esms.usages.errors import UsageRefuse
+from esms.usages.erreurs import UsageRefuse
 from esms.usages.models import Canal, Preuve, RapportIndicateurs
 from tests.usages.fabrique import DEBUT, FIN, csv_bytes, evenements
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from esms.comptes.models import AuditEvent
 from esms.financement.models import Versement
 from esms.usages import selectors, services
-from esms.usages.errors import IdentifiantsDirects, PreuveInvalide
+from esms.usages.erreurs import IdentifiantsDirects, PreuveInvalide
 from esms.usages.models import MaillonJournal, Preuve
 from esms.usages.preuves import stockage
 from tests.usages.fabrique import DEBUT, FIN, csv_bytes, evenements, ndjson_bytes, parquet_bytes

@@ -12,7 +12,7 @@ from django.db import connections
 from esms.comptes.models import AuditEvent, Notification, Role
 from esms.financement.models import Versement
 from esms.usages import selectors, services
-from esms.usages.errors import UsageRefuse
+from esms.usages.erreurs import UsageRefuse
 from esms.usages.models import DuiActifValide, ValidationUsage
 from tests.usages.fabrique import DEBUT, FIN, construire_dossier, csv_bytes, evenements
 

@@ -1,6 +1,6 @@
 """Exception handlers of the API: every refusal becomes the French error body of `erreurs.py`.
 
-Service refusals keep their French messages; ninja's and pydantic's English ones are replaced; an unexpected
+Service refusals (`esms.refus.Refus`) keep their French messages and are sorted by their stable code; ninja's and pydantic's English ones are replaced; an unexpected
 exception is logged and answered as `erreur_interne` without leaking anything.
 """
 
@@ -18,17 +18,10 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from esms.api import traduction
 from esms.api.erreurs import ErreurAPI
-from esms.candidatures.errors import CandidatureRefusee
-from esms.candidatures.workflow import TransitionInterdite
-from esms.financement.errors import EnveloppeInsuffisante, EnveloppeIntrouvable
+from esms.refus import CODES_FICHIER, Refus, messages_de
 from esms.rules.erreurs import ErreursLocalisees
-from esms.usages.errors import PreuveInvalide, UsageRefuse
 
 logger = logging.getLogger("esms.api")
-
-# Business refusals of the services (a state or a rule forbids the action): 409 with every French reason.
-REFUS_METIER: list[type[Exception]] = [CandidatureRefusee, TransitionInterdite, EnveloppeInsuffisante,
-                                       EnveloppeIntrouvable, UsageRefuse]
 
 _MESSAGES_HTTP = {
     400: ("requete_illisible", "Requête illisible : le corps doit être un JSON valide."),
@@ -49,19 +42,24 @@ def reponse(api: NinjaAPI, request: HttpRequest, erreur: ErreurAPI) -> HttpRespo
     return response
 
 
-def _messages(exc: Exception) -> list[str]:
-    if isinstance(exc, CandidatureRefusee | DjangoValidationError | UsageRefuse):
-        return list(exc.messages)
-    if isinstance(exc, ErreursLocalisees):
-        return list(exc.erreurs)
-    return [str(exc)]
-
-
 def _details_django(exc: DjangoValidationError) -> list[dict[str, Any]]:
     if hasattr(exc, "error_dict"):
         return [{"champ": "" if champ == "__all__" else champ, "code": "invalide", "message": message}
                 for champ, erreurs in exc.message_dict.items() for message in erreurs]
     return [{"champ": None, "code": "invalide", "message": message} for message in exc.messages]
+
+
+def _refus(refus: Refus) -> ErreurAPI:
+    """The API error of a service refusal, from its stable code (never from its French text)."""
+    messages = refus.messages
+    if refus.de_permission:  # 403 `non_habilite` (role) or `hors_perimetre` (scope)
+        return ErreurAPI(refus.code, " ".join(messages) or "Action non autorisée.")
+    if refus.code in CODES_FICHIER:  # a bad file: every located problem (line, column) in `details`
+        return ErreurAPI("donnees_invalides", " ".join(messages),
+                         [{"champ": refus.champ or "fichier", "code": "fichier_invalide", "message": m}
+                          for m in messages])
+    return ErreurAPI("refus_metier", " ".join(messages),
+                     [{"champ": refus.champ, "code": "refus_metier", "message": m} for m in messages])
 
 
 def traduire(exc: Exception) -> ErreurAPI | None:
@@ -78,22 +76,16 @@ def traduire(exc: Exception) -> ErreurAPI | None:
         return ErreurAPI(code, exc.message or defaut)
     if isinstance(exc, Http404):
         return ErreurAPI("introuvable", "Aucune ressource correspondante dans votre périmètre.")
-    if isinstance(exc, PermissionDenied):
-        # The permission layer words a refusal of the role « Vous n'êtes pas habilité à … »; every other refusal
-        # concerns an object outside the caller's scope (an establishment that did not authorise the vendor…).
-        message = str(exc) or "Action non autorisée."
-        return ErreurAPI("non_habilite" if message.startswith("Vous n'êtes pas habilité") else "hors_perimetre",
-                         message)
+    if isinstance(exc, Refus):
+        return _refus(exc)
+    if isinstance(exc, PermissionDenied):  # raised outside the services (Django, a library): a role refusal
+        return ErreurAPI("non_habilite", str(exc) or "Action non autorisée.")
     if isinstance(exc, DjangoValidationError):
         details = _details_django(exc)
         return ErreurAPI("donnees_invalides", " ".join(d["message"] for d in details) or "Données invalides.",
                          details)
-    if isinstance(exc, PreuveInvalide):  # a bad file: every located problem (line, column) in `details`
-        messages = _messages(exc)
-        return ErreurAPI("donnees_invalides", " ".join(messages),
-                         [{"champ": "fichier", "code": "fichier_invalide", "message": m} for m in messages])
-    if isinstance(exc, (*REFUS_METIER, ErreursLocalisees)):
-        messages = _messages(exc)
+    if isinstance(exc, ErreursLocalisees):
+        messages = messages_de(exc)
         return ErreurAPI("refus_metier", " ".join(messages),
                          [{"champ": None, "code": "refus_metier", "message": m} for m in messages])
     return None

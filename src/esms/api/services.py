@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from esms.api.models import JetonAPI
 from esms.api.portees import PORTEES
 from esms.comptes import audit
 from esms.comptes.permissions import ACTION_LABELS, PERMISSIONS, has_perm, require, role_of
+from esms.refus import hors_perimetre
 
 MAX_JETONS_ACTIFS = 20
 
@@ -31,7 +32,7 @@ def _verifier_acteur(actor, utilisateur) -> None:
         return
     require(actor, "api.jetons")
     if actor.pk != utilisateur.pk and not has_perm(actor, "comptes.gerer"):
-        raise PermissionDenied("Vous ne pouvez gérer que vos propres jetons d'API.")
+        raise hors_perimetre("Vous ne pouvez gérer que vos propres jetons d'API.")
 
 
 def _erreurs_portees(utilisateur, portees: list[str]) -> list[str]:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from esms import rules
-from esms.candidatures.errors import CandidatureRefusee
+from esms.candidatures.erreurs import CandidatureRefusee
 from esms.candidatures.models import Campagne, VersionParametres
 from esms.comptes import audit
 from esms.comptes.permissions import require

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from esms.candidatures import campagnes
-from esms.candidatures.errors import CandidatureRefusee
+from esms.candidatures.erreurs import CandidatureRefusee
 from esms.candidatures.models import Campagne
 from esms.candidatures.regles import version_en_vigueur
 from esms.comptes.permissions import has_perm, require

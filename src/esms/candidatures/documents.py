@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from esms.candidatures.errors import CandidatureRefusee
+from esms.candidatures.erreurs import CandidatureRefusee
 
 TAILLE_MAX = 20 * 1024 * 1024
 EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png", ".odt", ".ods", ".docx", ".xlsx", ".csv", ".txt"}

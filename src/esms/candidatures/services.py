@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from esms.candidatures import regles, workflow
 from esms.candidatures.documents import verifier_fichier
-from esms.candidatures.errors import CandidatureRefusee
+from esms.candidatures.erreurs import CandidatureRefusee
 from esms.candidatures.etats import ETATS_MODIFIABLES, Etat
 from esms.candidatures.models import (
     Annotation,
@@ -35,8 +35,8 @@ from esms.comptes.models import Role, User
 from esms.comptes.notifications import notifier
 from esms.comptes.permissions import filter_scope, has_perm, in_scope, require
 from esms.financement import services as financement
-from esms.financement.errors import EnveloppeInsuffisante, EnveloppeIntrouvable
 from esms.referentiel.models import Etablissement, OrganismeGestionnaire, Region
+from esms.refus import Refus, hors_perimetre
 
 
 def _lock(dossier: Dossier) -> Dossier:
@@ -97,7 +97,7 @@ def creer_grappe(*, actor, campagne_code: str, porteur: str, nom: str, solution_
     require(actor, "candidatures.creer")
     og = OrganismeGestionnaire.objects.filter(pk=porteur).first()
     if og is None or not in_scope(actor, og):
-        raise PermissionDenied(f"Vous ne représentez pas l'organisme gestionnaire {porteur}.")
+        raise hors_perimetre(f"Vous ne représentez pas l'organisme gestionnaire {porteur}.")
     campagne = Campagne.objects.filter(code=campagne_code).first()
     if campagne is None:
         raise CandidatureRefusee(f"La campagne {campagne_code} n'existe pas.")
@@ -344,8 +344,7 @@ def decider_lot(*, actor, dossiers: Iterable[Dossier], decision: str, commentair
             else:
                 appliquer(actor=actor, dossier=dossier, transition=decision, commentaire=commentaire)
             resultats.append((dossier, None))
-        except (CandidatureRefusee, PermissionDenied, workflow.TransitionInterdite, EnveloppeInsuffisante,
-                EnveloppeIntrouvable) as exc:
+        except (Refus, PermissionDenied) as exc:
             resultats.append((dossier, str(exc)))
     return resultats
 
@@ -392,7 +391,7 @@ def demander_avis(*, actor, dossier: Dossier, expert: User, question: str) -> Av
 @transaction.atomic
 def rendre_avis(*, actor, avis: Avis, reponse: str, favorable: bool | None) -> Avis:
     if avis.expert_id != actor.pk:
-        raise PermissionDenied("Cet avis a été demandé à un autre agent.")
+        raise hors_perimetre("Cet avis a été demandé à un autre agent.")
     if avis.rendu_le is not None:
         raise CandidatureRefusee("Cet avis a déjà été rendu.")
     if not reponse.strip():

@@ -29,13 +29,13 @@ from esms.candidatures.forms import (
     SignatureForm,
 )
 from esms.candidatures.models import Avis, Dossier, Membre
-from esms.candidatures.views import REFUS, refus
 from esms.candidatures.views_verdict import financement_par_membre, presenter, verdict_courant
 from esms.comptes.models import User
 from esms.comptes.permissions import has_perm
 from esms.exports import reponse_tableau
 from esms.financement import conventions
 from esms.financement.models import Convention, Versement
+from esms.refus import REFUS, pour_page
 
 # Transitions offered on the dossier page (filing is on the edition page; the balance belongs to payments).
 TRANSITIONS_DE_LA_PAGE = ("ouvrir_instruction", "demander_complement", "repondre_complement", "retenir",
@@ -156,7 +156,7 @@ def transition(request: HttpRequest, pk: int, nom: str) -> HttpResponse:
         else:
             services.appliquer(actor=request.user, dossier=dossier, transition=nom, commentaire=donnees["commentaire"])
     except REFUS as exc:
-        return _page_dossier(request, dossier, formulaires={nom: form}, refus=refus(exc, f"« {libelle} » refusé"))
+        return _page_dossier(request, dossier, formulaires={nom: form}, refus=pour_page(exc, f"« {libelle} » refusé"))
     dossier.refresh_from_db()
     messages.success(request, f"{libelle} : fait. Le dossier est « {dossier.get_etat_display().lower()} ».")
     return _retour(dossier)
@@ -173,7 +173,7 @@ def envoyer_message(request: HttpRequest, pk: int) -> HttpResponse:
         services.envoyer_message(actor=request.user, dossier=dossier, texte=form.cleaned_data["texte"],
                                  fichier=form.cleaned_data["piece_jointe"])
     except REFUS as exc:
-        return _page_dossier(request, dossier, formulaires={"message": form}, refus=refus(exc, "Message non envoyé"))
+        return _page_dossier(request, dossier, formulaires={"message": form}, refus=pour_page(exc, "Message non envoyé"))
     messages.success(request, "Message envoyé.")
     return _retour(dossier, "messagerie")
 
@@ -190,7 +190,7 @@ def annoter(request: HttpRequest, pk: int) -> HttpResponse:
         services.annoter(actor=request.user, dossier=dossier, texte=form.cleaned_data["texte"])
     except REFUS as exc:
         return _page_dossier(request, dossier, formulaires={"annotation": form},
-                             refus=refus(exc, "Annotation non enregistrée"))
+                             refus=pour_page(exc, "Annotation non enregistrée"))
     messages.success(request, "Annotation enregistrée.")
     return _retour(dossier, "annotations")
 
@@ -206,7 +206,7 @@ def demander_avis(request: HttpRequest, pk: int) -> HttpResponse:
         avis = services.demander_avis(actor=request.user, dossier=dossier, expert=form.cleaned_data["expert"],
                                       question=form.cleaned_data["question"])
     except REFUS as exc:
-        return _page_dossier(request, dossier, formulaires={"avis": form}, refus=refus(exc, "Avis non demandé"))
+        return _page_dossier(request, dossier, formulaires={"avis": form}, refus=pour_page(exc, "Avis non demandé"))
     messages.success(request, f"Avis demandé à {avis.expert}.")
     return _retour(dossier, "avis")
 
@@ -224,7 +224,7 @@ def rendre_avis(request: HttpRequest, pk: int, avis_pk: int) -> HttpResponse:
         services.rendre_avis(actor=request.user, avis=avis, reponse=form.cleaned_data["reponse"],
                              favorable=form.sens())
     except REFUS as exc:
-        return _page_dossier(request, dossier, formulaires={f"avis-{avis.pk}": form}, refus=refus(exc, "Avis non rendu"))
+        return _page_dossier(request, dossier, formulaires={f"avis-{avis.pk}": form}, refus=pour_page(exc, "Avis non rendu"))
     messages.success(request, "Avis rendu.")
     return _retour(dossier, "avis")
 
@@ -245,7 +245,7 @@ def convention_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         contenu = conventions.pdf(actor=request.user, dossier=dossier)
     except REFUS as exc:
-        return _page_dossier(request, dossier, refus=refus(exc, "Convention indisponible"))
+        return _page_dossier(request, dossier, refus=pour_page(exc, "Convention indisponible"))
     response = HttpResponse(contenu, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="convention-{dossier.numero or dossier.pk}.pdf"'
     return response

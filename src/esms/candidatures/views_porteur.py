@@ -27,10 +27,10 @@ from esms.candidatures.forms import (
     MembreForm,
 )
 from esms.candidatures.models import Dossier, Membre, Transition
-from esms.candidatures.views import REFUS, refus
 from esms.candidatures.views_verdict import financement_par_membre, presenter, verdict_courant
 from esms.comptes.permissions import has_perm, require
 from esms.referentiel import selectors as referentiel
+from esms.refus import REFUS, pour_page
 from esms.rules import SECTEUR_LIBELLES
 
 RESULTATS_PAR_PAGE = 20
@@ -70,7 +70,7 @@ def creer(request: HttpRequest) -> HttpResponse:
                 nom=donnees["nom"], solution_dui=donnees["solution_dui"],
                 solution_referencee_segur=donnees["solution_referencee_segur"], description=donnees["description"])
         except REFUS as exc:
-            erreur = refus(exc, "Création refusée")
+            erreur = pour_page(exc, "Création refusée")
         else:
             messages.success(request, f"Grappe « {dossier.grappe} » créée : ajoutez ses établissements membres.")
             return redirect("candidatures:edition", pk=dossier.pk)
@@ -219,7 +219,7 @@ def modifier_grappe(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.modifier_grappe(actor=request.user, dossier=dossier, **form.cleaned_data)
     except REFUS as exc:
-        return _page_edition(request, dossier, grappe_form=form, refus=refus(exc, "Modification refusée"))
+        return _page_edition(request, dossier, grappe_form=form, refus=pour_page(exc, "Modification refusée"))
     messages.success(request, "Grappe enregistrée.")
     return redirect("candidatures:edition", pk=dossier.pk)
 
@@ -238,7 +238,7 @@ def ajouter_membres(request: HttpRequest, pk: int) -> HttpResponse:
         ajoutes = services.ajouter_membres(actor=request.user, dossier=dossier, finess_et=form.cleaned_data["finess"],
                                            cas=form.cleaned_data["cas"])
     except REFUS as exc:
-        erreur = refus(exc, "Ajout refusé : aucun établissement n'a été ajouté")
+        erreur = pour_page(exc, "Ajout refusé : aucun établissement n'a été ajouté")
         if request.htmx:
             return _refus_membres(request, dossier, erreur)
         return _page_edition(request, dossier, ajout_form=form, refus_membres=erreur)
@@ -258,7 +258,7 @@ def modifier_membre(request: HttpRequest, pk: int, finess: str) -> HttpResponse:
     try:
         services.modifier_membre(actor=request.user, dossier=dossier, finess_et=finess, **form.cleaned_data)
     except REFUS as exc:
-        return _refus_membres(request, dossier, refus(exc, f"Membre {finess} non enregistré"),
+        return _refus_membres(request, dossier, pour_page(exc, f"Membre {finess} non enregistré"),
                               membres_forms={finess: form})
     return _apres_modification(request, dossier, f"Membre {finess} enregistré.")
 
@@ -270,7 +270,7 @@ def retirer_membre(request: HttpRequest, pk: int, finess: str) -> HttpResponse:
     try:
         services.retirer_membre(actor=request.user, dossier=dossier, finess_et=finess)
     except REFUS as exc:
-        return _refus_membres(request, dossier, refus(exc, "Retrait refusé"))
+        return _refus_membres(request, dossier, pour_page(exc, "Retrait refusé"))
     return _apres_modification(request, dossier, f"Établissement {finess} retiré de la grappe.")
 
 
@@ -285,7 +285,7 @@ def deposer_document(request: HttpRequest, pk: int) -> HttpResponse:
         document = services.deposer_document(actor=request.user, dossier=dossier, type=form.cleaned_data["type"],
                                              fichier=form.cleaned_data["fichier"])
     except REFUS as exc:
-        return _page_edition(request, dossier, document_form=form, refus=refus(exc, "Pièce refusée"))
+        return _page_edition(request, dossier, document_form=form, refus=pour_page(exc, "Pièce refusée"))
     messages.success(request, f"Pièce « {document.nom_original} » déposée.")
     return redirect(reverse("candidatures:edition", args=[dossier.pk]) + "#documents")
 
@@ -299,7 +299,7 @@ def deposer(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         dossier = services.deposer(actor=request.user, dossier=dossier)
     except REFUS as exc:
-        return _page_edition(request, dossier, refus=refus(exc, "Dépôt refusé"))
+        return _page_edition(request, dossier, refus=pour_page(exc, "Dépôt refusé"))
     except regles.VersionIntrouvable as exc:
         return _page_edition(request, dossier, refus={"titre": "Dépôt refusé", "raisons": [str(exc)]})
     messages.success(request, f"Dossier déposé sous le numéro {dossier.numero}. L'ARS en est informée.")

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
-
 from esms.candidatures.etats import Etat
 from esms.comptes.models import Role
 from esms.comptes.permissions import has_perm, in_scope, role_of
+from esms.refus import Refus, RefusPermission
 
 
-class TransitionInterdite(Exception):
+class TransitionInterdite(Refus):
     """The dossier is not in a state that allows this transition."""
+
+    code_par_defaut = "transition_interdite"
 
 
 @dataclass(frozen=True)
@@ -83,11 +84,12 @@ def verifier(user, dossier, nom: str, commentaire: str = "") -> TransitionDef:
     if transition is None:
         raise TransitionInterdite(f"Transition inconnue : {nom}.")
     if not has_perm(user, transition.action) or not in_scope(user, dossier):
-        raise PermissionDenied(f"Vous n'êtes pas habilité à « {transition.libelle.lower()} » pour ce dossier.")
+        raise RefusPermission(f"Vous n'êtes pas habilité à « {transition.libelle.lower()} » pour ce dossier.")
     if transition.pilote_seulement and not est_pilote(user, dossier):
-        raise PermissionDenied(
+        raise RefusPermission(
             f"Seule la région pilote ({dossier.region_pilote or 'national'}) ou l'administration nationale "
-            f"peut « {transition.libelle.lower()} » ce dossier."
+            f"peut « {transition.libelle.lower()} » ce dossier.",
+            code="hors_perimetre",
         )
     if dossier.etat not in transition.depuis:
         etats = ", ".join(Etat(e).label.lower() for e in sorted(transition.depuis))

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from esms.comptes.models import Role
+from esms.refus import hors_perimetre, non_habilite
 
 ALL_ROLES = frozenset(Role)
 
@@ -122,11 +122,11 @@ def has_perm(user, action: str) -> bool:
 
 
 def require(user, action: str, obj: Model | None = None) -> None:
-    """Raise PermissionDenied unless `user` may perform `action` (on `obj`, when given, within scope)."""
+    """Raise a permission refusal (`RefusPermission`, a PermissionDenied) unless `user` may perform `action` (on `obj`, when given, within scope)."""
     if not has_perm(user, action):
-        raise PermissionDenied(f"Vous n'êtes pas habilité à {ACTION_LABELS.get(action, action)}.")
+        raise non_habilite(f"Vous n'êtes pas habilité à {ACTION_LABELS.get(action, action)}.")
     if obj is not None and not in_scope(user, obj):
-        raise PermissionDenied("Cet objet est hors de votre périmètre.")
+        raise hors_perimetre("Cet objet est hors de votre périmètre.")
 
 
 def _id_set(user, attr: str) -> list[str]:

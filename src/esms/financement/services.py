@@ -10,7 +10,7 @@ from django.db import transaction
 from esms.comptes import audit
 from esms.comptes.permissions import require
 from esms.financement import selectors
-from esms.financement.errors import EnveloppeInsuffisante, EnveloppeIntrouvable
+from esms.financement.erreurs import EnveloppeInsuffisante, EnveloppeIntrouvable
 from esms.financement.models import Enveloppe, LigneEnveloppe
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from esms.exports import FORMATS, reponse_tableau
 from esms.pilotage import tableaux_de_bord
 from esms.pilotage.cache import en_cache
 from esms.referentiel.models import Region
+from esms.refus import hors_perimetre
 
 
 def _campagne(request: HttpRequest, campagnes: list[tuple[str, str]] | None = None) -> str | None:
@@ -55,7 +55,7 @@ def accueil(request: HttpRequest) -> HttpResponse:
     if not has_perm(user, "pilotage.national"):
         require(user, "pilotage.regional")
         if not user.region_id:
-            raise PermissionDenied("Votre compte n'est rattaché à aucune région.")
+            raise hors_perimetre("Votre compte n'est rattaché à aucune région.")
         return redirect(reverse("pilotage:region", args=[user.region_id]) + _qs(_campagne(request)))
     campagnes = _campagnes()
     campagne = _campagne(request, campagnes)

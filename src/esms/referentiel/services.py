@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -51,6 +51,7 @@ from esms.referentiel.models import (
     Region,
     StatutJuridique,
 )
+from esms.refus import hors_perimetre
 
 # ---------------------------------------------------------------------------------------------------------------
 # Geography and nomenclatures
@@ -315,7 +316,7 @@ def qualifier_etablissement(*, actor, finess_et: str, secteur: str, motif: str) 
     from esms.rules.categories import SECTEUR_LIBELLES
 
     if actor is None:
-        raise PermissionDenied("La qualification d'un établissement exige un utilisateur identifié.")
+        raise hors_perimetre("La qualification d'un établissement exige un utilisateur identifié.")
     require(actor, "referentiel.qualifier")
     with transaction.atomic():
         etablissement = (Etablissement.objects.select_for_update().select_related("categorie")

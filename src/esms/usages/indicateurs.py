@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from esms.usages.errors import UsageRefuse
+from esms.usages.erreurs import UsageRefuse
 
 COLONNES_FIXES = ("finess_et", "dui_actifs")
 MAX_ERREURS = 50

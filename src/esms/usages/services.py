@@ -20,7 +20,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 
@@ -35,10 +34,11 @@ from esms.comptes.permissions import in_scope, require, role_of
 from esms.financement import conventions
 from esms.financement.models import Convention, Versement
 from esms.referentiel.models import Etablissement
+from esms.refus import hors_perimetre
 from esms.rules import RulesInputError
 from esms.rules.dui_actif import definition_dui_actif
 from esms.usages import indicateurs, selectors
-from esms.usages.errors import UsageRefuse
+from esms.usages.erreurs import UsageRefuse
 from esms.usages.models import Canal, DuiActifValide, Preuve, RapportIndicateurs, ValidationUsage
 from esms.usages.preuves import journal, recalcul, stockage
 
@@ -71,7 +71,7 @@ def _autorisations_editeur(actor, finess: set[str]) -> None:
     autorises = set(actor.etablissements.values_list("pk", flat=True))
     refuses = sorted(finess - autorises)
     if refuses:
-        raise PermissionDenied(
+        raise hors_perimetre(
             f"L'établissement {', '.join(refuses)} n'a pas autorisé l'éditeur « {actor} » à transmettre ses "
             "indicateurs ou ses preuves."
         )
@@ -225,8 +225,8 @@ def _enregistrer_preuve(*, actor, dossier, reception, nom, definition, resultat,
 def _peut_valider(actor, dossier: Dossier) -> None:
     require(actor, "usages.valider", dossier)
     if not workflow.est_pilote(actor, dossier):
-        raise PermissionDenied(f"Seule la région pilote ({dossier.region_pilote or 'national'}) ou l'administration "
-                               "nationale valide les usages de ce dossier.")
+        raise hors_perimetre(f"Seule la région pilote ({dossier.region_pilote or 'national'}) ou l'administration "
+                              "nationale valide les usages de ce dossier.")
     if dossier.etat not in ETATS_VALIDATION:
         raise UsageRefuse(f"Le dossier {dossier} est « {Etat(dossier.etat).label.lower()} » : les usages se valident "
                           "une fois le suivi d'usage ouvert.")
@@ -328,7 +328,7 @@ def ordonner_versement(*, actor, versement: Versement) -> Versement:
     dossier = _lock(versement.dossier)
     require(actor, "versements.exporter", dossier)
     if not workflow.est_pilote(actor, dossier):
-        raise PermissionDenied("Seule la région pilote ou l'administration nationale ordonne les versements.")
+        raise hors_perimetre("Seule la région pilote ou l'administration nationale ordonne les versements.")
     versement = Versement.objects.select_for_update().get(pk=versement.pk)
     if versement.statut != Versement.Statut.PROGRAMME:
         raise UsageRefuse(f"Le versement est « {versement.get_statut_display().lower()} » : seul un versement "
@@ -348,8 +348,8 @@ def _etablissement_gere(actor, finess_et: str) -> Etablissement:
     if etablissement is None:
         raise UsageRefuse(f"Aucun établissement avec le numéro FINESS {finess_et}.")
     if not in_scope(actor, etablissement):
-        raise PermissionDenied(f"L'établissement {finess_et} n'est pas dans votre périmètre : seul le porteur de son "
-                               "organisme gestionnaire ou son gestionnaire peut autoriser un éditeur.")
+        raise hors_perimetre(f"L'établissement {finess_et} n'est pas dans votre périmètre : seul le porteur de son "
+                              "organisme gestionnaire ou son gestionnaire peut autoriser un éditeur.")
     return etablissement
 
 

@@ -23,10 +23,10 @@ from esms.comptes.permissions import filter_scope, get_in_scope, has_perm, in_sc
 from esms.exports import FORMATS, reponse_tableau
 from esms.financement.models import Convention, Versement
 from esms.referentiel.models import Etablissement
+from esms.refus import Refus, messages_de, pour_page
 from esms.rules import RulesInputError
 from esms.rules.dui_actif import TOLERANCE_ECART
 from esms.usages import selectors, services
-from esms.usages.errors import UsageRefuse
 from esms.usages.forms import AutorisationForm, DecisionForm, ImportForm, PreuveForm, SaisieForm
 from esms.usages.indicateurs import COLONNES_FIXES
 
@@ -136,7 +136,9 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _refus(titre: str, exc: Exception) -> dict:
-    return {"titre": titre, "raisons": getattr(exc, "messages", None) or [str(exc)]}
+    """A usage page shows every refusal in place, permission ones included (a vendor not authorised for one
+    establishment of a file…)."""
+    return pour_page(exc, titre, permission_sur_la_page=True)
 
 
 @login_required
@@ -152,7 +154,7 @@ def saisir(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.declarer_indicateurs(actor=request.user, dossier=objet, finess_et=d["finess_et"], debut=d["debut"],
                                       fin=d["fin"], dui_actifs=d["dui_actifs"], valeurs=form.valeurs())
-    except (UsageRefuse, PermissionDenied) as exc:
+    except (Refus, PermissionDenied) as exc:
         return _page(request, objet, formulaires={"saisie": form}, refus=_refus("Déclaration refusée", exc), status=400)
     messages.success(request, f"Indicateurs de l'établissement {d['finess_et']} enregistrés.")
     return redirect(_url(objet, d["debut"], d["fin"]))
@@ -169,7 +171,7 @@ def importer(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         rapports = services.importer_indicateurs(actor=request.user, dossier=objet, fichier=d["fichier"],
                                                  nom=d["fichier"].name, debut=d["debut"], fin=d["fin"])
-    except (UsageRefuse, PermissionDenied) as exc:
+    except (Refus, PermissionDenied) as exc:
         return _page(request, objet, formulaires={"import": form}, refus=_refus("Fichier refusé : rien n'a été enregistré", exc),
                      status=400)
     messages.success(request, f"{len(rapports)} établissement(s) importé(s) depuis « {d['fichier'].name} ».")
@@ -187,7 +189,7 @@ def deposer_preuve(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         preuve = services.deposer_preuve(actor=request.user, dossier=objet, fichier=d["fichier"], nom=d["fichier"].name,
                                          debut=d["debut"], fin=d["fin"])
-    except (UsageRefuse, PermissionDenied) as exc:
+    except (Refus, PermissionDenied) as exc:
         return _page(request, objet, formulaires={"preuve": form}, refus=_refus("Preuve refusée : rien n'a été enregistré", exc),
                      status=400)
     total = sum(preuve.resultats.values())
@@ -213,7 +215,7 @@ def decider(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             services.rejeter_usage(actor=request.user, dossier=objet, debut=d["debut"], fin=d["fin"], motif=d["motif"])
             messages.success(request, "Usages rejetés ; le porteur est notifié.")
-    except (UsageRefuse, PermissionDenied) as exc:
+    except (Refus, PermissionDenied) as exc:
         return _page(request, objet, formulaires={"decision": form}, refus=_refus("Décision refusée", exc), status=400)
     return redirect(_url(objet, d["debut"], d["fin"]))
 
@@ -253,8 +255,8 @@ def ordonner(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.ordonner_versement(actor=request.user, versement=versement)
         messages.success(request, f"Versement de {versement.montant} € ordonné.")
-    except (UsageRefuse, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    except (Refus, PermissionDenied) as exc:
+        messages.error(request, " ".join(messages_de(exc)))
     return redirect("usages:versements")
 
 
@@ -294,7 +296,7 @@ def autoriser(request: HttpRequest) -> HttpResponse:
     try:
         services.autoriser_editeur(actor=request.user, editeur=form.cleaned_data["editeur"],
                                    finess_et=form.cleaned_data["finess_et"])
-    except (UsageRefuse, PermissionDenied) as exc:
+    except (Refus, PermissionDenied) as exc:
         return _page_editeurs(request, form=form, refus=_refus("Autorisation refusée", exc), status=400)
     messages.success(request, f"L'éditeur « {form.cleaned_data['editeur']} » est autorisé.")
     return redirect("usages:editeurs")
@@ -306,8 +308,8 @@ def revoquer(request: HttpRequest) -> HttpResponse:
     try:
         services.revoquer_editeur(actor=request.user, editeur=request.POST.get("editeur", ""),
                                   finess_et=request.POST.get("finess_et", ""))
-    except (UsageRefuse, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    except (Refus, PermissionDenied) as exc:
+        messages.error(request, " ".join(messages_de(exc)))
     else:
         messages.success(request, "Autorisation retirée.")
     return redirect("usages:editeurs")

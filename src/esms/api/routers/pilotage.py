@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Query, Router
 
@@ -29,6 +28,7 @@ from esms.comptes.permissions import get_in_scope, has_perm, require
 from esms.pilotage import selectors
 from esms.pilotage.cache import en_cache
 from esms.referentiel.models import Region
+from esms.refus import hors_perimetre
 from esms.rules.programme import cible_dui_actifs, cible_essms, libelle_cible
 
 router = Router(tags=["Pilotage"], auth=BearerJeton(PILOTAGE_LIRE))
@@ -46,7 +46,7 @@ def perimetre(user, filtres: FiltresPilotage) -> dict:
     elif user.region_id:
         region = user.region_id
     else:
-        raise PermissionDenied("Votre compte n'est rattaché à aucune région.")
+        raise hors_perimetre("Votre compte n'est rattaché à aucune région.")
     return {"region": region, "campagne": filtres.campagne or None}
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from esms.usages.errors import IdentifiantsDirects, PreuveInvalide
+from esms.usages.erreurs import IdentifiantsDirects, PreuveInvalide
 from esms.usages.preuves.format import COLONNES, COLONNES_IDENTIFIANTES, LIBELLES_COLONNES, normaliser_nom
 
 _OFFSET = r"(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$"

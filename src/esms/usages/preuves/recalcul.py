@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from esms.rules.dui_actif import TYPES_EVENEMENT, DefinitionDuiActif
-from esms.usages.errors import IdentifiantsDirects, PreuveInvalide
+from esms.usages.erreurs import IdentifiantsDirects, PreuveInvalide
 from esms.usages.preuves import identifiants, lecture, requete
 from esms.usages.preuves.format import format_du_fichier
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from esms.usages.errors import PreuveInvalide
+from esms.usages.erreurs import PreuveInvalide
 
 BLOC = 1 << 20
 TAILLE_MAX = int(getattr(settings, "ESMS_PREUVE_TAILLE_MAX", 4 * 1024**3))

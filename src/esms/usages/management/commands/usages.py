@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from esms.rules import RulesInputError, load_campagne
 from esms.rules.dui_actif import definition_dui_actif
-from esms.usages.errors import PreuveInvalide
+from esms.usages.erreurs import PreuveInvalide
 from esms.usages.preuves.recalcul import recompter
 
 
