@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from esms.comptes.permissions import SYSTEME
+
 RACINE = Path(__file__).resolve().parents[1]
 FICHIER = "etalab-cs1100507-stock-20210108-0427.reconstructed.csv.gz"
 TRANCHE_BASELINE = 5_000
@@ -117,17 +119,17 @@ def executer(backend: str) -> dict:
 
     chemin = Path(settings.SHARED_DATA_DIR) / FICHIER
     call_command("migrate", verbosity=0)
-    charger_referentiel(actor=None)
+    charger_referentiel(actor=SYSTEME)
     memoire_depart = _memoire_mo()
 
     debut, cpu = time.perf_counter(), time.process_time()
-    premier = importer_finess(actor=None, chemin=chemin)
+    premier = importer_finess(actor=SYSTEME, chemin=chemin)
     duree_import, cpu_import = time.perf_counter() - debut, time.process_time() - cpu
 
     compteur = _CompteurEcritures(connection)
     compteur.demarrer()
     debut, cpu = time.perf_counter(), time.process_time()
-    second = importer_finess(actor=None, chemin=chemin)
+    second = importer_finess(actor=SYSTEME, chemin=chemin)
     duree_reimport, cpu_reimport = time.perf_counter() - debut, time.process_time() - cpu
     ecrites = compteur.compter()
     memoire = _memoire_mo()

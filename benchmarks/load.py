@@ -36,6 +36,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from esms.comptes.permissions import SYSTEME
+
 RACINE = Path(__file__).resolve().parents[1]
 CIBLE_P95_MS = 200
 MOT_DE_PASSE = "charge-mot-de-passe-2024"
@@ -106,13 +108,13 @@ def preparer(args: argparse.Namespace) -> dict:
     temps = {}
     debut = time.perf_counter()
     call_command("migrate", verbosity=0)
-    charger_referentiel(actor=None, dossier=dossier_partage())
-    importer_finess(actor=None, chemin=dossier_partage() / FICHIER_FINESS)
-    version = campagnes.charger(actor=None, code="2024")[-1]
+    charger_referentiel(actor=SYSTEME, dossier=dossier_partage())
+    importer_finess(actor=SYSTEME, chemin=dossier_partage() / FICHIER_FINESS)
+    version = campagnes.charger(actor=SYSTEME, code="2024")[-1]
     temps["referentiel"] = time.perf_counter() - debut
 
     debut = time.perf_counter()
-    admin = create_user(actor=None, username="charge-admin", password=MOT_DE_PASSE, role=Role.ADMIN_NATIONAL)
+    admin = create_user(actor=SYSTEME, username="charge-admin", password=MOT_DE_PASSE, role=Role.ADMIN_NATIONAL)
     groupes = _grappes_par_region(15, args.dossiers)
     etats = _etats(len(groupes))
     maintenant = timezone.now()
@@ -171,17 +173,17 @@ def preparer(args: argparse.Namespace) -> dict:
 
     # Accounts and tokens through the services; the ARS agent of the region with the most dossiers.
     region = max({r for r, _ in groupes}, key=lambda r: sum(1 for g, _ in groupes if g == r))
-    ars = create_user(actor=None, username="charge-ars", password=MOT_DE_PASSE, role=Role.AGENT_ARS, region=region)
+    ars = create_user(actor=SYSTEME, username="charge-ars", password=MOT_DE_PASSE, role=Role.AGENT_ARS, region=region)
     suivi = next(d for d in dossiers if d.etat == "en_suivi_usage")
     autorises = membres_de[suivi.grappe_id]
-    editeur = create_user(actor=None, username="charge-editeur", password=MOT_DE_PASSE, role=Role.EDITEUR,
+    editeur = create_user(actor=SYSTEME, username="charge-editeur", password=MOT_DE_PASSE, role=Role.EDITEUR,
                           etablissements=autorises)
     jetons = {
-        "admin": creer_jeton(actor=None, utilisateur=admin, nom="Charge", portees=[
+        "admin": creer_jeton(actor=SYSTEME, utilisateur=admin, nom="Charge", portees=[
             "referentiel:lire", "dossiers:lire", "enveloppes:lire", "pilotage:lire"])[1],
-        "ars": creer_jeton(actor=None, utilisateur=ars, nom="Charge", portees=[
+        "ars": creer_jeton(actor=SYSTEME, utilisateur=ars, nom="Charge", portees=[
             "referentiel:lire", "dossiers:lire", "pilotage:lire"])[1],
-        "editeur": creer_jeton(actor=None, utilisateur=editeur, nom="Charge", portees=[
+        "editeur": creer_jeton(actor=SYSTEME, utilisateur=editeur, nom="Charge", portees=[
             "referentiel:lire", "usages:ecrire"])[1],
     }
     echantillon = list(Etablissement.objects.filter(ouvert=True).order_by("?").values_list("finess_et", flat=True)[:500])

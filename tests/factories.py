@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from types import SimpleNamespace
 
+from esms.comptes.permissions import SYSTEME
 from esms.comptes.services import create_user
 from esms.referentiel.models import Categorie, Departement, Etablissement, OrganismeGestionnaire, Region
 from esms.rules.finess import cle_finess
@@ -64,7 +65,7 @@ def mini_referentiel() -> SimpleNamespace:
 
 
 def make_user(role: str, *, username: str | None = None, password: str = "mot-de-passe-test-1", **scope):
-    return create_user(actor=None, username=username or f"{role}-{next(_counter)}", password=password,
+    return create_user(actor=SYSTEME, username=username or f"{role}-{next(_counter)}", password=password,
                        role=role, **scope)
 
 
@@ -98,7 +99,7 @@ def version_2024(*, ouverte_aujourdhui: bool = False):
     from esms.candidatures import campagnes
     from esms.candidatures.models import VersionParametres
 
-    campagnes.charger(actor=None, code="2024")
+    campagnes.charger(actor=SYSTEME, code="2024")
     version = VersionParametres.objects.filter(campagne__code="2024").order_by("-numero").first()
     if ouverte_aujourdhui:
         parametres = campagnes.fenetre_ouverte_aujourdhui(version.parametres, timezone.localdate())

@@ -13,6 +13,7 @@ from django.utils import timezone
 from esms.api import services
 from esms.candidatures.models import Membre
 from esms.comptes.models import Role
+from esms.comptes.permissions import SYSTEME
 from esms.financement import services as financement
 from tests import factories
 
@@ -92,7 +93,7 @@ def jeton(db):
 
             portees = [code for code, _ in portees_ouvertes(utilisateur)]
         expire_le = timezone.now() + expire_dans if expire_dans else None
-        _, chaine = services.creer_jeton(actor=None, utilisateur=utilisateur, nom="Test", portees=portees,
+        _, chaine = services.creer_jeton(actor=SYSTEME, utilisateur=utilisateur, nom="Test", portees=portees,
                                          expire_le=expire_le)
         return Appelant(chaine)
 

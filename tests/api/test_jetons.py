@@ -15,6 +15,7 @@ from django.utils import timezone
 from esms.api import services
 from esms.api.models import JetonAPI
 from esms.comptes.models import AuditEvent, Role
+from esms.comptes.permissions import SYSTEME
 from tests.api.conftest import Appelant
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +66,7 @@ def test_on_ne_cree_pas_de_jeton_pour_autrui_sauf_administrateur(monde):
 
 
 def test_revocation_auditee_et_non_repetable(monde):
-    jeton, chaine = services.creer_jeton(actor=None, utilisateur=monde.ars_ara, nom="x", portees=["referentiel:lire"])
+    jeton, chaine = services.creer_jeton(actor=SYSTEME, utilisateur=monde.ars_ara, nom="x", portees=["referentiel:lire"])
     with pytest.raises(PermissionDenied):
         services.revoquer_jeton(actor=monde.ars_corse, jeton=jeton)
     services.revoquer_jeton(actor=monde.ars_ara, jeton=jeton)
@@ -134,7 +135,7 @@ def test_page_refuse_une_saisie_invalide(client, monde):
 
 
 def test_page_ne_montre_ni_ne_revoque_les_jetons_d_autrui(client, monde):
-    autre, _ = services.creer_jeton(actor=None, utilisateur=monde.ars_corse, nom="Jeton corse",
+    autre, _ = services.creer_jeton(actor=SYSTEME, utilisateur=monde.ars_corse, nom="Jeton corse",
                                     portees=["referentiel:lire"])
     client.force_login(monde.ars_ara)
     assert "Jeton corse" not in client.get("/api/jetons/").content.decode()

@@ -14,18 +14,19 @@ from esms.candidatures.erreurs import CandidatureRefusee
 from esms.candidatures.models import VersionParametres
 from esms.candidatures.regles import version_en_vigueur
 from esms.comptes.models import AuditEvent, Role
+from esms.comptes.permissions import SYSTEME
 
 
 def test_loading_is_idempotent(db):
-    creees = campagnes.charger(actor=None, code="2024")
+    creees = campagnes.charger(actor=SYSTEME, code="2024")
     assert len(creees) == 1
     assert creees[0].parametres["code"] == "2024"
-    assert campagnes.charger(actor=None, code="2024") == []
+    assert campagnes.charger(actor=SYSTEME, code="2024") == []
     assert VersionParametres.objects.filter(campagne__code="2024").count() == 1
 
 
 def test_2025_amendment_is_a_dated_version(db):
-    versions = campagnes.charger(actor=None, code="2025")
+    versions = campagnes.charger(actor=SYSTEME, code="2025")
     assert len(versions) == 2
     avril, septembre = sorted(versions, key=lambda v: v.date_effet)
     assert septembre.date_effet == date(2025, 9, 2)
@@ -62,7 +63,7 @@ def test_invalid_version_is_refused_with_located_errors_and_nothing_written(db, 
 
 
 def test_only_national_admin_edits_parameters(ref, make_user):
-    (v1,) = campagnes.charger(actor=None, code="2024")
+    (v1,) = campagnes.charger(actor=SYSTEME, code="2024")
     agent = make_user(Role.AGENT_ARS, region="84")
     with pytest.raises(PermissionDenied):
         campagnes.nouvelle_version(actor=agent, campagne=v1.campagne, parametres=v1.parametres,
@@ -70,7 +71,7 @@ def test_only_national_admin_edits_parameters(ref, make_user):
 
 
 def test_pages_show_parameters_with_sources_and_yaml_errors_are_located(client, db, make_user):
-    campagnes.charger(actor=None, code="2024")
+    campagnes.charger(actor=SYSTEME, code="2024")
     make_user(Role.ADMIN_NATIONAL, username="admin", password="bon-mot-de-passe-1")
     client.login(username="admin", password="bon-mot-de-passe-1")
     html = client.get(reverse("campagnes:detail", args=["2024"])).content.decode()

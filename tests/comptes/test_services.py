@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from esms.comptes.models import AuditEvent, Role, User
+from esms.comptes.permissions import SYSTEME
 from esms.comptes.services import create_user
 
 
@@ -24,7 +25,7 @@ def test_create_user_records_an_audit_event(ref, make_user):
 ])
 def test_a_scoped_role_needs_its_scope_and_nothing_is_written(db, role, field):
     with pytest.raises(ValidationError) as err:
-        create_user(actor=None, username="sans-perimetre", password="x" * 16, role=role)
+        create_user(actor=SYSTEME, username="sans-perimetre", password="x" * 16, role=role)
     assert field in err.value.message_dict
     assert not User.objects.filter(username="sans-perimetre").exists()
     assert not AuditEvent.objects.exists()
@@ -40,5 +41,5 @@ def test_only_national_admin_creates_accounts(ref, make_user):
 def test_duplicate_username_is_refused_in_french(ref, make_user):
     make_user(Role.ADMIN_NATIONAL, username="camille")
     with pytest.raises(ValidationError) as err:
-        create_user(actor=None, username="camille", password="x" * 16, role=Role.ADMIN_NATIONAL)
+        create_user(actor=SYSTEME, username="camille", password="x" * 16, role=Role.ADMIN_NATIONAL)
     assert "déjà utilisé" in err.value.message_dict["username"][0]

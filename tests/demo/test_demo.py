@@ -7,6 +7,7 @@ from django.db.models import Sum
 
 from esms.candidatures.etats import Etat
 from esms.candidatures.models import Dossier
+from esms.comptes.permissions import SYSTEME
 from esms.demo import charger_demo
 from esms.financement.models import Enveloppe, LigneEnveloppe
 
@@ -16,8 +17,8 @@ from esms.financement.models import Enveloppe, LigneEnveloppe
 def test_demo_covers_every_state(shared_data):
     from esms.referentiel import services as referentiel
 
-    referentiel.charger_referentiel(actor=None)
-    referentiel.importer_finess(actor=None, chemin=shared_data / "etalab-cs1100507-stock-20210108-0427.reconstructed.csv.gz")
+    referentiel.charger_referentiel(actor=SYSTEME)
+    referentiel.importer_finess(actor=SYSTEME, chemin=shared_data / "etalab-cs1100507-stock-20210108-0427.reconstructed.csv.gz")
     charger_demo()
     etats = set(Dossier.objects.values_list("etat", flat=True))
     assert etats == set(Etat.values)

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from esms.comptes.models import Role
+from esms.comptes.permissions import SYSTEME
 from esms.referentiel.models import Etablissement, OrganismeGestionnaire
 from esms.referentiel.services import charger_referentiel, importer_finess
 from tests.referentiel import generateur
@@ -25,7 +26,7 @@ def var_temporaire(settings, tmp_path):
 @pytest.fixture
 def referentiel(db):
     """Regions, départements, communes, categories and statuses of the hand-written fixture set."""
-    return charger_referentiel(actor=None, dossier=generateur.DOSSIER_REFERENTIEL)
+    return charger_referentiel(actor=SYSTEME, dossier=generateur.DOSSIER_REFERENTIEL)
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def ecrire(tmp_path):
 @pytest.fixture
 def importe(referentiel):
     """The first mini extract, imported."""
-    return importer_finess(actor=None, chemin=generateur.ET_1)
+    return importer_finess(actor=SYSTEME, chemin=generateur.ET_1)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from esms.comptes.models import AuditEvent
+from esms.comptes.permissions import SYSTEME
 from esms.referentiel.erreurs import FichierIntrouvable
 from esms.referentiel.models import Categorie, Commune, Departement, Region, StatutJuridique
 from esms.referentiel.services import charger_referentiel
@@ -44,7 +45,7 @@ def test_categories_classees_par_les_regles(referentiel):
 def test_chargement_idempotent_et_audite_une_fois(referentiel):
     avant = AuditEvent.objects.filter(action="referentiel.charger").count()
     assert avant == 1
-    comptes = charger_referentiel(actor=None, dossier=DOSSIER_REFERENTIEL)
+    comptes = charger_referentiel(actor=SYSTEME, dossier=DOSSIER_REFERENTIEL)
     assert comptes == referentiel
     assert Departement.objects.count() == 9 and Categorie.objects.count() == 7
     assert AuditEvent.objects.filter(action="referentiel.charger").count() == 2
@@ -54,7 +55,7 @@ def test_fichier_manquant_message_en_francais(db, tmp_path):
     shutil.copytree(DOSSIER_REFERENTIEL, tmp_path / "ref")
     (tmp_path / "ref" / "cog_communes.csv.gz").unlink()
     with pytest.raises(FichierIntrouvable, match="introuvable.*cog_communes.csv.gz"):
-        charger_referentiel(actor=None, dossier=tmp_path / "ref")
+        charger_referentiel(actor=SYSTEME, dossier=tmp_path / "ref")
     assert not Region.objects.exists()
 
 
@@ -75,7 +76,7 @@ def test_un_agent_ars_ne_peut_pas_charger(db, make_user, referentiel):
 
 @pytest.mark.realdata
 def test_chargement_des_donnees_partagees(db, shared_data):
-    comptes = charger_referentiel(actor=None, dossier=shared_data)
+    comptes = charger_referentiel(actor=SYSTEME, dossier=shared_data)
     assert comptes["regions"] == 18 and comptes["departements"] == 101
     assert comptes["categories"] == 312 and comptes["statuts_juridiques"] == 69
     assert comptes["communes"] > 34_000

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from esms.comptes.models import AuditEvent
+from esms.comptes.permissions import SYSTEME
 from esms.referentiel.erreurs import ErreurImport
 from esms.referentiel.importer import ecriture
 from esms.referentiel.models import Etablissement, ImportFiness, OrganismeGestionnaire
@@ -116,7 +117,7 @@ def test_reimport_identique_n_ecrit_aucune_ligne(importe, monkeypatch, django_as
     avant = list(Etablissement.objects.order_by("pk").values())
     ctid = _ctid() if connection.vendor == "postgresql" else None
     with EcrituresReferentiel() as capture, django_assert_max_num_queries(15):
-        second = importer_finess(actor=None, chemin=generateur.ET_1)
+        second = importer_finess(actor=SYSTEME, chemin=generateur.ET_1)
     assert (second.nb_crees, second.nb_modifies, second.nb_fermes) == (0, 0, 0)
     assert sum(lignes) == 0
     assert capture.ecritures == []
@@ -129,7 +130,7 @@ def test_reimport_identique_n_ecrit_aucune_ligne(importe, monkeypatch, django_as
 def test_extrait_suivant_ferme_modifie_et_cree(importe, monkeypatch):
     lignes = _ecritures_et(monkeypatch)
     ehpad_avant = Etablissement.objects.values().get(pk=numero("01", 1))
-    suivant = importer_finess(actor=None, chemin=generateur.ET_2)
+    suivant = importer_finess(actor=SYSTEME, chemin=generateur.ET_2)
     assert (suivant.nb_crees, suivant.nb_modifies, suivant.nb_fermes) == (1, 1, 1)
     assert suivant.details["compteur_entete"] == "97"
     assert sum(lignes) == 3  # exactly the three rows
@@ -145,19 +146,19 @@ def test_extrait_suivant_ferme_modifie_et_cree(importe, monkeypatch):
 
 
 def test_reouverture(importe, ecrire):
-    importer_finess(actor=None, chemin=generateur.ET_2)
+    importer_finess(actor=SYSTEME, chemin=generateur.ET_2)
     plus_tard = ecrire(generateur.fichier_et("2021-05-01", generateur.etablissements_1()))
-    resultat = importer_finess(actor=None, chemin=plus_tard)
+    resultat = importer_finess(actor=SYSTEME, chemin=plus_tard)
     pharmacie = Etablissement.objects.get(pk=numero("75", 2))
     assert pharmacie.ouvert and pharmacie.ferme_le is None
     assert resultat.nb_fermes == 1  # the SSIAD created in March is absent again
 
 
 def test_extrait_plus_ancien_refuse(referentiel):
-    importer_finess(actor=None, chemin=generateur.ET_2)
+    importer_finess(actor=SYSTEME, chemin=generateur.ET_2)
     nombre = Etablissement.objects.count()
     with pytest.raises(ErreurImport, match=r"ligne 1, champ date d'extraction : extraction du 08/01/2021 antérieure"):
-        importer_finess(actor=None, chemin=generateur.ET_1)
+        importer_finess(actor=SYSTEME, chemin=generateur.ET_1)
     assert Etablissement.objects.count() == nombre
     echec = ImportFiness.objects.order_by("-pk").first()
     assert echec.statut == ImportFiness.Statut.ECHOUE and "antérieure" in echec.erreur
@@ -167,11 +168,11 @@ def test_fichier_gzip(referentiel, ecrire):
     import gzip
 
     chemin = ecrire(gzip.compress(generateur.ET_1.read_bytes()), "etalab-cs1100507-stock-test.csv.gz")
-    assert importer_finess(actor=None, chemin=chemin).nb_crees == 11
+    assert importer_finess(actor=SYSTEME, chemin=chemin).nb_crees == 11
 
 
 def test_fichier_ej_puis_et(referentiel):
-    resultat = importer_finess(actor=None, chemin=generateur.ET_1, chemin_ej=generateur.EJ_1)
+    resultat = importer_finess(actor=SYSTEME, chemin=generateur.ET_1, chemin_ej=generateur.EJ_1)
     import_ej = ImportFiness.objects.get(pk=resultat.details["import_ej_id"])
     assert import_ej.type_fichier == "ej" and import_ej.nb_crees == 4
     assert resultat.details["organismes_ebauches"] == 1  # only the EJ absent from the EJ file
@@ -185,17 +186,17 @@ def test_fichier_ej_puis_et(referentiel):
 
 
 def test_fichier_ej_complete_les_ebauches(importe):
-    resultat = importer_finess(actor=None, chemin=generateur.EJ_1)  # detected as an EJ file
+    resultat = importer_finess(actor=SYSTEME, chemin=generateur.EJ_1)  # detected as an EJ file
     assert resultat.type_fichier == "ej"
     assert (resultat.nb_crees, resultat.nb_modifies) == (0, 4)
     assert OrganismeGestionnaire.objects.get(pk=generateur.EJ_CORSE).raison_sociale == "CCAS D'AJACCIO"
-    again = importer_finess(actor=None, chemin=generateur.EJ_1)
+    again = importer_finess(actor=SYSTEME, chemin=generateur.EJ_1)
     assert (again.nb_crees, again.nb_modifies) == (0, 0)
 
 
 def test_ej_fourni_a_la_place_d_un_et(referentiel):
     with pytest.raises(ErreurImport, match="ligne 2, champ type de ligne : fichier d'établissements"):
-        importer_finess(actor=None, chemin=generateur.ET_2, chemin_ej=generateur.ET_1)
+        importer_finess(actor=SYSTEME, chemin=generateur.ET_2, chemin_ej=generateur.ET_1)
     assert not OrganismeGestionnaire.objects.exists()
 
 

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from esms.comptes.models import AuditEvent
+from esms.comptes.permissions import SYSTEME
 from esms.referentiel.erreurs import ErreurImport
 from esms.referentiel.models import Etablissement, ImportFiness
 from esms.referentiel.services import importer_finess
@@ -118,7 +119,7 @@ def test_erreur_localisee_et_rien_d_ecrit(importe, ecrire, cas):
     chemin = ecrire(construire())
     avant = photographie()
     with pytest.raises(ErreurImport) as erreur:
-        importer_finess(actor=None, chemin=chemin)
+        importer_finess(actor=SYSTEME, chemin=chemin)
     assert str(erreur.value).startswith(message), str(erreur.value)
     assert photographie() == avant
     echec = ImportFiness.objects.order_by("-pk").first()
@@ -131,7 +132,7 @@ def test_premiere_anomalie_et_nombre_total(importe, ecrire):
     contenu[0] = contenu[0].replace(";500;", ";999;")
     contenu[3] = contenu[3].replace(";620;", ";998;")
     with pytest.raises(ErreurImport, match=r"^ligne 2, champ categetab .*\(1 autre\(s\) anomalie\(s\).*--skip-invalid"):
-        importer_finess(actor=None, chemin=ecrire(generateur.contenu(DATE, contenu)))
+        importer_finess(actor=SYSTEME, chemin=ecrire(generateur.contenu(DATE, contenu)))
 
 
 def test_commande_code_retour_et_message(importe, ecrire):
@@ -142,11 +143,11 @@ def test_commande_code_retour_et_message(importe, ecrire):
 
 def test_encodage_utf8_explicite(importe, ecrire):
     """A real UTF-8 file imports with encodage="utf-8"; latin-1 bytes in it are then reported."""
-    resultat = importer_finess(actor=None, chemin=ecrire(_utf8()), encodage="utf-8")
+    resultat = importer_finess(actor=SYSTEME, chemin=ecrire(_utf8()), encodage="utf-8")
     assert resultat.nb_crees == 0 and resultat.nb_modifies == 0
     avec_latin1 = _utf8().replace(b"IME DES GOBELINS", "IMÉ DES GOBELINS".encode("latin-1"))
     with pytest.raises(ErreurImport, match="ligne 4, champ rs : octet non décodable en UTF-8 \\(0xC9\\)"):
-        importer_finess(actor=None, chemin=ecrire(avec_latin1), encodage="utf-8")
+        importer_finess(actor=SYSTEME, chemin=ecrire(avec_latin1), encodage="utf-8")
 
 
 def test_skip_invalid_importe_les_lignes_valides(importe, ecrire, var_temporaire):
@@ -155,7 +156,7 @@ def test_skip_invalid_importe_les_lignes_valides(importe, ecrire, var_temporaire
     contenu[3] = contenu[3].replace(";620;", ";998;")  # the pharmacy (already imported) is rejected …
     contenu[0] = contenu[0].replace("0474000001", "0474000002")  # … the EHPAD changes …
     contenu[13] = contenu[13] + ";en trop"  # … the geolocalisation of the Paris IME (file line 15) is broken
-    resultat = importer_finess(actor=None, chemin=ecrire(generateur.contenu(DATE, contenu)), ignorer_invalides=True)
+    resultat = importer_finess(actor=SYSTEME, chemin=ecrire(generateur.contenu(DATE, contenu)), ignorer_invalides=True)
     assert (resultat.nb_crees, resultat.nb_modifies, resultat.nb_fermes, resultat.nb_rejetes) == (0, 1, 0, 2)
     assert resultat.details["anomalies"] == 2
     # Rejected establishments are neither updated nor closed.
@@ -175,23 +176,23 @@ def test_skip_invalid_refuse_un_fichier_sans_ligne_valide(importe, ecrire):
                for ligne in lignes()]
     avant = photographie()
     with pytest.raises(ErreurImport, match="aucune ligne valide"):
-        importer_finess(actor=None, chemin=ecrire(generateur.contenu(DATE, contenu)), ignorer_invalides=True)
+        importer_finess(actor=SYSTEME, chemin=ecrire(generateur.contenu(DATE, contenu)), ignorer_invalides=True)
     assert photographie() == avant
 
 
 def test_skip_invalid_ne_sauve_pas_un_fichier_utf8(importe, ecrire):
     with pytest.raises(ErreurImport, match="fichier encodé en UTF-8"):
-        importer_finess(actor=None, chemin=ecrire(_utf8()), ignorer_invalides=True)
+        importer_finess(actor=SYSTEME, chemin=ecrire(_utf8()), ignorer_invalides=True)
 
 
 def test_ej_mal_forme(referentiel, ecrire):
     contenu = generateur.organismes()
     contenu[1] = contenu[1].replace(";61;", ";99;")
     with pytest.raises(ErreurImport, match="ligne 3, champ statutjuridique : statut juridique inconnu"):
-        importer_finess(actor=None, chemin=generateur.ET_1,
+        importer_finess(actor=SYSTEME, chemin=generateur.ET_1,
                         chemin_ej=ecrire(generateur.contenu("2021-01-08", contenu), "ej.csv"))
     assert not Etablissement.objects.exists()
     contenu = generateur.organismes()
     contenu[0] = contenu[0] + ";2021-01-08;trop"
     with pytest.raises(ErreurImport, match="ligne 2, champ datecrea : 25 champs au lieu de 23"):
-        importer_finess(actor=None, chemin=ecrire(generateur.contenu("2021-01-08", contenu), "ej.csv"))
+        importer_finess(actor=SYSTEME, chemin=ecrire(generateur.contenu("2021-01-08", contenu), "ej.csv"))

@@ -9,6 +9,7 @@ import os
 import pytest
 from django.db.models import Count, Q
 
+from esms.comptes.permissions import SYSTEME
 from esms.referentiel.models import Etablissement, OrganismeGestionnaire
 from esms.referentiel.services import charger_referentiel, importer_finess
 
@@ -20,12 +21,12 @@ NATIONAL = "etalab-cs1100507-stock-20210108-0427.reconstructed.csv.gz"
 
 @pytest.fixture
 def referentiel_reel(db, shared_data):
-    charger_referentiel(actor=None, dossier=shared_data)
+    charger_referentiel(actor=SYSTEME, dossier=shared_data)
     return shared_data
 
 
 def test_echantillon(referentiel_reel):
-    resultat = importer_finess(actor=None, chemin=referentiel_reel / ECHANTILLON)
+    resultat = importer_finess(actor=SYSTEME, chemin=referentiel_reel / ECHANTILLON)
     assert (resultat.nb_crees, resultat.nb_rejetes) == (304, 0)
     assert resultat.sha256.startswith("f94da3aa")
     par_departement = dict(Etablissement.objects.values_list("departement_id").annotate(n=Count("pk")))
@@ -42,14 +43,14 @@ def test_echantillon(referentiel_reel):
     assert Etablissement.objects.filter(raison_sociale__contains="’").exists()  # the 0x92 byte
     assert Etablissement.objects.filter(latitude__isnull=True).exists()  # no coordinates
     assert not Etablissement.objects.filter(raison_sociale__startswith='"', raison_sociale__contains='""').exists()
-    again = importer_finess(actor=None, chemin=referentiel_reel / ECHANTILLON)
+    again = importer_finess(actor=SYSTEME, chemin=referentiel_reel / ECHANTILLON)
     assert (again.nb_crees, again.nb_modifies, again.nb_fermes) == (0, 0, 0)
 
 
 @pytest.mark.skipif(os.environ.get("ESMS_TESTS_RAPIDES") == "1",
                     reason="ESMS_TESTS_RAPIDES=1 : import national complet (≈ 15 s) ignoré")
 def test_extrait_national_complet(referentiel_reel):
-    resultat = importer_finess(actor=None, chemin=referentiel_reel / NATIONAL)
+    resultat = importer_finess(actor=SYSTEME, chemin=referentiel_reel / NATIONAL)
     assert (resultat.nb_crees, resultat.nb_rejetes, resultat.nb_fermes) == (95_333, 0, 0)
     assert Etablissement.objects.count() == 95_333
     assert OrganismeGestionnaire.objects.count() == resultat.details["organismes_ebauches"]
@@ -64,5 +65,5 @@ def test_extrait_national_complet(referentiel_reel):
     # Decided by esms.rules.categories (43 757 with the rules of November 2026): SOC minus the excluded categories.
     assert 40_000 < chiffres["eligibles"] < chiffres["sociaux"]
     assert chiffres["geolocalises"] == 95_324 and chiffres["outre_mer"] == 2_045
-    again = importer_finess(actor=None, chemin=referentiel_reel / NATIONAL)
+    again = importer_finess(actor=SYSTEME, chemin=referentiel_reel / NATIONAL)
     assert (again.nb_crees, again.nb_modifies, again.nb_fermes, again.nb_rejetes) == (0, 0, 0, 0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from esms.comptes.permissions import SYSTEME
 from esms.referentiel.carte import carte
 from esms.referentiel.importer import projection
 from esms.referentiel.importer.lecture import decoder
@@ -36,7 +37,7 @@ def test_conversion_vectorisee():
 
 def test_fins_de_ligne_windows(importe, ecrire):
     octets = generateur.ET_2.read_bytes().replace(b"\n", b"\r\n")
-    resultat = importer_finess(actor=None, chemin=ecrire(octets))
+    resultat = importer_finess(actor=SYSTEME, chemin=ecrire(octets))
     assert (resultat.nb_crees, resultat.nb_modifies, resultat.nb_fermes) == (1, 1, 1)
 
 

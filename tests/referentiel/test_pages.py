@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from esms.comptes.models import Notification, Role
+from esms.comptes.permissions import SYSTEME
 from esms.referentiel import views
 from esms.referentiel.models import ImportFiness
 from esms.referentiel.services import importer_finess
@@ -62,7 +63,7 @@ def test_recherche_et_filtres(client_admin, importe, criteres, attendus):
 
 
 def test_statut_ouvert_ferme(client_admin, importe):
-    importer_finess(actor=None, chemin=generateur.ET_2)
+    importer_finess(actor=SYSTEME, chemin=generateur.ET_2)
     assert numero("75", 2) not in _finess(client_admin.get(RECHERCHE))
     reponse = client_admin.get(RECHERCHE, {"statut": "fermes"})
     assert _finess(reponse) == [numero("75", 2)]
@@ -172,7 +173,7 @@ def test_televersement_refuse_a_l_agent(client, referentiel, utilisateur):
 
 def test_rapport_des_rejets_telechargeable(client_admin, importe, ecrire):
     octets = generateur.ET_2.read_bytes().replace(b";620;", b";999;", 1).replace(b";500;", b";998;", 1)
-    resultat = importer_finess(actor=None, chemin=ecrire(octets), ignorer_invalides=True)
+    resultat = importer_finess(actor=SYSTEME, chemin=ecrire(octets), ignorer_invalides=True)
     html = client_admin.get(reverse("referentiel:imports")).content.decode()
     assert reverse("referentiel:rejets", args=[resultat.pk]) in html
     reponse = client_admin.get(reverse("referentiel:rejets", args=[resultat.pk]))

@@ -5,7 +5,7 @@
 - `revoquer_jeton`: a revoked token stops working at once; it is kept for the record.
 
 A user manages their own tokens (`api.jetons`); a national administrator (`comptes.gerer`) may manage anyone's;
-`actor=None` is reserved to system commands (`esms jeton creer`).
+`actor=SYSTEME` is reserved to system commands (`esms jeton creer`).
 """
 
 from __future__ import annotations
@@ -28,8 +28,6 @@ MAX_JETONS_ACTIFS = 20
 
 
 def _verifier_acteur(actor, utilisateur) -> None:
-    if actor is None:
-        return
     require(actor, "api.jetons")
     if actor.pk != utilisateur.pk and not has_perm(actor, "comptes.gerer"):
         raise hors_perimetre("Vous ne pouvez gérer que vos propres jetons d'API.")

@@ -14,14 +14,14 @@ from esms import rules
 from esms.candidatures.erreurs import CandidatureRefusee
 from esms.candidatures.models import Campagne, VersionParametres
 from esms.comptes import audit
-from esms.comptes.permissions import require
+from esms.comptes.permissions import require, utilisateur_de
 
 
 def _enregistrer(*, actor, campagne: Campagne, parametres: dict[str, Any], date_effet: date, motif: str,
                  source: str) -> VersionParametres:
     numero = (campagne.versions.aggregate(n=Max("numero"))["n"] or 0) + 1
     version = VersionParametres.objects.create(campagne=campagne, numero=numero, date_effet=date_effet,
-                                               parametres=parametres, motif=motif, source=source, creee_par=actor)
+                                               parametres=parametres, motif=motif, source=source, creee_par=utilisateur_de(actor))
     audit.record(actor=actor, action="campagnes.nouvelle_version", obj=version,
                  after={"campagne": campagne.code, "numero": numero, "date_effet": date_effet.isoformat(),
                         "source": source}, comment=motif)
@@ -32,8 +32,7 @@ def _enregistrer(*, actor, campagne: Campagne, parametres: dict[str, Any], date_
 def charger(*, actor, code: str) -> list[VersionParametres]:
     """Load a shipped campagne: one version for the base instruction and one per dated amendment.
     Idempotent: a version identical to the one already stored for that date is not created again."""
-    if actor is not None:
-        require(actor, "campagnes.gerer")
+    require(actor, "campagnes.gerer")
     base = rules.load_campagne(code, as_of=date.min)
     campagne, _ = Campagne.objects.get_or_create(code=base.code, defaults={"libelle": base.libelle})
     resume = next(r for r in rules.list_campagnes() if r.code == base.code)

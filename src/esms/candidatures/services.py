@@ -31,7 +31,8 @@ from esms.candidatures.models import (
     Transition,
 )
 from esms.comptes import audit
-from esms.comptes.models import Role, User
+from esms.comptes import selectors as comptes
+from esms.comptes.models import User
 from esms.comptes.notifications import notifier
 from esms.comptes.permissions import filter_scope, has_perm, in_scope, require
 from esms.financement import services as financement
@@ -49,12 +50,11 @@ def _lien(dossier: Dossier) -> str:
 
 
 def instructeurs(dossier: Dossier) -> list[User]:
-    regions = list(dossier.regions.values_list("code", flat=True))
-    return list(User.objects.filter(is_active=True, role=Role.AGENT_ARS, region_id__in=regions))
+    return comptes.agents_ars(regions=dossier.regions.values_list("code", flat=True))
 
 
 def porteurs(dossier: Dossier) -> list[User]:
-    return list(User.objects.filter(is_active=True, role=Role.PORTEUR, organismes=dossier.grappe.porteur_id))
+    return comptes.representants(organisme=dossier.grappe.porteur_id)
 
 
 def _transitionner(*, actor, dossier: Dossier, nom: str, commentaire: str = "", champs: dict | None = None) -> Dossier:

@@ -12,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from esms.candidatures.etats import Etat
-from esms.comptes.models import Role
-from esms.comptes.permissions import has_perm, in_scope, role_of
-from esms.refus import Refus, RefusPermission
+from esms.comptes.permissions import decide
+from esms.refus import Refus, hors_perimetre, non_habilite
 
 
 class TransitionInterdite(Refus):
@@ -68,28 +67,17 @@ TRANSITIONS: dict[str, TransitionDef] = {t.nom: t for t in [
 ]}
 
 
-def est_pilote(user, dossier) -> bool:
-    """National administrators, or agents of the dossier's lead region, decide for the dossier."""
-    role = role_of(user)
-    if role == Role.ADMIN_NATIONAL:
-        return True
-    if dossier.appel == "national":
-        return False
-    return role == Role.AGENT_ARS and user.region_id is not None and user.region_id == dossier.region_pilote_id
-
-
 def verifier(user, dossier, nom: str, commentaire: str = "") -> TransitionDef:
     """Return the transition if `user` may apply it to `dossier` now; else raise with a French reason."""
     transition = TRANSITIONS.get(nom)
     if transition is None:
         raise TransitionInterdite(f"Transition inconnue : {nom}.")
-    if not has_perm(user, transition.action) or not in_scope(user, dossier):
-        raise RefusPermission(f"Vous n'êtes pas habilité à « {transition.libelle.lower()} » pour ce dossier.")
-    if transition.pilote_seulement and not est_pilote(user, dossier):
-        raise RefusPermission(
+    if not decide(user, transition.action, dossier):
+        raise non_habilite(f"Vous n'êtes pas habilité à « {transition.libelle.lower()} » pour ce dossier.")
+    if transition.pilote_seulement and not decide(user, "candidatures.piloter", dossier):
+        raise hors_perimetre(
             f"Seule la région pilote ({dossier.region_pilote or 'national'}) ou l'administration nationale "
-            f"peut « {transition.libelle.lower()} » ce dossier.",
-            code="hors_perimetre",
+            f"peut « {transition.libelle.lower()} » ce dossier."
         )
     if dossier.etat not in transition.depuis:
         etats = ", ".join(Etat(e).label.lower() for e in sorted(transition.depuis))
@@ -103,11 +91,16 @@ def verifier(user, dossier, nom: str, commentaire: str = "") -> TransitionDef:
 
 
 def transitions_possibles(user, dossier) -> list[TransitionDef]:
+    """The transitions `user` may apply to `dossier` in its current state (the page's buttons)."""
+    pilote: bool | None = None
     possibles = []
     for transition in TRANSITIONS.values():
-        if dossier.etat not in transition.depuis or not has_perm(user, transition.action):
+        if dossier.etat not in transition.depuis or not decide(user, transition.action):
             continue
-        if transition.pilote_seulement and not est_pilote(user, dossier):
-            continue
+        if transition.pilote_seulement:
+            if pilote is None:
+                pilote = bool(decide(user, "candidatures.piloter", dossier))
+            if not pilote:
+                continue
         possibles.append(transition)
     return possibles

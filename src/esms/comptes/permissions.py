@@ -1,7 +1,13 @@
 """The one permission layer: which role may do which action, and which objects are in a user's scope.
 
-Views, the API and services all call `require`, `has_perm`, `filter_scope` and `get_in_scope`;
-no other module tests a user's role.
+One decision: `decide(actor, action, obj)` answers allowed, or refused with a stable code (`non_habilite`:
+the role may not; `hors_perimetre`: the object is outside the actor's scope or fails the action's object
+rule, e.g. only the dossier's lead region decides) and a French reason. Services call `require` (decide, and
+raise the refusal), pages and the API call `decide` to show a button or answer; no other module tests a
+user's role (`est_editeur`, `etablissements_non_autorises` answer the role questions other apps ask).
+
+The system actor (`SYSTEME`: management commands, demo data, migrations) is explicit: it is allowed
+everything, and `actor=SYSTEME` is refused like an anonymous user.
 
 Scope paths: each scoped model registers, once, the ORM paths from the model to a region code, to a
 FINESS EJ and to a FINESS ET (`register_scope`). A role sees the rows whose path matches its scope:
@@ -11,13 +17,15 @@ and DUI vendors their ET, anonymous users nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from esms.comptes.models import Role
-from esms.refus import hors_perimetre, non_habilite
+from esms.refus import RefusPermission
 
 ALL_ROLES = frozenset(Role)
 
@@ -37,6 +45,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "candidatures.decider": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
     "candidatures.conventionner": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
     "candidatures.messagerie": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS, Role.PORTEUR}),
+    # Decide for a dossier as its lead region: only its region's agents (or national administrators).
+    "candidatures.piloter": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
     "enveloppes.consulter": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
     "enveloppes.doter": frozenset({Role.ADMIN_NATIONAL}),
     "pilotage.national": frozenset({Role.ADMIN_NATIONAL}),
@@ -69,6 +79,7 @@ ACTION_LABELS: dict[str, str] = {
     "candidatures.decider": "décider d'un dossier",
     "candidatures.conventionner": "gérer la convention d'un dossier",
     "candidatures.messagerie": "échanger des messages sur un dossier",
+    "candidatures.piloter": "décider pour un dossier en tant que région pilote",
     "enveloppes.consulter": "consulter les enveloppes",
     "enveloppes.doter": "doter une enveloppe",
     "pilotage.national": "consulter le tableau de bord national",
@@ -103,8 +114,30 @@ def register_scope(model: type[Model], *, region: str | None = None, ej: str | N
     _SCOPE_PATHS[model] = ScopePaths(region=region, ej=ej, et=et, multi=multi)
 
 
+class ActeurSysteme:
+    """The platform itself acting (commands, demo data): allowed everything, audited as « système »."""
+
+    pk = None
+    is_authenticated = True
+    is_active = True
+
+    def __str__(self) -> str:
+        return "système"
+
+    def get_username(self) -> str:
+        return "système"
+
+
+SYSTEME = ActeurSysteme()
+
+
+def utilisateur_de(actor: Any) -> Any:
+    """The user row to store as author of a write (None for the system actor)."""
+    return None if actor is SYSTEME else actor
+
+
 def role_of(user) -> Role | None:
-    if user is None or not user.is_authenticated or not user.is_active:
+    if user is None or user is SYSTEME or not user.is_authenticated or not user.is_active:
         return None
     if user.is_superuser:
         return Role.ADMIN_NATIONAL
@@ -117,16 +150,80 @@ def role_of(user) -> Role | None:
 def has_perm(user, action: str) -> bool:
     if action not in PERMISSIONS:
         raise KeyError(f"Action inconnue de la couche de permissions : {action}")
+    if user is SYSTEME:
+        return True
     role = role_of(user)
     return role is not None and role in PERMISSIONS[action]
 
 
+@dataclass(frozen=True)
+class Decision:
+    """Allowed, or refused with a stable code and a French reason. True when allowed."""
+
+    permis: bool
+    code: str = "permis"
+    raison: str = ""
+
+    def __bool__(self) -> bool:
+        return self.permis
+
+    def exiger(self) -> None:
+        """Raise the refusal (a `RefusPermission`: Django and the API answer 403) unless allowed."""
+        if not self.permis:
+            raise RefusPermission(self.raison, code=self.code)
+
+
+PERMIS = Decision(True)
+
+
+def _region_pilote(user, dossier) -> str | None:
+    """National administrators, or agents of the dossier's lead region, decide for the dossier."""
+    if role_of(user) == Role.ADMIN_NATIONAL:
+        return None
+    if dossier.appel != "national" and user.region_id is not None and user.region_id == dossier.region_pilote_id:
+        return None
+    return (f"Seule la région pilote ({dossier.region_pilote or 'national'}) ou l'administration nationale "
+            "décide pour ce dossier.")
+
+
+# Object rules beyond role and scope, by action: None when allowed, else the French reason (`hors_perimetre`).
+REGLES_OBJET: dict[str, Callable[[Any, Any], str | None]] = {
+    "candidatures.piloter": _region_pilote,
+}
+
+
+def decide(actor, action: str, obj: Model | None = None) -> Decision:
+    """May `actor` perform `action` (on `obj`, when given: scope and the action's object rule)?"""
+    if actor is SYSTEME:
+        if action not in PERMISSIONS:
+            raise KeyError(f"Action inconnue de la couche de permissions : {action}")
+        return PERMIS
+    if not has_perm(actor, action):
+        return Decision(False, "non_habilite", f"Vous n'êtes pas habilité à {ACTION_LABELS.get(action, action)}.")
+    if obj is None:
+        return PERMIS
+    if not in_scope(actor, obj):
+        return Decision(False, "hors_perimetre", "Cet objet est hors de votre périmètre.")
+    regle = REGLES_OBJET.get(action)
+    raison = regle(actor, obj) if regle is not None else None
+    return Decision(False, "hors_perimetre", raison) if raison else PERMIS
+
+
 def require(user, action: str, obj: Model | None = None) -> None:
-    """Raise a permission refusal (`RefusPermission`, a PermissionDenied) unless `user` may perform `action` (on `obj`, when given, within scope)."""
-    if not has_perm(user, action):
-        raise non_habilite(f"Vous n'êtes pas habilité à {ACTION_LABELS.get(action, action)}.")
-    if obj is not None and not in_scope(user, obj):
-        raise hors_perimetre("Cet objet est hors de votre périmètre.")
+    """Raise a permission refusal (`RefusPermission`, a PermissionDenied) unless `decide` allows."""
+    decide(user, action, obj).exiger()
+
+
+def est_editeur(user) -> bool:
+    """Is the account a DUI vendor (who transmits for the establishments that authorised it)?"""
+    return role_of(user) == Role.EDITEUR
+
+
+def etablissements_non_autorises(actor, finess: Iterable[str]) -> list[str]:
+    """The establishments among `finess` for which a vendor may not transmit (empty for any other role)."""
+    if not est_editeur(actor):
+        return []
+    return sorted(set(finess) - set(actor.etablissements.values_list("pk", flat=True)))
 
 
 def _id_set(user, attr: str) -> list[str]:
@@ -141,6 +238,8 @@ def _id_set(user, attr: str) -> list[str]:
 
 def scope_q(user, model: type[Model]) -> Q | None:
     """The filter of `model` rows in the user's scope; None means "everything"."""
+    if user is SYSTEME:
+        return None
     role = role_of(user)
     nothing = Q(pk__in=[])
     if role is None:

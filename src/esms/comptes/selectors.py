@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from esms.comptes.models import AuditEvent, Notification
+from esms.comptes.models import AuditEvent, Notification, Role, User
 from esms.comptes.permissions import require
 
 
@@ -33,3 +33,21 @@ def nb_notifications_non_lues(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.filter(destinataire=user, lue=False).count()
+
+
+def agents_ars(*, regions) -> list[User]:
+    """Active ARS agents of these regions (the instructors notified about a dossier)."""
+    return list(User.objects.filter(is_active=True, role=Role.AGENT_ARS, region_id__in=list(regions)))
+
+
+def representants(*, organisme) -> list[User]:
+    """Active accounts representing an organisme gestionnaire (FINESS EJ) as porteur."""
+    return list(User.objects.filter(is_active=True, role=Role.PORTEUR, organismes=organisme))
+
+
+def editeurs(*, etablissements=None) -> QuerySet[User]:
+    """Active DUI vendor accounts (those authorised by one of `etablissements`, when given)."""
+    qs = User.objects.filter(role=Role.EDITEUR, is_active=True)
+    if etablissements is not None:
+        qs = qs.filter(etablissements__in=list(etablissements)).distinct()
+    return qs.order_by("username")

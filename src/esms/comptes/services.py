@@ -9,7 +9,7 @@ from django.db import transaction
 
 from esms.comptes import audit
 from esms.comptes.models import Notification, Role, User
-from esms.comptes.permissions import require
+from esms.comptes.permissions import ActeurSysteme, require
 
 
 def _snapshot(user: User) -> dict:
@@ -24,12 +24,11 @@ def _snapshot(user: User) -> dict:
 
 
 @transaction.atomic
-def create_user(*, actor: User | None, username: str, password: str, role: Role | str,
+def create_user(*, actor: User | ActeurSysteme, username: str, password: str, role: Role | str,
                 email: str = "", first_name: str = "", last_name: str = "", region: str | None = None,
                 organismes: Iterable[str] = (), etablissements: Iterable[str] = ()) -> User:
-    """Create an account with its role and scope. `actor=None` is reserved to system commands."""
-    if actor is not None:
-        require(actor, "comptes.gerer")
+    """Create an account with its role and scope. `actor=SYSTEME` is reserved to system commands."""
+    require(actor, "comptes.gerer")
     role = Role(role)
     organismes, etablissements = list(organismes), list(etablissements)
     errors = {}

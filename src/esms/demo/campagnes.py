@@ -10,6 +10,7 @@ from esms import rules
 from esms.candidatures import campagnes
 from esms.candidatures.models import Campagne, VersionParametres
 from esms.candidatures.regles import campagne_de, version_en_vigueur
+from esms.comptes.permissions import SYSTEME
 from esms.financement import services as financement
 from esms.financement.models import LigneEnveloppe
 from esms.referentiel.models import Etablissement, Region
@@ -20,7 +21,7 @@ MOTIF_DEMO = "Démonstration : appels rouverts autour de la date du jour pour es
 
 def charger() -> None:
     for resume in rules.list_campagnes():
-        campagnes.charger(actor=None, code=resume.code)
+        campagnes.charger(actor=SYSTEME, code=resume.code)
     campagne_2025 = Campagne.objects.get(code="2025")
     if not campagne_2025.versions.filter(motif=MOTIF_DEMO).exists():
         courante = version_en_vigueur(campagne_2025)
@@ -37,12 +38,12 @@ def charger() -> None:
             continue
         parametres = campagne_de(version_en_vigueur(campagne))
         for region, montant in enveloppes_regionales(parametres, nb_essms).items():
-            enveloppe = financement.creer_enveloppe(actor=None, campagne=campagne, region=regions[region])
+            enveloppe = financement.creer_enveloppe(actor=SYSTEME, campagne=campagne, region=regions[region])
             if montant > 0:
-                financement.doter(actor=None, enveloppe=enveloppe, montant=montant,
+                financement.doter(actor=SYSTEME, enveloppe=enveloppe, montant=montant,
                                   libelle=f"Délégation régionale {code} (paramètres de la campagne)")
         national = parametres.enveloppes.appel_national.valeur
-        enveloppe = financement.creer_enveloppe(actor=None, campagne=campagne, region=None)
+        enveloppe = financement.creer_enveloppe(actor=SYSTEME, campagne=campagne, region=None)
         if national:
-            financement.doter(actor=None, enveloppe=enveloppe, montant=national,
+            financement.doter(actor=SYSTEME, enveloppe=enveloppe, montant=national,
                               libelle=f"Crédits de l'appel national {code}")

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from esms.comptes.models import Role, User
+from esms.comptes.permissions import SYSTEME
 from esms.comptes.services import create_user
 from esms.referentiel.models import Etablissement, Region
 
@@ -50,6 +51,6 @@ def create_demo_accounts() -> list[DemoAccount]:
     accounts = []
     for username, role, scope, perimetre in wanted:
         if not User.objects.filter(username=username).exists():
-            create_user(actor=None, username=username, password=DEMO_PASSWORD, role=role, **scope)
+            create_user(actor=SYSTEME, username=username, password=DEMO_PASSWORD, role=role, **scope)
         accounts.append(DemoAccount(username, role, perimetre))
     return accounts

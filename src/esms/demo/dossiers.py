@@ -15,6 +15,7 @@ from esms.candidatures import services
 from esms.candidatures.etats import Etat
 from esms.candidatures.models import Document, Dossier, Membre
 from esms.comptes.models import Role, User
+from esms.comptes.permissions import SYSTEME
 from esms.comptes.services import create_user
 from esms.demo.comptes import DEMO_PASSWORD, DemoAccount
 from esms.demo.pdf import pdf_minimal
@@ -63,7 +64,7 @@ SCENARIOS = [
 
 def _utilisateur(username: str, role: Role, **scope) -> User:
     user = User.objects.filter(username=username).first()
-    return user or create_user(actor=None, username=username, password=DEMO_PASSWORD, role=role, **scope)
+    return user or create_user(actor=SYSTEME, username=username, password=DEMO_PASSWORD, role=role, **scope)
 
 
 def _choisir(region: str, taille: int, exclus: set[str], autre_region: str | None, national: bool) -> tuple[str, list[str]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from esms.comptes import audit
-from esms.comptes.permissions import require
+from esms.comptes.permissions import require, utilisateur_de
 from esms.financement import selectors
 from esms.financement.erreurs import EnveloppeInsuffisante, EnveloppeIntrouvable
 from esms.financement.models import Enveloppe, LigneEnveloppe
@@ -24,8 +24,7 @@ def _euros(montant: int) -> str:
 
 @transaction.atomic
 def creer_enveloppe(*, actor, campagne, region=None, libelle: str = "") -> Enveloppe:
-    if actor is not None:
-        require(actor, "enveloppes.doter")
+    require(actor, "enveloppes.doter")
     libelle = libelle or f"Enveloppe {campagne.code} – {region.nom if region else 'nationale'}"
     enveloppe, created = Enveloppe.objects.get_or_create(campagne=campagne, region=region,
                                                          defaults={"libelle": libelle})
@@ -36,14 +35,13 @@ def creer_enveloppe(*, actor, campagne, region=None, libelle: str = "") -> Envel
 
 @transaction.atomic
 def doter(*, actor, enveloppe: Enveloppe, montant: int, libelle: str) -> LigneEnveloppe:
-    if actor is not None:
-        require(actor, "enveloppes.doter")
+    require(actor, "enveloppes.doter")
     if montant <= 0:
         raise ValueError("Le montant d'une dotation doit être strictement positif.")
     enveloppe = _lock(enveloppe.pk)
     avant = selectors.etat(enveloppe)
     ligne = LigneEnveloppe.objects.create(enveloppe=enveloppe, type=LigneEnveloppe.Type.DOTATION,
-                                          montant=montant, libelle=libelle, acteur=actor)
+                                          montant=montant, libelle=libelle, acteur=utilisateur_de(actor))
     audit.record(actor=actor, action="enveloppes.doter", obj=enveloppe, before={"disponible": avant.disponible},
                  after={"disponible": avant.disponible + montant}, comment=libelle)
     return ligne

@@ -34,7 +34,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from esms.comptes import audit
-from esms.comptes.permissions import require
+from esms.comptes.permissions import require, utilisateur_de
 from esms.referentiel import chargement
 from esms.referentiel.erreurs import Anomalie, ErreurImport, ErreurReferentiel, ReferentielNonCharge
 from esms.referentiel.importer import ecriture, format_ej, format_et
@@ -64,10 +64,9 @@ def _upsert(modele, objets: list, champs: list[str]) -> int:
 
 
 @transaction.atomic
-def charger_referentiel(*, actor=None, dossier: Path | str | None = None) -> dict[str, int]:
+def charger_referentiel(*, actor, dossier: Path | str | None = None) -> dict[str, int]:
     """Load (or refresh) regions, départements, communes, categories and legal statuses. Idempotent."""
-    if actor is not None:
-        require(actor, "referentiel.importer")
+    require(actor, "referentiel.importer")
     dossier = Path(dossier or settings.SHARED_DATA_DIR)
     donnees = chargement.lire_nomenclatures(dossier)
     comptes = {
@@ -245,7 +244,7 @@ def _analyser_tables(resultats: list[ImportFiness]) -> None:
             curseur.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
-def importer_finess(*, actor=None, chemin: Path | str, chemin_ej: Path | str | None = None,
+def importer_finess(*, actor, chemin: Path | str, chemin_ej: Path | str | None = None,
                     ignorer_invalides: bool = False, encodage: str = "latin-1",
                     nom_fichier: str | None = None) -> ImportFiness:
     """Import one Etalab FINESS extract (ET, or EJ when the file holds `structureej` lines), plus an optional EJ
@@ -254,8 +253,7 @@ def importer_finess(*, actor=None, chemin: Path | str, chemin_ej: Path | str | N
     Raises `ErreurImport` (located French message) or another `ErreurReferentiel`; nothing is written then
     except the failed ImportFiness row and its audit event.
     """
-    if actor is not None:
-        require(actor, "referentiel.importer")
+    require(actor, "referentiel.importer")
     debut = time.perf_counter()
     contexte = contexte_import()
     fichiers = [(Path(chemin_ej), "ej", Path(chemin_ej).name)] if chemin_ej else []
@@ -315,7 +313,7 @@ def qualifier_etablissement(*, actor, finess_et: str, secteur: str, motif: str) 
     """
     from esms.rules.categories import SECTEUR_LIBELLES
 
-    if actor is None:
+    if utilisateur_de(actor) is None:
         raise hors_perimetre("La qualification d'un établissement exige un utilisateur identifié.")
     require(actor, "referentiel.qualifier")
     with transaction.atomic():

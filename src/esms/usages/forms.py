@@ -6,7 +6,8 @@ from __future__ import annotations
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
-from esms.comptes.models import Role, User
+from esms.comptes import selectors as comptes
+from esms.comptes.models import User
 
 
 class PeriodeMixin(forms.Form):
@@ -69,5 +70,5 @@ class AutorisationForm(DsfrBaseForm):
 
     def __init__(self, *args, etablissements: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["editeur"].queryset = User.objects.filter(role=Role.EDITEUR, is_active=True).order_by("username")
+        self.fields["editeur"].queryset = comptes.editeurs()
         self.fields["finess_et"].choices = etablissements

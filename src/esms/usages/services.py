@@ -23,14 +23,14 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from esms.candidatures import regles, workflow
+from esms.candidatures import regles
 from esms.candidatures import services as candidatures
 from esms.candidatures.etats import Etat
 from esms.candidatures.models import Dossier, Membre
 from esms.comptes import audit
-from esms.comptes.models import Role, User
+from esms.comptes.models import User
 from esms.comptes.notifications import notifier
-from esms.comptes.permissions import in_scope, require, role_of
+from esms.comptes.permissions import decide, est_editeur, etablissements_non_autorises, in_scope, require
 from esms.financement import conventions
 from esms.financement.models import Convention, Versement
 from esms.referentiel.models import Etablissement
@@ -66,10 +66,7 @@ def membres(dossier: Dossier) -> set[str]:
 
 def _autorisations_editeur(actor, finess: set[str]) -> None:
     """A vendor acts only for the establishments that authorised it."""
-    if role_of(actor) != Role.EDITEUR:
-        return
-    autorises = set(actor.etablissements.values_list("pk", flat=True))
-    refuses = sorted(finess - autorises)
+    refuses = etablissements_non_autorises(actor, finess)
     if refuses:
         raise hors_perimetre(
             f"L'établissement {', '.join(refuses)} n'a pas autorisé l'éditeur « {actor} » à transmettre ses "
@@ -102,7 +99,7 @@ def dossier_de(finess_et: str) -> Dossier:
 
 
 def _canal(actor, canal: str | None) -> str:
-    return canal or (Canal.API if role_of(actor) == Role.EDITEUR else Canal.FORMULAIRE)
+    return canal or (Canal.API if est_editeur(actor) else Canal.FORMULAIRE)
 
 
 # --- Indicator reports ----------------------------------------------------------------------------
@@ -224,7 +221,7 @@ def _enregistrer_preuve(*, actor, dossier, reception, nom, definition, resultat,
 
 def _peut_valider(actor, dossier: Dossier) -> None:
     require(actor, "usages.valider", dossier)
-    if not workflow.est_pilote(actor, dossier):
+    if not decide(actor, "candidatures.piloter", dossier):
         raise hors_perimetre(f"Seule la région pilote ({dossier.region_pilote or 'national'}) ou l'administration "
                               "nationale valide les usages de ce dossier.")
     if dossier.etat not in ETATS_VALIDATION:
@@ -327,7 +324,7 @@ def ordonner_versement(*, actor, versement: Versement) -> Versement:
     """A scheduled payment is ordered to the paying agent (Caisse des dépôts)."""
     dossier = _lock(versement.dossier)
     require(actor, "versements.exporter", dossier)
-    if not workflow.est_pilote(actor, dossier):
+    if not decide(actor, "candidatures.piloter", dossier):
         raise hors_perimetre("Seule la région pilote ou l'administration nationale ordonne les versements.")
     versement = Versement.objects.select_for_update().get(pk=versement.pk)
     if versement.statut != Versement.Statut.PROGRAMME:
@@ -356,7 +353,7 @@ def _etablissement_gere(actor, finess_et: str) -> Etablissement:
 def _editeur(editeur) -> User:
     if not isinstance(editeur, User):
         editeur = User.objects.filter(username=editeur).first()
-    if editeur is None or role_of(editeur) != Role.EDITEUR:
+    if editeur is None or not est_editeur(editeur):
         raise UsageRefuse("Ce compte n'est pas un éditeur de DUI actif.")
     return editeur
 

@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from esms.candidatures import regles, workflow
+from esms.candidatures import regles
 from esms.candidatures.models import Dossier
-from esms.comptes.models import Role, User
-from esms.comptes.permissions import filter_scope, get_in_scope, has_perm, in_scope, require
+from esms.comptes import selectors as comptes
+from esms.comptes.permissions import decide, filter_scope, get_in_scope, has_perm, require
 from esms.exports import FORMATS, reponse_tableau
 from esms.financement.models import Convention, Versement
 from esms.referentiel.models import Etablissement
@@ -89,9 +89,9 @@ def _page(request: HttpRequest, dossier: Dossier, *, formulaires: dict | None = 
     lignes = [{"ligne": ligne, "atteinte": atteintes.get(ligne.finess_et), "motif": motifs.get(ligne.finess_et)}
               for ligne in synthese.lignes]
     user = request.user
-    peut_declarer = has_perm(user, "usages.declarer") and in_scope(user, dossier)
-    peut_valider = (has_perm(user, "usages.valider") and workflow.est_pilote(user, dossier)
-                    and dossier.etat in services.ETATS_VALIDATION)
+    peut_declarer = bool(decide(user, "usages.declarer", dossier))
+    peut_valider = (dossier.etat in services.ETATS_VALIDATION and bool(decide(user, "usages.valider", dossier))
+                    and bool(decide(user, "candidatures.piloter", dossier)))
     periode = {"debut": debut, "fin": fin}
     campagne = regles.campagne_de(regles.version_du_dossier(dossier))
     etablissements = [(ligne.finess_et, f"{ligne.raison_sociale} ({ligne.finess_et})") for ligne in synthese.lignes]
@@ -271,7 +271,7 @@ def _page_editeurs(request: HttpRequest, *, form=None, refus=None, status: int =
     etablissements = list(_etablissements_geres(request)[:2000])
     choix = [(e.pk, f"{e.raison_sociale} ({e.pk})") for e in etablissements]
     editeurs = {e.pk: [] for e in etablissements}
-    for editeur in User.objects.filter(role=Role.EDITEUR, etablissements__in=editeurs.keys()).distinct():
+    for editeur in comptes.editeurs(etablissements=editeurs.keys()):
         for finess in editeur.etablissements.filter(pk__in=editeurs.keys()).values_list("pk", flat=True):
             editeurs[finess].append(editeur)
     return render(request, "usages/editeurs.html", {

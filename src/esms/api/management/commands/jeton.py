@@ -13,6 +13,7 @@ from esms.api import services
 from esms.api.models import JetonAPI
 from esms.api.portees import PORTEES
 from esms.comptes.models import User
+from esms.comptes.permissions import SYSTEME
 
 
 class Command(BaseCommand):
@@ -47,7 +48,7 @@ class Command(BaseCommand):
         if jours is not None and jours < 1:
             raise CommandError("--expire-dans doit être un nombre de jours positif.")
         expire_le = timezone.now() + timedelta(days=jours) if jours else None
-        jeton, chaine = services.creer_jeton(actor=None, utilisateur=utilisateur, nom=options["nom"],
+        jeton, chaine = services.creer_jeton(actor=SYSTEME, utilisateur=utilisateur, nom=options["nom"],
                                              portees=options["portee"], expire_le=expire_le)
         self.stderr.write(f"Jeton « {jeton.nom} » créé pour {utilisateur.username} "
                           f"(portées : {', '.join(jeton.portees)}). Conservez-le : il ne sera plus affiché.")
@@ -57,5 +58,5 @@ class Command(BaseCommand):
         jeton = JetonAPI.objects.filter(prefixe=prefixe.removeprefix("esms_").rstrip("_…")).first()
         if jeton is None:
             raise CommandError(f"Aucun jeton de préfixe « {prefixe} ».")
-        services.revoquer_jeton(actor=None, jeton=jeton)
+        services.revoquer_jeton(actor=SYSTEME, jeton=jeton)
         self.stdout.write(f"Jeton « {jeton.nom} » ({jeton.affichage}) révoqué.")

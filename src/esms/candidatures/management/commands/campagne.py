@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from esms import rules
 from esms.candidatures import campagnes
 from esms.candidatures.models import Campagne
+from esms.comptes.permissions import SYSTEME
 from esms.rules.erreurs import ErreursLocalisees
 
 
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             raise CommandError("Indiquez au moins un code de campagne (ex. 2024) ou --toutes.")
         for code in codes:
             try:
-                versions = campagnes.charger(actor=None, code=code)
+                versions = campagnes.charger(actor=SYSTEME, code=code)
             except ErreursLocalisees as exc:
                 raise CommandError(f"Campagne {code} : " + " ; ".join(exc.erreurs)) from exc
             self.stdout.write(f"Campagne {code} : {len(versions)} version(s) créée(s).")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from esms.comptes.permissions import SYSTEME
 from esms.referentiel.erreurs import ErreurReferentiel, nombre
 from esms.referentiel.services import charger_referentiel
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            comptes = charger_referentiel(actor=None, dossier=options["dossier"])
+            comptes = charger_referentiel(actor=SYSTEME, dossier=options["dossier"])
         except ErreurReferentiel as erreur:
             raise CommandError(str(erreur)) from erreur
         self.stdout.write(

@@ -11,6 +11,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from esms.comptes.permissions import SYSTEME
 from esms.referentiel.erreurs import ErreurReferentiel, nombre
 from esms.referentiel.importer.lecture import ENCODAGES
 from esms.referentiel.importer.telechargement import fichier_a_importer
@@ -34,7 +35,7 @@ class Command(BaseCommand):
             chemin, origine = fichier_a_importer(options["chemin"])
             if origine != "argument":
                 self.stdout.write(f"Fichier importé ({origine}) : {chemin}")
-            resultat = importer_finess(actor=None, chemin=chemin, chemin_ej=options["chemin_ej"],
+            resultat = importer_finess(actor=SYSTEME, chemin=chemin, chemin_ej=options["chemin_ej"],
                                        ignorer_invalides=options["skip_invalid"], encodage=options["encodage"])
         except ErreurReferentiel as erreur:
             raise CommandError(str(erreur)) from erreur
