@@ -35,6 +35,7 @@ from esms.financement.models import Enveloppe, Versement
 from esms.referentiel.models import Departement, Etablissement, Region
 from esms.rules.categories import SECTEUR_LIBELLES
 from esms.rules.programme import cible_dui_actifs, cible_essms
+from esms.usages import selectors as usages
 
 # National targets, stated in the rules (programme.cible_essms, programme.cible_dui_actifs).
 CIBLE_ETABLISSEMENTS = cible_essms().valeur.valeur
@@ -118,14 +119,8 @@ def dossiers_retenus(*, region: str | None = None, campagne: str | None = None) 
 
 
 def dui_actifs(*, region: str | None = None, le: date | None = None) -> dict:
-    """Active DUIs from the usages app (validated indicators): national or of one region.
-
-    `disponible` is False while the usages app is not installed: the page then says the indicator is being
-    collected, and the rest of the dashboard works."""
-    try:
-        from esms.usages import selectors as usages
-    except ImportError:
-        return {"disponible": False, "dui_actifs": None, "cible": CIBLE_DUI_ACTIFS_DEFAUT, "taux": None}
+    """Active DUIs from the usages app (validated indicators): national or of one region (0 before any
+    validation). `disponible` stays in the answer for the pages, which say « en cours de collecte » otherwise."""
     cible = getattr(usages, "CIBLE_DUI_ACTIFS", CIBLE_DUI_ACTIFS_DEFAUT)
     le = le or timezone.localdate()
     if region:
@@ -136,12 +131,8 @@ def dui_actifs(*, region: str | None = None, le: date | None = None) -> dict:
     return {"disponible": True, "dui_actifs": valeur, "cible": cible, "taux": _taux(valeur, cible), "le": le}
 
 
-def dui_actifs_par(*, par: str, region: str | None = None, le: date | None = None) -> list[dict] | None:
-    """Active DUIs by region or sector (None while the usages app is not there)."""
-    try:
-        from esms.usages import selectors as usages
-    except ImportError:
-        return None
+def dui_actifs_par(*, par: str, region: str | None = None, le: date | None = None) -> list[dict]:
+    """Active DUIs by region or sector (validated indicators)."""
     lignes = usages.dui_actifs_valides(le=le or timezone.localdate(), par=par)
     if region and par == "region":
         lignes = [ligne for ligne in lignes if ligne["cle"] == region]
