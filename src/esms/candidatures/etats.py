@@ -1,4 +1,4 @@
-"""The states of a dossier."""
+"""The states of a dossier and every group of states the code uses (one place: beside the states)."""
 
 from django.db import models
 
@@ -20,3 +20,12 @@ class Etat(models.TextChoices):
 # States in which the porteur may still change the grappe (a filed dossier is frozen except on request).
 ETATS_MODIFIABLES = frozenset({Etat.BROUILLON, Etat.COMPLEMENT_DEMANDE})
 ETATS_A_INSTRUIRE = frozenset({Etat.DEPOSE, Etat.EN_INSTRUCTION, Etat.COMPLEMENT_DEMANDE})
+# No transition leaves these states (checked against the workflow table by its tests).
+ETATS_FINAUX = frozenset({Etat.CLOS})
+# A dossier in these states holds its establishments (another dossier may not take them).
+ETATS_ENGAGEANTS = frozenset(Etat) - {Etat.BROUILLON, Etat.NON_RETENU, Etat.SANS_SUITE}
+# Retained, whatever came next (the dashboards' « dossiers retenus »), in this order.
+ETATS_RETENUS = (Etat.RETENU, Etat.CONVENTIONNE, Etat.EN_SUIVI_USAGE, Etat.SOLDE)
+# Usage indicators and evidence are declared once the convention is signed; the ARS validates them in follow-up.
+ETATS_DECLARATION = frozenset({Etat.CONVENTIONNE, Etat.EN_SUIVI_USAGE, Etat.SOLDE})
+ETATS_VALIDATION = frozenset({Etat.EN_SUIVI_USAGE, Etat.SOLDE})

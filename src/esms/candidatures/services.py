@@ -1,14 +1,16 @@
 """Writes on grappes and dossiers: keyword-only, scope-checked, audited, in one transaction each.
 
-Every state change goes through `_transitionner`, which applies the workflow table
-(`workflow.verifier`), logs the transition, writes the audit event and notifies.
+Every state change goes through `transitionner`, which applies the workflow table (`workflow.verifier`, then
+the transition's effects registered below), logs the transition, writes the audit event and notifies.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -18,7 +20,7 @@ from django.utils import timezone
 from esms.candidatures import regles, workflow
 from esms.candidatures.documents import verifier_fichier
 from esms.candidatures.erreurs import CandidatureRefusee
-from esms.candidatures.etats import ETATS_MODIFIABLES, Etat
+from esms.candidatures.etats import ETATS_ENGAGEANTS, ETATS_MODIFIABLES, Etat
 from esms.candidatures.models import (
     Annotation,
     Avis,
@@ -34,7 +36,8 @@ from esms.comptes import audit
 from esms.comptes import selectors as comptes
 from esms.comptes.models import User
 from esms.comptes.notifications import notifier
-from esms.comptes.permissions import filter_scope, has_perm, in_scope, require
+from esms.comptes.permissions import filter_scope, has_perm, in_scope, require, utilisateur_de
+from esms.financement import conventions
 from esms.financement import services as financement
 from esms.referentiel.models import Etablissement, OrganismeGestionnaire, Region
 from esms.refus import Refus, hors_perimetre
@@ -57,18 +60,44 @@ def porteurs(dossier: Dossier) -> list[User]:
     return comptes.representants(organisme=dossier.grappe.porteur_id)
 
 
-def _transitionner(*, actor, dossier: Dossier, nom: str, commentaire: str = "", champs: dict | None = None) -> Dossier:
+@dataclass
+class Contexte:
+    """What the effects of a transition see: who acts, the locked dossier, the comment and the service's data;
+    `champs` collects the dossier fields to save with the new state, `resultat` what the service returns."""
+
+    actor: Any
+    dossier: Dossier
+    transition: workflow.TransitionDef
+    commentaire: str = ""
+    donnees: dict[str, Any] = field(default_factory=dict)
+    champs: dict[str, Any] = field(default_factory=dict)
+    resultat: Any = None
+
+
+def transitionner(*, actor, dossier: Dossier, nom: str, commentaire: str = "",
+                  donnees: dict[str, Any] | None = None) -> Contexte:
+    """Apply the transition `nom` as the workflow table says: guard, effects before, state change (history,
+    audit), effects after, notifications. Runs inside the caller's transaction, the dossier being locked."""
     transition = workflow.verifier(actor, dossier, nom, commentaire)
+    contexte = Contexte(actor=actor, dossier=dossier, transition=transition, commentaire=commentaire,
+                        donnees=donnees or {})
+    effets = [workflow.EFFETS[e] for e in transition.effets]
+    for effet in effets:
+        if effet.moment == "avant":
+            effet.fonction(contexte)
     avant = dossier.etat
     dossier.etat = transition.vers
-    for champ, valeur in (champs or {}).items():
+    for champ, valeur in contexte.champs.items():
         setattr(dossier, champ, valeur)
     dossier.save()
     Transition.objects.create(dossier=dossier, nom=nom, etat_avant=avant, etat_apres=transition.vers,
-                              acteur=actor, commentaire=commentaire)
+                              acteur=utilisateur_de(actor), commentaire=commentaire)
     audit.record(actor=actor, action=f"dossiers.{nom}", obj=dossier, before={"etat": avant},
-                 after={"etat": transition.vers, **{k: str(v) for k, v in (champs or {}).items()}},
+                 after={"etat": transition.vers, **{k: str(v) for k, v in contexte.champs.items()}},
                  comment=commentaire)
+    for effet in effets:
+        if effet.moment == "apres":
+            effet.fonction(contexte)
     destinataires: list[User] = []
     if "porteur" in transition.notifier:
         destinataires += porteurs(dossier)
@@ -77,7 +106,7 @@ def _transitionner(*, actor, dossier: Dossier, nom: str, commentaire: str = "", 
     notifier([u for u in destinataires if u != actor],
              sujet=f"Dossier {dossier} : {Etat(transition.vers).label.lower()}",
              texte=commentaire, lien=_lien(dossier))
-    return dossier
+    return contexte
 
 
 def _modifiable(actor, dossier: Dossier) -> None:
@@ -224,7 +253,6 @@ def pieces_manquantes(dossier: Dossier) -> list[str]:
     return [Document.Type(t).label for t in requises if t not in types]
 
 
-ETATS_ENGAGEANTS = [e for e in Etat.values if e not in (Etat.BROUILLON, Etat.NON_RETENU, Etat.SANS_SUITE)]
 
 
 def membres_deja_engages(dossier: Dossier) -> list[str]:
@@ -280,57 +308,94 @@ def deposer(*, actor, dossier: Dossier, maintenant: datetime | None = None) -> D
     """File the dossier: refused after the call's deadline, when the rules say it is not admissible,
     or when a required document is missing. Freezes the verdict and the parameter version."""
     dossier = _lock(dossier)
-    workflow.verifier(actor, dossier, "deposer")
-    maintenant = maintenant or timezone.now()
-    version = regles.version_en_vigueur(dossier.grappe.campagne, timezone.localdate(maintenant))
-    champs = _recevabilite(dossier, maintenant=maintenant, version=version, refus="Dépôt refusé")
-    champs.update(depose_le=maintenant, numero=_numero(dossier))
-    return _transitionner(actor=actor, dossier=dossier, nom="deposer", champs=champs)
+    transitionner(actor=actor, dossier=dossier, nom="deposer", donnees={"maintenant": maintenant or timezone.now()})
+    return dossier
 
 
 # --- Instruction --------------------------------------------------------------------------------
 
-TRANSITIONS_SIMPLES = {"ouvrir_instruction", "demander_complement", "repondre_complement", "ne_pas_retenir",
-                       "classer_sans_suite", "ouvrir_suivi_usage", "clore"}
-
-
 @transaction.atomic
 def appliquer(*, actor, dossier: Dossier, transition: str, commentaire: str = "") -> Dossier:
-    """Apply a transition that needs no amount: a decision without funding, or the porteur's answer to a
-    complement request (the grappe is then evaluated again, under the version and at the date of filing)."""
-    if transition not in TRANSITIONS_SIMPLES:
+    """Apply a transition that needs no more than a comment (its effects come from the workflow table): a
+    decision without funding, or the porteur's answer to a complement request."""
+    definition = workflow.TRANSITIONS.get(transition)
+    if definition is None or definition.service != "appliquer":
         raise CandidatureRefusee(f"La transition « {transition} » ne s'applique pas ainsi.")
     dossier = _lock(dossier)
-    champs: dict = {}
-    if transition in {"ne_pas_retenir", "classer_sans_suite"}:
-        champs = {"motif_decision": commentaire, "decide_le": timezone.now()}
-    if transition == "ouvrir_instruction" and dossier.instructeur_id is None:
-        champs["instructeur"] = actor
-    if transition == "repondre_complement":
-        workflow.verifier(actor, dossier, transition, commentaire)
-        champs = _recevabilite(dossier, maintenant=dossier.depose_le, version=dossier.version,
-                               refus="Renvoi refusé")
-    return _transitionner(actor=actor, dossier=dossier, nom=transition, commentaire=commentaire, champs=champs)
+    transitionner(actor=actor, dossier=dossier, nom=transition, commentaire=commentaire)
+    return dossier
 
 
 @transaction.atomic
 def retenir(*, actor, dossier: Dossier, montant: int, commentaire: str = "") -> Dossier:
     """Select the dossier for `montant` euros, committed on its envelope (never beyond what is available)."""
     dossier = _lock(dossier)
-    workflow.verifier(actor, dossier, "retenir", commentaire)
+    transitionner(actor=actor, dossier=dossier, nom="retenir", commentaire=commentaire, donnees={"montant": montant})
+    return dossier
+
+
+# --- Effects of the workflow's transitions (named in `workflow.TRANSITIONS`) ------------------------
+
+@workflow.effet("figer_le_depot", "avant")
+def _figer_le_depot(contexte: Contexte) -> None:
+    dossier, maintenant = contexte.dossier, contexte.donnees["maintenant"]
+    version = regles.version_en_vigueur(dossier.grappe.campagne, timezone.localdate(maintenant))
+    contexte.champs.update(_recevabilite(dossier, maintenant=maintenant, version=version, refus="Dépôt refusé"))
+    contexte.champs.update(depose_le=maintenant, numero=_numero(dossier))
+
+
+@workflow.effet("reevaluer_la_recevabilite", "avant")
+def _reevaluer_la_recevabilite(contexte: Contexte) -> None:
+    """The grappe is evaluated again, under the version and at the date of filing."""
+    dossier = contexte.dossier
+    contexte.champs.update(_recevabilite(dossier, maintenant=dossier.depose_le, version=dossier.version,
+                                         refus="Renvoi refusé"))
+
+
+@workflow.effet("designer_instructeur", "avant")
+def _designer_instructeur(contexte: Contexte) -> None:
+    if contexte.dossier.instructeur_id is None:
+        contexte.champs["instructeur"] = utilisateur_de(contexte.actor)
+
+
+@workflow.effet("motiver_la_decision", "avant")
+def _motiver_la_decision(contexte: Contexte) -> None:
+    contexte.champs.update(motif_decision=contexte.commentaire, decide_le=timezone.now())
+
+
+@workflow.effet("controler_le_montant", "avant")
+def _controler_le_montant(contexte: Contexte) -> None:
+    montant, dossier = contexte.donnees["montant"], contexte.dossier
     if montant <= 0:
         raise CandidatureRefusee("Le montant retenu doit être strictement positif.")
     if montant > dossier.montant_demande:
         raise CandidatureRefusee(
             f"Le montant retenu ({montant} €) dépasse le financement calculé par les règles ({dossier.montant_demande} €)."
         )
-    financement.engager(actor=actor, dossier=dossier, montant=montant)
-    dossier = _transitionner(actor=actor, dossier=dossier, nom="retenir", commentaire=commentaire,
-                             champs={"montant_retenu": montant, "decide_le": timezone.now()})
-    from esms.financement.conventions import preparer
+    contexte.champs.update(montant_retenu=montant, decide_le=timezone.now())
 
-    preparer(dossier)
-    return dossier
+
+@workflow.effet("engager_l_enveloppe", "avant")
+def _engager_l_enveloppe(contexte: Contexte) -> None:
+    financement.engager(actor=contexte.actor, dossier=contexte.dossier, montant=contexte.donnees["montant"])
+
+
+@workflow.effet("preparer_la_convention", "apres")
+def _preparer_la_convention(contexte: Contexte) -> None:
+    contexte.resultat = conventions.preparer(contexte.dossier)
+
+
+@workflow.effet("programmer_l_avance", "apres")
+def _programmer_l_avance(contexte: Contexte) -> None:
+    contexte.resultat = conventions.programmer_avance(actor=contexte.actor, dossier=contexte.dossier,
+                                                      convention=contexte.donnees["convention"])
+
+
+@workflow.effet("programmer_le_solde", "apres")
+def _programmer_le_solde(contexte: Contexte) -> None:
+    contexte.resultat = conventions.programmer_solde(actor=contexte.actor, dossier=contexte.dossier,
+                                                     convention=contexte.donnees["convention"],
+                                                     montant=contexte.donnees["reste"])
 
 
 def decider_lot(*, actor, dossiers: Iterable[Dossier], decision: str, commentaire: str = "") -> list[tuple[Dossier, str | None]]:

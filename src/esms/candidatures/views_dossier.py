@@ -37,27 +37,18 @@ from esms.financement import conventions
 from esms.financement.models import Convention, Versement
 from esms.refus import REFUS, pour_page
 
-# Transitions offered on the dossier page (filing is on the edition page; the balance belongs to payments).
-TRANSITIONS_DE_LA_PAGE = ("ouvrir_instruction", "demander_complement", "repondre_complement", "retenir",
-                          "ne_pas_retenir", "classer_sans_suite", "signer_convention", "ouvrir_suivi_usage",
-                          "clore")
-STYLE_BOUTON = {"retenir": "", "signer_convention": "", "ne_pas_retenir": "fr-btn--secondary",
-                "classer_sans_suite": "fr-btn--tertiary"}
 
-
-def _form_transition(nom: str, dossier: Dossier, data=None, files=None) -> forms.Form:
-    prefix = nom
-    if nom == "retenir":
+def _form_transition(definition: workflow.TransitionDef, dossier: Dossier, data=None, files=None) -> forms.Form:
+    """The form of a transition offered on the page, as its `affichage` in the workflow table says."""
+    affichage, prefix = definition.affichage, definition.nom
+    if affichage is None:
+        raise Http404("Transition inconnue.")
+    if affichage.saisie == "montant":
         return RetenirForm(data, prefix=prefix, initial={"montant": dossier.montant_demande})
-    if nom == "signer_convention":
+    if affichage.saisie == "signature":
         return SignatureForm(data, files, prefix=prefix, initial={"date_signature": timezone.localdate()})
-    if nom == "demander_complement":
-        return CommentaireForm(data, prefix=prefix, obligatoire=True, label="Pièces ou précisions demandées au porteur")
-    if nom in ("ne_pas_retenir", "classer_sans_suite"):
-        return CommentaireForm(data, prefix=prefix, obligatoire=True, label="Motif communiqué au porteur")
-    if nom == "repondre_complement":
-        return CommentaireForm(data, prefix=prefix, label="Message à l'ARS (facultatif)")
-    return CommentaireForm(data, prefix=prefix, label="Commentaire (facultatif)")
+    return CommentaireForm(data, prefix=prefix, obligatoire=definition.commentaire_obligatoire,
+                           label=affichage.libelle_saisie)
 
 
 def _libelle(nom: str) -> str:
@@ -78,11 +69,10 @@ def _page_dossier(request: HttpRequest, dossier: Dossier, *, refus: dict | None 
     peut_instruire = has_perm(user, "candidatures.instruire")
     peut_modifier = has_perm(user, "candidatures.deposer") and dossier.etat in ETATS_MODIFIABLES
     transitions = [
-        {"def": t, "form": formulaires.get(t.nom) or _form_transition(t.nom, dossier),
-         "style": STYLE_BOUTON.get(t.nom, "fr-btn--secondary"),
-         "fichiers": t.nom == "signer_convention"}
-        for t in workflow.transitions_possibles(user, dossier) if t.nom in TRANSITIONS_DE_LA_PAGE
-        and not (t.nom == "repondre_complement" and peut_modifier)  # offered on the edition page
+        {"def": t, "form": formulaires.get(t.nom) or _form_transition(t, dossier),
+         "style": t.affichage.style, "fichiers": t.affichage.saisie == "signature"}
+        for t in workflow.transitions_possibles(user, dossier) if t.affichage is not None
+        and not (t.affichage.edition and peut_modifier)
     ]
     verdict = dossier.verdict
     verdict_erreur = ""
@@ -139,18 +129,19 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def transition(request: HttpRequest, pk: int, nom: str) -> HttpResponse:
     dossier = selectors.dossier(actor=request.user, pk=pk)
-    if nom not in TRANSITIONS_DE_LA_PAGE:
+    definition = workflow.TRANSITIONS.get(nom)
+    if definition is None or definition.affichage is None:
         raise Http404("Transition inconnue.")
-    libelle = workflow.TRANSITIONS[nom].libelle
-    form = _form_transition(nom, dossier, request.POST, request.FILES)
+    libelle = definition.libelle
+    form = _form_transition(definition, dossier, request.POST, request.FILES)
     if not form.is_valid():
         return _page_dossier(request, dossier, formulaires={nom: form}, refus=_erreurs(form, f"« {libelle} » : saisie incomplète"))
     donnees = form.cleaned_data
     try:
-        if nom == "retenir":
+        if definition.service == "retenir":
             services.retenir(actor=request.user, dossier=dossier, montant=donnees["montant"],
                              commentaire=donnees["commentaire"])
-        elif nom == "signer_convention":
+        elif definition.service == "signer_convention":
             conventions.signer(actor=request.user, dossier=dossier, date_signature=donnees["date_signature"],
                                scan=donnees["scan"])
         else:

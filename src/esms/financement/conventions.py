@@ -13,7 +13,7 @@ from esms.candidatures.erreurs import CandidatureRefusee
 from esms.candidatures.models import Document, Dossier
 from esms.candidatures.regles import campagne_de
 from esms.comptes import audit
-from esms.comptes.permissions import require
+from esms.comptes.permissions import require, utilisateur_de
 from esms.financement.models import Convention, Versement
 from esms.rules.decisions.versement import calculer_versement
 from esms.rules.modeles import VersementInput
@@ -70,7 +70,8 @@ def pdf(*, actor, dossier: Dossier) -> bytes:
 
 @transaction.atomic
 def signer(*, actor, dossier: Dossier, date_signature: date, scan) -> Convention:
-    """Record the signed convention: the dossier becomes « conventionné » and the advance is scheduled."""
+    """Record the signed convention: the dossier becomes « conventionné » and the advance is scheduled
+    (the effect `programmer_l_avance` of the workflow's `signer_convention`)."""
     from esms.candidatures import services as candidatures
 
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
@@ -81,32 +82,52 @@ def signer(*, actor, dossier: Dossier, date_signature: date, scan) -> Convention
     convention = convention_de(dossier)
     convention.date_signature, convention.scan_signe = date_signature, document
     convention.save()
-    candidatures._transitionner(actor=actor, dossier=dossier, nom="signer_convention",
-                                commentaire=f"Convention {convention.numero} signée le {date_signature:%d/%m/%Y}")
+    candidatures.transitionner(actor=actor, dossier=dossier, nom="signer_convention",
+                               commentaire=f"Convention {convention.numero} signée le {date_signature:%d/%m/%Y}",
+                               donnees={"convention": convention})
+    return convention
+
+
+def programmer_avance(*, actor, dossier: Dossier, convention: Convention) -> Versement:
+    """The advance of the convention's schedule, as a payment order to be ordered."""
     avance = next(e for e in convention.echeancier if e["type"] == "avance")
-    Versement.objects.create(dossier=dossier, type=Versement.Type.AVANCE, montant=avance["montant"], acteur=actor,
-                             libelle=f"Avance de la convention {convention.numero}")
+    versement = Versement.objects.create(dossier=dossier, type=Versement.Type.AVANCE, montant=avance["montant"],
+                                         acteur=utilisateur_de(actor),
+                                         libelle=f"Avance de la convention {convention.numero}")
     audit.record(actor=actor, action="versements.programmer", obj=dossier,
                  after={"type": "avance", "montant": avance["montant"]})
-    return convention
+    return versement
 
 
 @transaction.atomic
 def solder(*, actor, dossier: Dossier, commentaire: str) -> Versement:
     """Schedule the balance (what remains of the convention after the payments already ordered) and move
-    the dossier to « soldé ». The ARS validates usage targets before calling it."""
+    the dossier to « soldé » (the effect `programmer_le_solde` of the workflow's `solder`). The ARS validates
+    usage targets before calling it."""
     from esms.candidatures import services as candidatures
 
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
     convention = Convention.objects.filter(dossier=dossier).first()
     if convention is None or convention.date_signature is None:
         raise CandidatureRefusee("Aucune convention signée : le solde ne peut pas être programmé.")
-    deja = sum(dossier.versements.exclude(statut=Versement.Statut.ANNULE).values_list("montant", flat=True))
-    reste = convention.montant - deja
+    reste = convention.montant - deja_verse(dossier)
     if reste <= 0:
         raise CandidatureRefusee("La convention est déjà entièrement versée.")
-    candidatures._transitionner(actor=actor, dossier=dossier, nom="solder", commentaire=commentaire)
-    versement = Versement.objects.create(dossier=dossier, type=Versement.Type.SOLDE, montant=reste, acteur=actor,
+    contexte = candidatures.transitionner(actor=actor, dossier=dossier, nom="solder", commentaire=commentaire,
+                                          donnees={"convention": convention, "reste": reste})
+    return contexte.resultat
+
+
+def programmer_solde(*, actor, dossier: Dossier, convention: Convention, montant: int) -> Versement:
+    """The balance of the convention, as a payment order to be ordered."""
+    versement = Versement.objects.create(dossier=dossier, type=Versement.Type.SOLDE, montant=montant,
+                                         acteur=utilisateur_de(actor),
                                          libelle=f"Solde de la convention {convention.numero}")
-    audit.record(actor=actor, action="versements.programmer", obj=dossier, after={"type": "solde", "montant": reste})
+    audit.record(actor=actor, action="versements.programmer", obj=dossier, after={"type": "solde", "montant": montant})
     return versement
+
+
+def deja_verse(dossier: Dossier) -> int:
+    """What the dossier's payment orders already hold (cancelled ones excepted): the one « already paid »."""
+    return sum(Versement.objects.filter(dossier=dossier).exclude(statut=Versement.Statut.ANNULE)
+               .values_list("montant", flat=True))

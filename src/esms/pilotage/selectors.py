@@ -29,7 +29,7 @@ from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, 
 from django.db.models.functions import Coalesce, NullIf, TruncMonth
 from django.utils import timezone
 
-from esms.candidatures.etats import Etat
+from esms.candidatures.etats import ETATS_RETENUS, Etat
 from esms.candidatures.models import Dossier, Membre
 from esms.financement.models import Enveloppe, Versement
 from esms.referentiel.models import Departement, Etablissement, Region
@@ -42,7 +42,6 @@ CIBLE_ETABLISSEMENTS = cible_essms().valeur.valeur
 CIBLE_DUI_ACTIFS_DEFAUT = cible_dui_actifs().valeur.valeur
 FUSEAU = ZoneInfo("Europe/Paris")
 
-ETATS_RETENUS = (Etat.RETENU, Etat.CONVENTIONNE, Etat.EN_SUIVI_USAGE, Etat.SOLDE)
 ETATS_AFFICHES = [e for e in Etat if e != Etat.BROUILLON]
 APPELS = list(Dossier.Appel)
 

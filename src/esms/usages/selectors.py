@@ -18,6 +18,7 @@ from django.db.models import Case, CharField, F, OuterRef, QuerySet, Subquery, S
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from esms.candidatures.etats import ETATS_DECLARATION
 from esms.candidatures.models import Dossier, Membre
 from esms.comptes.permissions import filter_scope, require
 from esms.financement.models import Versement
@@ -104,7 +105,6 @@ def periodes(dossier: Dossier) -> list[tuple[date, date]]:
 
 
 def dossiers_en_usage(*, actor) -> QuerySet[Dossier]:
-    from esms.usages.services import ETATS_DECLARATION
 
     require(actor, "usages.consulter")
     return (filter_scope(actor, Dossier.objects.filter(etat__in=ETATS_DECLARATION))

@@ -25,7 +25,7 @@ from django.urls import reverse
 
 from esms.candidatures import regles
 from esms.candidatures import services as candidatures
-from esms.candidatures.etats import Etat
+from esms.candidatures.etats import ETATS_DECLARATION, ETATS_VALIDATION, Etat
 from esms.candidatures.models import Dossier, Membre
 from esms.comptes import audit
 from esms.comptes.models import User
@@ -41,9 +41,6 @@ from esms.usages import indicateurs, selectors
 from esms.usages.erreurs import UsageRefuse
 from esms.usages.models import Canal, DuiActifValide, Preuve, RapportIndicateurs, ValidationUsage
 from esms.usages.preuves import journal, recalcul, stockage
-
-ETATS_DECLARATION = frozenset({Etat.CONVENTIONNE, Etat.EN_SUIVI_USAGE, Etat.SOLDE})
-ETATS_VALIDATION = frozenset({Etat.EN_SUIVI_USAGE, Etat.SOLDE})
 
 
 def _lock(dossier: Dossier) -> Dossier:
@@ -229,11 +226,6 @@ def _peut_valider(actor, dossier: Dossier) -> None:
                           "une fois le suivi d'usage ouvert.")
 
 
-def _deja_verse(dossier: Dossier) -> int:
-    return sum(Versement.objects.filter(dossier=dossier).exclude(statut=Versement.Statut.ANNULE)
-               .values_list("montant", flat=True))
-
-
 def tolerance() -> Decimal | None:
     """The gap tolerance set for this platform (`ESMS_USAGES_TOLERANCE_ECART`), else None: the rules' default."""
     valeur = getattr(settings, "ESMS_USAGES_TOLERANCE_ECART", None)
@@ -253,7 +245,7 @@ def valider_usage(*, actor, dossier: Dossier, debut: date, fin: date, motif: str
     synthese = selectors.synthese(dossier, debut, fin, tolerance=tolerance())
     if not synthese.rapports:
         raise UsageRefuse(f"Aucun indicateur déclaré pour la période du {debut:%d/%m/%Y} au {fin:%d/%m/%Y}.")
-    deja = _deja_verse(dossier)
+    deja = conventions.deja_verse(dossier)
     try:
         verdict = regles.evaluer_usage(dossier, synthese.indicateurs_par_et,
                                        {"montant_convention": convention.montant, "deja_verse": deja,

@@ -17,10 +17,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from esms.candidatures import regles
+from esms.candidatures.etats import ETATS_DECLARATION, ETATS_VALIDATION
 from esms.candidatures.models import Dossier
 from esms.comptes import selectors as comptes
 from esms.comptes.permissions import decide, filter_scope, get_in_scope, has_perm, require
 from esms.exports import FORMATS, reponse_tableau
+from esms.financement import conventions
 from esms.financement.models import Convention, Versement
 from esms.referentiel.models import Etablissement
 from esms.refus import Refus, messages_de, pour_page
@@ -52,7 +54,7 @@ def _consulter(user) -> None:
 
 def _dossier(request: HttpRequest, pk: int) -> Dossier:
     _consulter(request.user)
-    qs = Dossier.objects.filter(etat__in=services.ETATS_DECLARATION).select_related(
+    qs = Dossier.objects.filter(etat__in=ETATS_DECLARATION).select_related(
         "grappe__porteur", "grappe__campagne", "region_pilote", "version")
     return get_in_scope(request.user, qs, pk=pk)
 
@@ -68,7 +70,7 @@ def _verdict(dossier: Dossier, synthese) -> tuple[dict | None, list[str]]:
     convention = Convention.objects.filter(dossier=dossier).first()
     versement = None
     if convention is not None and convention.date_signature is not None:
-        versement = {"montant_convention": convention.montant, "deja_verse": services._deja_verse(dossier),
+        versement = {"montant_convention": convention.montant, "deja_verse": conventions.deja_verse(dossier),
                      "convention_signee": True}
     try:
         return regles.evaluer_usage(dossier, synthese.indicateurs_par_et, versement), []
@@ -90,7 +92,7 @@ def _page(request: HttpRequest, dossier: Dossier, *, formulaires: dict | None = 
               for ligne in synthese.lignes]
     user = request.user
     peut_declarer = bool(decide(user, "usages.declarer", dossier))
-    peut_valider = (dossier.etat in services.ETATS_VALIDATION and bool(decide(user, "usages.valider", dossier))
+    peut_valider = (dossier.etat in ETATS_VALIDATION and bool(decide(user, "usages.valider", dossier))
                     and bool(decide(user, "candidatures.piloter", dossier)))
     periode = {"debut": debut, "fin": fin}
     campagne = regles.campagne_de(regles.version_du_dossier(dossier))
@@ -120,7 +122,7 @@ def _page(request: HttpRequest, dossier: Dossier, *, formulaires: dict | None = 
 @require_GET
 def liste(request: HttpRequest) -> HttpResponse:
     _consulter(request.user)
-    dossiers = filter_scope(request.user, Dossier.objects.filter(etat__in=services.ETATS_DECLARATION)).select_related(
+    dossiers = filter_scope(request.user, Dossier.objects.filter(etat__in=ETATS_DECLARATION)).select_related(
         "grappe__porteur", "grappe__campagne", "region_pilote").order_by("-depose_le", "-id")
     return render(request, "usages/liste.html", {
         "title": "Usages et preuves", "page_obj": Paginator(dossiers, 50).get_page(request.GET.get("page")),
