@@ -6,8 +6,7 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
-from esms.comptes.models import Role
-from esms.comptes.permissions import filter_scope, role_of
+from esms.comptes.permissions import est_editeur, filter_scope
 from esms.referencement.models import CommandeSons, Solution
 from esms.rules.referencement import SolutionReferencee
 
@@ -40,7 +39,7 @@ def commandes_visibles(user) -> QuerySet[CommandeSons]:
     """SONS orders in the user's scope; a vendor sees only the orders of its own solutions."""
     commandes = filter_scope(user, CommandeSons.objects.select_related(
         "solution__editeur", "etablissement__region", "etablissement__categorie"))
-    if role_of(user) == Role.EDITEUR:
+    if est_editeur(user):
         commandes = commandes.filter(solution__editeur__comptes=user)
     return commandes.order_by("etablissement_id", "vague")
 

@@ -13,8 +13,8 @@ from typing import Any
 from django.db import transaction
 
 from esms.comptes import audit
-from esms.comptes.models import Role, User
-from esms.comptes.permissions import require, role_of
+from esms.comptes.models import User
+from esms.comptes.permissions import est_editeur, require
 from esms.referencement.erreurs import ImportRefuse
 from esms.referencement.lecture_registre import LigneSolution, lire_registre
 from esms.referencement.models import Editeur, HistoriqueSolution, Solution
@@ -133,7 +133,7 @@ def lier_compte(*, actor, editeur: Editeur, compte: User | str) -> None:
     require(actor, "referencement.gerer")
     if not isinstance(compte, User):
         compte = User.objects.filter(username=compte).first()  # type: ignore[assignment]
-    if compte is None or role_of(compte) != Role.EDITEUR:
+    if compte is None or not est_editeur(compte):
         raise ImportRefuse("Seul un compte au rôle « éditeur de DUI » peut être lié à un éditeur.")
     with transaction.atomic():
         editeur.comptes.add(compte)
