@@ -2,10 +2,11 @@
 
 from django.urls import path, re_path
 
+from esms import exports
 from esms.candidatures import views_dossier, views_instruction, views_porteur
 
 app_name = "candidatures"
-FORMATS = r"(?P<format>csv|xlsx|ods)"
+FORMATS = rf"(?P<format>{'|'.join(exports.FORMATS)})"
 
 urlpatterns = [
     # Porteur: list, creation, edition of a draft (or of a dossier under a complement request).
