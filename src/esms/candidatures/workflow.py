@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from esms.candidatures.etats import Etat
-from esms.comptes.permissions import decide
+from esms.comptes.permissions import Acteur, decide
 from esms.refus import Refus, hors_perimetre, non_habilite
 
 
@@ -127,7 +127,7 @@ TRANSITIONS: dict[str, TransitionDef] = {t.nom: t for t in [
 ]}
 
 
-def verifier(user, dossier, nom: str, commentaire: str = "") -> TransitionDef:
+def verifier(user: Acteur, dossier: Any, nom: str, commentaire: str = "") -> TransitionDef:
     """Return the transition if `user` may apply it to `dossier` now; else raise with a French reason."""
     transition = TRANSITIONS.get(nom)
     if transition is None:
@@ -150,7 +150,7 @@ def verifier(user, dossier, nom: str, commentaire: str = "") -> TransitionDef:
     return transition
 
 
-def transitions_possibles(user, dossier) -> list[TransitionDef]:
+def transitions_possibles(user: Acteur, dossier: Any) -> list[TransitionDef]:
     """The transitions `user` may apply to `dossier` in its current state (the page's buttons)."""
     pilote: bool | None = None
     possibles = []

@@ -19,13 +19,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from esms.comptes.models import Role
 from esms.refus import RefusPermission
+
+# Who acts: an account (User), an anonymous visitor, the platform itself (`SYSTEME`), or None (refused).
+# Typed loosely on purpose: comptes cannot name the models of the apps above it.
+Acteur: TypeAlias = Any
+M = TypeVar("M", bound=Model)
 
 ALL_ROLES = frozenset(Role)
 
@@ -136,7 +141,7 @@ def utilisateur_de(actor: Any) -> Any:
     return None if actor is SYSTEME else actor
 
 
-def role_of(user) -> Role | None:
+def role_of(user: Acteur) -> Role | None:
     if user is None or user is SYSTEME or not user.is_authenticated or not user.is_active:
         return None
     if user.is_superuser:
@@ -147,7 +152,7 @@ def role_of(user) -> Role | None:
         return None
 
 
-def has_perm(user, action: str) -> bool:
+def has_perm(user: Acteur, action: str) -> bool:
     if action not in PERMISSIONS:
         raise KeyError(f"Action inconnue de la couche de permissions : {action}")
     if user is SYSTEME:
@@ -176,7 +181,7 @@ class Decision:
 PERMIS = Decision(True)
 
 
-def _region_pilote(user, dossier) -> str | None:
+def _region_pilote(user: Acteur, dossier: Any) -> str | None:
     """National administrators, or agents of the dossier's lead region, decide for the dossier."""
     if role_of(user) == Role.ADMIN_NATIONAL:
         return None
@@ -192,7 +197,7 @@ REGLES_OBJET: dict[str, Callable[[Any, Any], str | None]] = {
 }
 
 
-def decide(actor, action: str, obj: Model | None = None) -> Decision:
+def decide(actor: Acteur, action: str, obj: Model | None = None) -> Decision:
     """May `actor` perform `action` (on `obj`, when given: scope and the action's object rule)?"""
     if actor is SYSTEME:
         if action not in PERMISSIONS:
@@ -209,34 +214,36 @@ def decide(actor, action: str, obj: Model | None = None) -> Decision:
     return Decision(False, "hors_perimetre", raison) if raison else PERMIS
 
 
-def require(user, action: str, obj: Model | None = None) -> None:
+def require(user: Acteur, action: str, obj: Model | None = None) -> None:
     """Raise a permission refusal (`RefusPermission`, a PermissionDenied) unless `decide` allows."""
     decide(user, action, obj).exiger()
 
 
-def est_editeur(user) -> bool:
+def est_editeur(user: Acteur) -> bool:
     """Is the account a DUI vendor (who transmits for the establishments that authorised it)?"""
     return role_of(user) == Role.EDITEUR
 
 
-def etablissements_non_autorises(actor, finess: Iterable[str]) -> list[str]:
+def etablissements_non_autorises(actor: Acteur, finess: Iterable[str]) -> list[str]:
     """The establishments among `finess` for which a vendor may not transmit (empty for any other role)."""
     if not est_editeur(actor):
         return []
-    return sorted(set(finess) - set(actor.etablissements.values_list("pk", flat=True)))
+    autorises: set[str] = set(actor.etablissements.values_list("pk", flat=True))
+    return sorted(set(finess) - autorises)
 
 
-def _id_set(user, attr: str) -> list[str]:
+def _id_set(user: Acteur, attr: str) -> list[str]:
     cache = getattr(user, "_esms_scope_cache", None)
     if cache is None:
         cache = {}
         user._esms_scope_cache = cache
     if attr not in cache:
         cache[attr] = list(getattr(user, attr).values_list("pk", flat=True))
-    return cache[attr]
+    ids: list[str] = cache[attr]
+    return ids
 
 
-def scope_q(user, model: type[Model]) -> Q | None:
+def scope_q(user: Acteur, model: type[Model]) -> Q | None:
     """The filter of `model` rows in the user's scope; None means "everything"."""
     if user is SYSTEME:
         return None
@@ -260,7 +267,7 @@ def scope_q(user, model: type[Model]) -> Q | None:
     return nothing
 
 
-def filter_scope(user, queryset: QuerySet) -> QuerySet:
+def filter_scope(user: Acteur, queryset: QuerySet[M]) -> QuerySet[M]:
     q = scope_q(user, queryset.model)
     if q is None:
         return queryset
@@ -270,14 +277,14 @@ def filter_scope(user, queryset: QuerySet) -> QuerySet:
     return queryset.filter(q)
 
 
-def in_scope(user, obj: Model) -> bool:
+def in_scope(user: Acteur, obj: Model) -> bool:
     q = scope_q(user, type(obj))
     if q is None:
         return True
     return type(obj)._default_manager.filter(q, pk=obj.pk).exists()
 
 
-def get_in_scope(user, queryset: QuerySet, **lookup) -> Model:
+def get_in_scope(user: Acteur, queryset: QuerySet[M], **lookup: Any) -> M:
     """The object matching `lookup` within the user's scope, else 404 (never reveal what exists elsewhere)."""
     obj = filter_scope(user, queryset).filter(**lookup).first()
     if obj is None:
