@@ -8,8 +8,10 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from esms.candidatures import regles
 from esms.candidatures.models import Avis, Dossier, Membre
 from esms.comptes.permissions import filter_scope, get_in_scope, has_perm, require
+from esms.rules.erreurs import ErreursLocalisees
 
 TRIS = {
     "depot": "depose_le", "-depot": "-depose_le", "numero": "numero", "montant": "montant_demande",
@@ -68,3 +70,13 @@ def lignes_export(qs: QuerySet[Dossier]) -> Iterator[list]:
 
 def avis_a_rendre(*, actor) -> QuerySet[Avis]:
     return Avis.objects.filter(expert=actor, rendu_le__isnull=True).select_related("dossier")
+
+
+def verdict_courant(dossier: Dossier) -> tuple[dict | None, str]:
+    """The rules' verdict on the grappe as it is now, or None and the French reason it is unavailable."""
+    try:
+        return regles.evaluer(dossier.grappe), ""
+    except ErreursLocalisees as exc:
+        return None, " ; ".join(exc.erreurs)
+    except regles.VersionIntrouvable as exc:
+        return None, str(exc)

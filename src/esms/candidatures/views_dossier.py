@@ -29,7 +29,8 @@ from esms.candidatures.forms import (
     SignatureForm,
 )
 from esms.candidatures.models import Avis, Dossier, Membre
-from esms.candidatures.views_verdict import financement_par_membre, presenter, verdict_courant
+from esms.candidatures.selectors import verdict_courant
+from esms.candidatures.views_verdict import financement_par_membre, presenter
 from esms.comptes.models import User
 from esms.comptes.permissions import has_perm
 from esms.exports import reponse_tableau

@@ -27,7 +27,8 @@ from esms.candidatures.forms import (
     MembreForm,
 )
 from esms.candidatures.models import Dossier, Membre, Transition
-from esms.candidatures.views_verdict import financement_par_membre, presenter, verdict_courant
+from esms.candidatures.selectors import verdict_courant
+from esms.candidatures.views_verdict import financement_par_membre, presenter
 from esms.comptes.permissions import has_perm, require
 from esms.referentiel import selectors as referentiel
 from esms.refus import REFUS, pour_page

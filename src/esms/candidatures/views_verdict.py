@@ -5,20 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from esms.candidatures import regles
 from esms.candidatures.models import Dossier
 from esms.referentiel.models import Region
-from esms.rules.erreurs import ErreursLocalisees
-
-
-def verdict_courant(dossier: Dossier) -> tuple[dict | None, str]:
-    """The rules' verdict on the grappe as it is now, or None and the French reason it is unavailable."""
-    try:
-        return regles.evaluer(dossier.grappe), ""
-    except ErreursLocalisees as exc:
-        return None, " ; ".join(exc.erreurs)
-    except regles.VersionIntrouvable as exc:
-        return None, str(exc)
 
 
 def _date(valeur) -> date | datetime | str | None:

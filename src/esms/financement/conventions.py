@@ -88,15 +88,20 @@ def signer(*, actor, dossier: Dossier, date_signature: date, scan) -> Convention
     return convention
 
 
+def programmer_versement(*, actor, dossier: Dossier, type: str, montant: int, libelle: str) -> Versement:
+    """The one place a payment order is created (scheduled, to be ordered), with its audit event. Runs inside the
+    caller's transaction; the caller checks it stays within the convention (`deja_verse`)."""
+    versement = Versement.objects.create(dossier=dossier, type=type, montant=montant, acteur=utilisateur_de(actor),
+                                         libelle=libelle)
+    audit.record(actor=actor, action="versements.programmer", obj=dossier, after={"type": type, "montant": montant})
+    return versement
+
+
 def programmer_avance(*, actor, dossier: Dossier, convention: Convention) -> Versement:
     """The advance of the convention's schedule, as a payment order to be ordered."""
     avance = next(e for e in convention.echeancier if e["type"] == "avance")
-    versement = Versement.objects.create(dossier=dossier, type=Versement.Type.AVANCE, montant=avance["montant"],
-                                         acteur=utilisateur_de(actor),
-                                         libelle=f"Avance de la convention {convention.numero}")
-    audit.record(actor=actor, action="versements.programmer", obj=dossier,
-                 after={"type": "avance", "montant": avance["montant"]})
-    return versement
+    return programmer_versement(actor=actor, dossier=dossier, type=Versement.Type.AVANCE, montant=avance["montant"],
+                                libelle=f"Avance de la convention {convention.numero}")
 
 
 @transaction.atomic
@@ -120,11 +125,8 @@ def solder(*, actor, dossier: Dossier, commentaire: str) -> Versement:
 
 def programmer_solde(*, actor, dossier: Dossier, convention: Convention, montant: int) -> Versement:
     """The balance of the convention, as a payment order to be ordered."""
-    versement = Versement.objects.create(dossier=dossier, type=Versement.Type.SOLDE, montant=montant,
-                                         acteur=utilisateur_de(actor),
-                                         libelle=f"Solde de la convention {convention.numero}")
-    audit.record(actor=actor, action="versements.programmer", obj=dossier, after={"type": "solde", "montant": montant})
-    return versement
+    return programmer_versement(actor=actor, dossier=dossier, type=Versement.Type.SOLDE, montant=montant,
+                                libelle=f"Solde de la convention {convention.numero}")
 
 
 def deja_verse(dossier: Dossier) -> int:

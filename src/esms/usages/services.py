@@ -287,9 +287,7 @@ def _ordonner_du(*, actor, dossier: Dossier, convention: Convention, deja: int, 
     type_ = Versement.Type.SOLDE if etape == "solde" else Versement.Type.AVANCE
     libelle = (f"Solde partiel de la convention {convention.numero} (cibles partiellement atteintes)"
                if etape == "solde" else f"Avance de la convention {convention.numero}")
-    versement = Versement.objects.create(dossier=dossier, type=type_, montant=montant, acteur=actor, libelle=libelle)
-    audit.record(actor=actor, action="versements.programmer", obj=dossier, after={"type": type_, "montant": montant})
-    return versement
+    return conventions.programmer_versement(actor=actor, dossier=dossier, type=type_, montant=montant, libelle=libelle)
 
 
 @transaction.atomic

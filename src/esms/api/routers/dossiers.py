@@ -11,7 +11,6 @@ from esms.api.pagination import Pagination, paginer
 from esms.api.portees import DOSSIERS_LIRE
 from esms.api.schemas.dossiers import DossierDetail, FiltresDossiers, PageDossiers, verdict_api
 from esms.candidatures import selectors
-from esms.candidatures.views_verdict import verdict_courant
 from esms.financement.models import Convention, Versement
 
 router = Router(tags=["Dossiers"], auth=BearerJeton(DOSSIERS_LIRE))
@@ -37,7 +36,7 @@ def detail(request: HttpRequest, dossier_id: int = Path(..., ge=1, le=2**62)):
     if dossier.verdict is not None:
         verdict, indisponible = verdict_api(dossier.verdict, fige=True), ""
     else:
-        brut, indisponible = verdict_courant(dossier)
+        brut, indisponible = selectors.verdict_courant(dossier)
         verdict = verdict_api(brut, fige=False)
     dossier.regions_api = list(dossier.regions.order_by("code").values_list("code", flat=True))
     dossier.membres_api = list(dossier.grappe.membres.select_related("etablissement").order_by("etablissement_id"))
