@@ -71,6 +71,9 @@ def fenetre_ouverte_aujourdhui(parametres: dict[str, Any], aujourd_hui: date) ->
     import copy
 
     copie = copy.deepcopy(parametres)
+    copie["calendrier"]["engagement_avant"]["valeur"] = None
+    for calendrier_regional in copie["calendrier"]["par_region"].values():
+        calendrier_regional["valeur"] = {}
     for fenetre in copie["calendrier"].values():
         if isinstance(fenetre, dict) and "ouverture" in fenetre:
             fenetre["ouvert"]["valeur"] = True

@@ -44,6 +44,14 @@ class GrappeForm(DsfrBaseForm):
     solution_referencee_segur = forms.BooleanField(label="Solution référencée Ségur", required=False)
     description = forms.CharField(label="Description du projet", required=False,
                                   widget=forms.Textarea(attrs={"rows": 4}))
+    region_pilote_choisie = forms.ChoiceField(
+        label="ARS auprès de laquelle le projet multirégional est déposé", required=False,
+        help_text="Parmi les régions des établissements de la grappe. Par défaut : la région qui en compte le plus.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region_pilote_choisie"].choices = [("", "Par défaut (région comptant le plus d'ESSMS)")] + [
+            (r.code, r.nom) for r in Region.objects.all()]
 
 
 class MembreForm(DsfrBaseForm):
@@ -132,6 +140,9 @@ class RetenirForm(DsfrBaseForm):
     montant = forms.IntegerField(label="Montant retenu (€)", min_value=1,
                                  help_text="Au plus le financement calculé par les règles.")
     commentaire = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    appreciation_reserve = forms.CharField(
+        label="Appréciation des réserves par l'ARS", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Obligatoire quand les règles ont laissé une réserve à l'appréciation de l'ARS.")
 
 
 class SignatureForm(DsfrBaseForm):
@@ -180,6 +191,7 @@ class FiltresForm(DsfrBaseForm):
     appel = forms.ChoiceField(label="Appel", required=False, choices=[("", "Tous"), *Dossier.Appel.choices])
     campagne = forms.ChoiceField(label="Campagne", required=False)
     region = forms.ChoiceField(label="Région", required=False)
+    fenetre = forms.ChoiceField(label="Fenêtre de sélection", required=False)
     mes_dossiers = forms.BooleanField(label="Mes dossiers seulement", required=False)
     tri = forms.ChoiceField(label="Trier par", required=False, choices=TRIS)
 
@@ -187,6 +199,8 @@ class FiltresForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
         self.fields["campagne"].choices = [("", "Toutes")] + [(c.code, c.code) for c in Campagne.objects.all()]
         self.fields["region"].choices = [("", "Toutes")] + [(r.code, r.nom) for r in Region.objects.all()]
+        fenetres = Dossier.objects.exclude(fenetre="").order_by("fenetre").values_list("fenetre", flat=True).distinct()
+        self.fields["fenetre"].choices = [("", "Toutes")] + [(f, f"Fenêtre {f}") for f in fenetres]
 
 
 class RechercheSauvegardeeForm(DsfrBaseForm):

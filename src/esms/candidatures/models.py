@@ -57,6 +57,10 @@ class Grappe(models.Model):
     solution_dui = models.CharField("solution DUI", max_length=200, blank=True)
     solution_referencee_segur = models.BooleanField("solution référencée Ségur", default=True)
     description = models.TextField(blank=True)
+    # A multi-regional project is filed « auprès d'une ARS » (instruction of 1 February 2024): the porteur's
+    # choice among its members' regions; empty means the rules' default (the region with most ESSMS).
+    region_pilote_choisie = models.ForeignKey("referentiel.Region", null=True, blank=True, on_delete=models.PROTECT,
+                                              related_name="+", verbose_name="ARS choisie pour le dépôt")
     creee_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT)
     creee_le = models.DateTimeField(auto_now_add=True)
 
@@ -82,6 +86,7 @@ class Membre(models.Model):
     part_heures_eligibles = models.DecimalField("part des heures éligibles", max_digits=4, decimal_places=3,
                                                 default=1)
     sons_eligible = models.BooleanField("éligible au SONS", default=True)
+    montant_equipement_demande = models.PositiveIntegerField("équipement demandé (€)", null=True, blank=True)
 
     class Meta:
         ordering = ["etablissement_id"]
@@ -112,6 +117,8 @@ class Dossier(models.Model):
     montant_demande = models.PositiveBigIntegerField("montant demandé (€)", default=0)
     montant_retenu = models.PositiveBigIntegerField("montant retenu (€)", null=True, blank=True)
     motif_decision = models.TextField("motif de la décision", blank=True)
+    fenetre = models.CharField("fenêtre de sélection", max_length=20, blank=True, db_index=True)
+    appreciation_reserve = models.TextField("appréciation des réserves par l'ARS", blank=True)
     instructeur = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="dossiers_instruits")
     depose_le = models.DateTimeField("déposé le", null=True, blank=True)

@@ -7,10 +7,12 @@ import json
 from datetime import date, datetime
 from functools import lru_cache
 
+from django.db.models import Count
 from django.utils import timezone
 
 from esms import rules
 from esms.candidatures.models import Dossier, Grappe, Membre, VersionParametres
+from esms.referentiel.models import Etablissement
 from esms.rules.sortie import verdict_vers_dict
 
 
@@ -29,18 +31,30 @@ def version_en_vigueur(campagne, le: date | None = None) -> VersionParametres:
     return version
 
 
+def tailles_organismes(finess_ej: list[str]) -> dict[str, int]:
+    """Number of open ESSMS (category eligible under art. L.312-1 CASF) run by each organisme, in one query:
+    what the rules need to apply the small-organisme support to every member, not only the porteur's."""
+    lignes = (Etablissement.objects.filter(organisme_id__in=finess_ej, ouvert=True, categorie__eligible=True)
+              .order_by().values("organisme_id").annotate(n=Count("pk")))
+    return {ligne["organisme_id"]: ligne["n"] for ligne in lignes if ligne["n"] >= 1}
+
+
 def entree(grappe: Grappe, *, submitted_at: datetime, call: str | None = None) -> dict:
-    membres = (Membre.objects.filter(grappe=grappe)
-               .select_related("etablissement").order_by("etablissement_id"))
+    membres = list(Membre.objects.filter(grappe=grappe)
+                   .select_related("etablissement").order_by("etablissement_id"))
     porteur = grappe.porteur
+    tailles = tailles_organismes(sorted({m.etablissement.organisme_id for m in membres} | {porteur.finess_ej}))
     return {
         "campaign": grappe.campagne.code,
         "submitted_at": timezone.localtime(submitted_at).isoformat(),
         **({"call": call} if call else {}),
+        **({"region_pilote": grappe.region_pilote_choisie_id} if grappe.region_pilote_choisie_id else {}),
         "porteur": {
             "finess_ej": porteur.finess_ej,
-            "nb_essms_geres": porteur.etablissements.filter(ouvert=True, categorie__eligible=True).count(),
+            "nb_essms_geres": tailles.get(porteur.finess_ej, 0),
         },
+        "organismes": [{"finess_ej": ej, "nb_essms_geres": n} for ej, n in sorted(tailles.items())
+                       if ej != porteur.finess_ej],
         "members": [
             {
                 "finess_et": m.etablissement_id,
@@ -55,6 +69,8 @@ def entree(grappe: Grappe, *, submitted_at: datetime, call: str | None = None) -
                 "deja_finance_pour": m.deja_finance_pour or None,
                 "part_heures_eligibles": float(m.part_heures_eligibles),
                 "sons_eligible": m.sons_eligible,
+                **({"montant_equipement_demande": m.montant_equipement_demande}
+                   if m.montant_equipement_demande is not None else {}),
             }
             for m in membres
         ],

@@ -32,7 +32,7 @@ def dossier(*, actor, pk: int) -> Dossier:
 
 def file_instruction(*, actor, filtres: Mapping[str, str]) -> QuerySet[Dossier]:
     """Dossiers in scope matching the filters: q (numéro, grappe, porteur, FINESS), etat, appel, campagne,
-    region, mes_dossiers, tri. Brouillons are not shown to instructors."""
+    region, fenetre (selection window), mes_dossiers, tri. Brouillons are not shown to instructors."""
     qs = dossiers(actor=actor).select_related("grappe__campagne", "grappe__porteur", "region_pilote", "instructeur")
     if has_perm(actor, "candidatures.instruire"):
         qs = qs.exclude(etat="brouillon")
@@ -42,7 +42,7 @@ def file_instruction(*, actor, filtres: Mapping[str, str]) -> QuerySet[Dossier]:
                        | Q(grappe__porteur__raison_sociale__icontains=q) | Q(grappe__porteur_id=q)
                        | Q(pk__in=Dossier.objects.filter(grappe__membres__etablissement_id=q).values("pk")))
     for champ, cle in (("etat", "etat"), ("appel", "appel"), ("grappe__campagne__code", "campagne"),
-                       ("regions__code", "region")):
+                       ("regions__code", "region"), ("fenetre", "fenetre")):
         valeur = (filtres.get(cle) or "").strip()
         if valeur:
             qs = qs.filter(**{champ: valeur})

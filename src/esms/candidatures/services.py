@@ -41,6 +41,7 @@ from esms.financement import conventions
 from esms.financement import services as financement
 from esms.referentiel.models import Etablissement, OrganismeGestionnaire, Region
 from esms.refus import Refus, hors_perimetre
+from esms.rules.decisions.delais import verifier_engagement
 
 
 def _lock(dossier: Dossier) -> Dossier:
@@ -143,7 +144,7 @@ def creer_grappe(*, actor, campagne_code: str, porteur: str, nom: str, solution_
 
 @transaction.atomic
 def modifier_grappe(*, actor, dossier: Dossier, nom: str, solution_dui: str, solution_referencee_segur: bool,
-                    description: str = "") -> Grappe:
+                    description: str = "", region_pilote_choisie: str = "") -> Grappe:
     dossier = _lock(dossier)
     _modifiable(actor, dossier)
     grappe = dossier.grappe
@@ -153,10 +154,12 @@ def modifier_grappe(*, actor, dossier: Dossier, nom: str, solution_dui: str, sol
         raise CandidatureRefusee("Le nom de la grappe est obligatoire.")
     grappe.nom, grappe.solution_dui = nom.strip(), solution_dui.strip()
     grappe.solution_referencee_segur, grappe.description = solution_referencee_segur, description
+    grappe.region_pilote_choisie_id = region_pilote_choisie or None
     grappe.save()
     audit.record(actor=actor, action="grappes.modifier", obj=grappe, before=avant,
                  after={"nom": grappe.nom, "solution_dui": grappe.solution_dui,
-                        "solution_referencee_segur": grappe.solution_referencee_segur})
+                        "solution_referencee_segur": grappe.solution_referencee_segur,
+                        "region_pilote_choisie": grappe.region_pilote_choisie_id})
     return grappe
 
 
@@ -298,6 +301,7 @@ def _recevabilite(dossier: Dossier, *, maintenant: datetime, version, refus: str
     if doublons:
         raise CandidatureRefusee([f"{refus} : des établissements figurent déjà dans un autre dossier.", *doublons])
     dossier.appel = verdict["appel"]
+    dossier.fenetre = (verdict.get("fenetre") or {}).get("code", "")
     dossier.region_pilote = Region.objects.get(pk=verdict["region_pilote"]) if verdict["region_pilote"] else None
     dossier.regions.set(sorted(set(dossier.grappe.membres.values_list("etablissement__region_id", flat=True))))
     return {"version": version, "verdict": verdict, "montant_demande": int(verdict["financement"]["total"])}
@@ -327,10 +331,16 @@ def appliquer(*, actor, dossier: Dossier, transition: str, commentaire: str = ""
 
 
 @transaction.atomic
-def retenir(*, actor, dossier: Dossier, montant: int, commentaire: str = "") -> Dossier:
-    """Select the dossier for `montant` euros, committed on its envelope (never beyond what is available)."""
+def retenir(*, actor, dossier: Dossier, montant: int, commentaire: str = "", appreciation_reserve: str = "",
+            maintenant: datetime | None = None) -> Dossier:
+    """Select the dossier for `montant` euros, committed on its envelope (never beyond what is available).
+    Refused after the campaign's commitment deadline (rules: `calendrier.engagement_avant`), and, when the
+    rules left reservations for the ARS to appreciate (2022 Corse « idéalement huit »), without the ARS's
+    appreciation, which is recorded with the decision."""
     dossier = _lock(dossier)
-    transitionner(actor=actor, dossier=dossier, nom="retenir", commentaire=commentaire, donnees={"montant": montant})
+    transitionner(actor=actor, dossier=dossier, nom="retenir", commentaire=commentaire,
+                  donnees={"montant": montant, "appreciation_reserve": appreciation_reserve.strip(),
+                           "maintenant": maintenant or timezone.now()})
     return dossier
 
 
@@ -366,13 +376,22 @@ def _motiver_la_decision(contexte: Contexte) -> None:
 @workflow.effet("controler_le_montant", "avant")
 def _controler_le_montant(contexte: Contexte) -> None:
     montant, dossier = contexte.donnees["montant"], contexte.dossier
+    maintenant = contexte.donnees.get("maintenant") or timezone.now()
+    campagne = regles.campagne_de(regles.version_du_dossier(dossier))
+    engagement = verifier_engagement(maintenant, campagne, dossier.region_pilote_id)
+    if not engagement.ok:
+        raise CandidatureRefusee(f"Décision refusée : {engagement.motifs[0].message}")
+    reserves = [r["message"] for r in (dossier.verdict or {}).get("reserves", [])]
+    appreciation = contexte.donnees.get("appreciation_reserve", "")
+    if reserves and not appreciation:
+        raise CandidatureRefusee(["Décision refusée : l'ARS doit consigner son appréciation des réserves.", *reserves])
     if montant <= 0:
         raise CandidatureRefusee("Le montant retenu doit être strictement positif.")
     if montant > dossier.montant_demande:
         raise CandidatureRefusee(
             f"Le montant retenu ({montant} €) dépasse le financement calculé par les règles ({dossier.montant_demande} €)."
         )
-    contexte.champs.update(montant_retenu=montant, decide_le=timezone.now())
+    contexte.champs.update(montant_retenu=montant, decide_le=maintenant, appreciation_reserve=appreciation)
 
 
 @workflow.effet("engager_l_enveloppe", "avant")

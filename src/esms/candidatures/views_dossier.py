@@ -141,7 +141,8 @@ def transition(request: HttpRequest, pk: int, nom: str) -> HttpResponse:
     try:
         if definition.service == "retenir":
             services.retenir(actor=request.user, dossier=dossier, montant=donnees["montant"],
-                             commentaire=donnees["commentaire"])
+                             commentaire=donnees["commentaire"],
+                             appreciation_reserve=donnees["appreciation_reserve"])
         elif definition.service == "signer_convention":
             conventions.signer(actor=request.user, dossier=dossier, date_signature=donnees["date_signature"],
                                scan=donnees["scan"])
