@@ -246,14 +246,16 @@ def deposer_document(*, actor, dossier: Dossier, type: str, fichier) -> Document
 # --- Filing -------------------------------------------------------------------------------------
 
 def pieces_manquantes(dossier: Dossier) -> list[str]:
+    """The documents the campaign requires (rules: `programme.documents_requis`) that are not filed yet."""
     types = set(dossier.documents.values_list("type", flat=True))
-    requises = [Document.Type.LETTRE_ENGAGEMENT, Document.Type.CONVENTION_GRAPPE, Document.Type.NON_CUMUL_UE]
+    version = dossier.version or regles.version_en_vigueur(dossier.grappe.campagne)
     membres = dossier.grappe.membres
-    if membres.filter(cas=Membre.Cas.ACQUISITION).exists():
-        requises.append(Document.Type.DEVIS)
-    if membres.filter(part_heures_eligibles__lt=1).exists():
-        requises.append(Document.Type.REPARTITION_DOMICILE)
-    return [Document.Type(t).label for t in requises if t not in types]
+    conditions = {"toujours": True,
+                  "acquisition": membres.filter(cas=Membre.Cas.ACQUISITION).exists(),
+                  "domicile": membres.filter(part_heures_eligibles__lt=1).exists()}
+    requises = [d for d in regles.campagne_de(version).programme.documents_requis.valeur if conditions[d.condition]]
+    return [Document.Type(d.code).label if d.code in Document.Type.values else d.libelle
+            for d in requises if d.code not in types]
 
 
 

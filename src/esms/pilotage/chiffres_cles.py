@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from esms.rules import load_campagne
 from esms.rules.programme import cible_dui_actifs, cible_essms
 
 ESANTE_SEGUR = "https://esante.gouv.fr/segur/medico-social"
@@ -34,6 +35,8 @@ class ChiffreCle:
     remarque: str = ""
 
 
+_M2024 = load_campagne("2024")
+
 CHIFFRES_CLES: tuple[ChiffreCle, ...] = (
     ChiffreCle("Enveloppe Ségur numérique secteur social et médico-social", 600, "M€", "national", "2021-2025",
                ESANTE_SOCIAL),
@@ -53,12 +56,22 @@ CHIFFRES_CLES: tuple[ChiffreCle, ...] = (
     ChiffreCle("Objectif DUI actifs 2024 (conditionne les fonds européens)", cible_dui_actifs().valeur.valeur,
                "DUI actifs", "national",
                "2024", DIRECTIONS_2024),
-    ChiffreCle("Enveloppe programme ESMS numérique 2024", 87, "M€", "national", "2024", INSTRUCTION_2024,
-               "instruction DNS/DGCS/CNSA/2024/15 du 1er février 2024"),
-    ChiffreCle("Dont délégué aux ARS (AAP régionaux) 2024", 71.5, "M€", "ARS", "2024", INSTRUCTION_2024),
-    ChiffreCle("Dont AAP national (DNS/CNSA) 2024", 15.2, "M€", "national", "2024", INSTRUCTION_2024),
-    ChiffreCle("Taille minimale d'un groupement (AAP régional)", 15, "ESSMS", "région", "2022-2025", CNSA_AIDE,
-               "8 pour la Corse et les territoires ultramarins"),
-    ChiffreCle("Seuil AAP national (groupement multirégional)", 50, "ESSMS", "national", "2022-2025",
-               INSTRUCTION_2024),
+    ChiffreCle("Enveloppe programme ESMS numérique 2024", _M2024.enveloppes.total.valeur / 1_000_000, "M€",
+               "national", "2024", INSTRUCTION_2024, "instruction DNS/DGCS/CNSA/2024/15 du 1er février 2024"),
+    ChiffreCle("Dont délégué aux ARS (AAP régionaux) 2024", _M2024.enveloppes.regional.valeur / 1_000_000, "M€",
+               "ARS", "2024", INSTRUCTION_2024),
+    ChiffreCle("Dont AAP national (DNS/CNSA) 2024", _M2024.enveloppes.appel_national.valeur / 1_000_000, "M€",
+               "national", "2024", INSTRUCTION_2024),
+    # The same words as the rules (campaign 2024, texts of 2024): regional calls take grappes of 15 ESSMS or
+    # more in one region, whatever their size; the national call, 50 ESSMS or more across several regions.
+    # Names, periods and sources as in the shared public table; values and words from the rules (2024).
+    ChiffreCle("Taille minimale d'un groupement (AAP régional)", _M2024.grappe.taille_min.valeur, "ESSMS", "région",
+               "2022-2025", CNSA_AIDE,
+               f"{_M2024.grappe.taille_min_corse_outre_mer.valeur} pour la Corse et les territoires ultramarins ; "
+               "en 2024, « 15 ESSMS ou plus, situés dans une même région » relèvent de l'appel régional quelle que "
+               "soit leur taille"),
+    ChiffreCle("Seuil AAP national (groupement multirégional)", _M2024.grappe.seuil_national.valeur, "ESSMS",
+               "national", "2022-2025", INSTRUCTION_2024,
+               "« 50 ESSMS ou plus, situés dans plusieurs régions » ; moins de 50 ESSMS situés dans plusieurs "
+               "régions : appel régional (projet multirégional)"),
 )

@@ -228,6 +228,38 @@ def enveloppes_par_region(*, region: str | None = None, campagne: str | None = N
     return sorted(lignes.values(), key=lambda x: (x["region"] is None, _cle_de_tri(x["libelle"])))
 
 
+def rapprochement_budgetaire(*, campagne: str | None = None) -> list[dict]:
+    """Per campaign: the ARS envelopes' and the national envelope's dotations plus the fees, reconciled with
+    the programme total published for that campaign (rules: `esms.rules.budget.rapprocher`). One query for
+    the dotations; the parameters are those of the version in force."""
+    from esms.candidatures.models import Campagne
+    from esms.candidatures.regles import VersionIntrouvable, campagne_de, version_en_vigueur
+    from esms.rules.budget import rapprocher
+
+    dotations = (Enveloppe.objects.filter(**({"campagne__code": campagne} if campagne else {}))
+                 .values("campagne__code").order_by()
+                 .annotate(ars=Coalesce(Sum("lignes__montant", filter=Q(lignes__type="dotation", region__isnull=False)), 0),
+                           nationale=Coalesce(Sum("lignes__montant", filter=Q(lignes__type="dotation",
+                                                                               region__isnull=True)), 0)))
+    par_code = {d["campagne__code"]: d for d in dotations}
+    lignes = []
+    for camp in Campagne.objects.filter(code__in=par_code).order_by("code"):
+        try:
+            parametres = campagne_de(version_en_vigueur(camp))
+        except VersionIntrouvable:
+            continue
+        d = par_code[camp.code]
+        verdict = rapprocher(parametres, enveloppes_ars=d["ars"], enveloppe_nationale=d["nationale"])
+        r = verdict.valeur
+        lignes.append({"campagne": camp.code, "total_publie": r.total_publie, "regional_publie": r.regional_publie,
+                       "enveloppes_ars": r.enveloppes_ars, "national_publie": r.national_publie,
+                       "enveloppe_nationale": r.enveloppe_nationale, "frais_gestion": r.frais_gestion,
+                       "total_plateforme": r.total_plateforme, "ecart": r.ecart,
+                       "hors_programme": r.lignes_hors_programme, "message": verdict.motifs[0].message,
+                       "source": verdict.motifs[0].source})
+    return lignes
+
+
 def _cle_de_tri(texte: str) -> str:
     """Alphabetical order of French names (Île-de-France among the I)."""
     return unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode().lower()

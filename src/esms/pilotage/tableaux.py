@@ -160,6 +160,26 @@ def enveloppes(lignes: list[dict]) -> Tableau:
     )
 
 
+def rapprochement(lignes: list[dict]) -> Tableau:
+    """The envelopes set on the platform plus the fees against the programme total published per campaign."""
+    hors = {nom for ligne in lignes for nom in ligne["hors_programme"]}
+    return Tableau(
+        slug="rapprochement", titre="Rapprochement avec le budget publié du programme",
+        colonnes=[Colonne("Campagne", TEXTE), Colonne("Total publié (€)", EUROS),
+                  Colonne("Part ARS publiée (€)", EUROS), Colonne("Enveloppes ARS dotées (€)", EUROS),
+                  Colonne("Appel national publié (€)", EUROS), Colonne("Enveloppe nationale dotée (€)", EUROS),
+                  Colonne("Frais de gestion CDC (€)", EUROS), Colonne("Total plateforme (€)", EUROS),
+                  Colonne("Écart au total publié (€)", EUROS)],
+        lignes=[[ligne["campagne"], ligne["total_publie"], ligne["regional_publie"], ligne["enveloppes_ars"],
+                 ligne["national_publie"], ligne["enveloppe_nationale"], ligne["frais_gestion"],
+                 ligne["total_plateforme"], ligne["ecart"]] for ligne in lignes],
+        note=("Total plateforme = enveloppes ARS dotées + enveloppe nationale dotée + frais de gestion de la "
+              "Caisse des dépôts ; écart = total plateforme − total publié (négatif : crédits publiés non encore "
+              "dotés). Lignes publiées à côté du programme, hors rapprochement : "
+              + (", ".join(sorted(hors)) or "aucune") + ". Sources : paramètres de chaque campagne (esms rules params)."),
+    )
+
+
 def montants(lignes: list[dict]) -> Tableau:
     return Tableau(
         slug="montants", titre="Montants engagés par enveloppe régionale (ARS) et nationale",

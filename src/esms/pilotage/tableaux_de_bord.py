@@ -164,6 +164,8 @@ def tableau_de_bord(*, region: str | None = None, campagne: str | None = None) -
         _section_evolution(selectors.evolution_mensuelle(region=region, campagne=campagne)),
     ]
     if not region:
+        sections.append(Section(slug="rapprochement", titre="Budget publié et enveloppes",
+                                tableaux=[tableaux.rapprochement(selectors.rapprochement_budgetaire(campagne=campagne))]))
         dui = selectors.dui_actifs_par(par="region")
         if dui is not None:
             sections.append(_section_dui(dui))
