@@ -123,3 +123,21 @@ def test_l_application_donne_aux_regles_la_taille_de_chaque_organisme_et_l_equip
     assert par_et[petit[0].pk]["equipement"] == 10_000  # 10 000 € cap per ESSMS on what is asked
     assert par_et[petit[1].pk]["equipement"] == 3_000
     assert par_et[grand[0].pk]["equipement"] == 0  # the porteur runs 16 ESSMS: not small
+
+
+def test_le_porteur_saisit_l_equipement_demande_par_membre(ref, make_user, client):
+    from django.urls import reverse
+
+    porteur = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
+    factories.version_2024(ouverte_aujourdhui=True)
+    membres = factories.etablissements(ref.ain, ref.og_ara, 15)
+    dossier = factories.dossier_brouillon(porteur, ref.og_ara, membres, camp=factories.campagne("2024"))
+    client.force_login(porteur)
+    prefixe = f"m{membres[0].pk}"
+    reponse = client.post(reverse("candidatures:modifier_membre", args=[dossier.pk, membres[0].pk]), {
+        f"{prefixe}-cas": "acquisition", f"{prefixe}-part_heures_eligibles": "1",
+        f"{prefixe}-sons_eligible": "on", f"{prefixe}-montant_equipement_demande": "7500"})
+    assert reponse.status_code in (200, 302)
+    assert Membre.objects.get(grappe=dossier.grappe, etablissement=membres[0]).montant_equipement_demande == 7_500
+    donnees = regles.entree(dossier.grappe, submitted_at=datetime(2024, 5, 2, 10, 0, tzinfo=PARIS))
+    assert donnees["members"][0]["montant_equipement_demande"] == 7_500

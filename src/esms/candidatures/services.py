@@ -202,7 +202,7 @@ def retirer_membre(*, actor, dossier: Dossier, finess_et: str) -> None:
 @transaction.atomic
 def modifier_membre(*, actor, dossier: Dossier, finess_et: str, cas: str, autres_fonds_ue: bool = False,
                     deja_finance_pour: str = "", part_heures_eligibles: Decimal | float | str = 1,
-                    sons_eligible: bool = True) -> Membre:
+                    sons_eligible: bool = True, montant_equipement_demande: int | None = None) -> Membre:
     dossier = _lock(dossier)
     _modifiable(actor, dossier)
     membre = Membre.objects.filter(grappe=dossier.grappe, etablissement_id=finess_et).first()
@@ -218,10 +218,14 @@ def modifier_membre(*, actor, dossier: Dossier, finess_et: str, cas: str, autres
         raise CandidatureRefusee(f"{finess_et}, cas : valeur inconnue « {cas} ».")
     avant = {"cas": membre.cas, "part_heures_eligibles": str(membre.part_heures_eligibles)}
     membre.cas, membre.autres_fonds_ue, membre.deja_finance_pour = cas, autres_fonds_ue, deja_finance_pour.strip()
+    if montant_equipement_demande is not None and montant_equipement_demande < 0:
+        raise CandidatureRefusee(f"{finess_et}, équipement demandé : montant positif attendu.")
     membre.part_heures_eligibles, membre.sons_eligible = part, sons_eligible
+    membre.montant_equipement_demande = montant_equipement_demande
     membre.save()
     audit.record(actor=actor, action="grappes.modifier_membre", obj=dossier.grappe, before=avant,
-                 after={"membre": finess_et, "cas": cas, "part_heures_eligibles": str(part)})
+                 after={"membre": finess_et, "cas": cas, "part_heures_eligibles": str(part),
+                        "montant_equipement_demande": montant_equipement_demande})
     return membre
 
 

@@ -36,7 +36,8 @@ from esms.rules import SECTEUR_LIBELLES
 
 RESULTATS_PAR_PAGE = 20
 EVENEMENT_MODIFICATION = "grappe-modifiee"  # htmx event: the verdict and the search results refresh
-LARGEURS = {"cas": "16rem", "deja_finance_pour": "10rem", "part_heures_eligibles": "5rem"}  # inputs in table cells
+LARGEURS = {"cas": "16rem", "deja_finance_pour": "10rem", "part_heures_eligibles": "5rem",
+            "montant_equipement_demande": "7rem"}  # inputs in table cells
 
 
 # --- List and creation --------------------------------------------------------------------------
@@ -107,7 +108,7 @@ def _membres(dossier: Dossier, verdict: dict | None, formulaires: dict | None = 
         form = formulaires.get(finess) or _form_membre(finess, initial={
             "cas": membre.cas, "autres_fonds_ue": membre.autres_fonds_ue,
             "deja_finance_pour": membre.deja_finance_pour, "part_heures_eligibles": membre.part_heures_eligibles,
-            "sons_eligible": membre.sons_eligible})
+            "sons_eligible": membre.sons_eligible, "montant_equipement_demande": membre.montant_equipement_demande})
         lignes.append({"membre": membre, "et": membre.etablissement, "form": form, "financement": montants.get(finess),
                        "secteur": SECTEUR_LIBELLES.get(membre.etablissement.secteur, membre.etablissement.secteur)})
     return lignes
