@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from esms.candidatures import regles, selectors, services
-from esms.candidatures.errors import CandidatureRefusee
+from esms.candidatures.erreurs import CandidatureRefusee
 from esms.candidatures.models import Dossier, Membre
 from esms.comptes.models import AuditEvent, Role
+from esms.comptes.permissions import SYSTEME
 from esms.financement import services as financement
 from esms.rules import campagne_to_dict, load_campagne
 from tests import factories
@@ -33,8 +34,8 @@ def _dossier_corse_2022(ref, *, verdict: dict | None = None, montant: int = 50_0
     dossier = factories.dossier_depose(ref.og_corse, region=corse, camp=camp, montant=montant)
     dossier.verdict = verdict or {"reserves": []}
     dossier.save()
-    enveloppe = financement.creer_enveloppe(actor=None, campagne=camp, region=corse)
-    financement.doter(actor=None, enveloppe=enveloppe, montant=1_000_000, libelle="Délégation 2022")
+    enveloppe = financement.creer_enveloppe(actor=SYSTEME, campagne=camp, region=corse)
+    financement.doter(actor=SYSTEME, enveloppe=enveloppe, montant=1_000_000, libelle="Délégation 2022")
     return dossier
 
 

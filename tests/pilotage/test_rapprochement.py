@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
+from esms.comptes.permissions import SYSTEME
 from esms.financement import services as financement
 from esms.pilotage import selectors, tableaux_de_bord
 from esms.rules import campagne_to_dict, load_campagne
@@ -21,8 +22,8 @@ def cache_vide():
 
 
 def _doter(campagne, region, montant):
-    enveloppe = financement.creer_enveloppe(actor=None, campagne=campagne, region=region)
-    financement.doter(actor=None, enveloppe=enveloppe, montant=montant, libelle="Délégation")
+    enveloppe = financement.creer_enveloppe(actor=SYSTEME, campagne=campagne, region=region)
+    financement.doter(actor=SYSTEME, enveloppe=enveloppe, montant=montant, libelle="Délégation")
 
 
 def test_ecart_au_budget_publie_2024(ref):
