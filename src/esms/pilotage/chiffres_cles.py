@@ -37,6 +37,11 @@ class ChiffreCle:
 
 _M2024 = load_campagne("2024")
 
+
+def _millions(montant: int | None) -> float:
+    """A published amount of the rules in M€ (the 2024 amounts are all published)."""
+    return (montant or 0) / 1_000_000
+
 CHIFFRES_CLES: tuple[ChiffreCle, ...] = (
     ChiffreCle("Enveloppe Ségur numérique secteur social et médico-social", 600, "M€", "national", "2021-2025",
                ESANTE_SOCIAL),
@@ -56,11 +61,11 @@ CHIFFRES_CLES: tuple[ChiffreCle, ...] = (
     ChiffreCle("Objectif DUI actifs 2024 (conditionne les fonds européens)", cible_dui_actifs().valeur.valeur,
                "DUI actifs", "national",
                "2024", DIRECTIONS_2024),
-    ChiffreCle("Enveloppe programme ESMS numérique 2024", _M2024.enveloppes.total.valeur / 1_000_000, "M€",
+    ChiffreCle("Enveloppe programme ESMS numérique 2024", _millions(_M2024.enveloppes.total.valeur), "M€",
                "national", "2024", INSTRUCTION_2024, "instruction DNS/DGCS/CNSA/2024/15 du 1er février 2024"),
-    ChiffreCle("Dont délégué aux ARS (AAP régionaux) 2024", _M2024.enveloppes.regional.valeur / 1_000_000, "M€",
+    ChiffreCle("Dont délégué aux ARS (AAP régionaux) 2024", _millions(_M2024.enveloppes.regional.valeur), "M€",
                "ARS", "2024", INSTRUCTION_2024),
-    ChiffreCle("Dont AAP national (DNS/CNSA) 2024", _M2024.enveloppes.appel_national.valeur / 1_000_000, "M€",
+    ChiffreCle("Dont AAP national (DNS/CNSA) 2024", _millions(_M2024.enveloppes.appel_national.valeur), "M€",
                "national", "2024", INSTRUCTION_2024),
     # The same words as the rules (campaign 2024, texts of 2024): regional calls take grappes of 15 ESSMS or
     # more in one region, whatever their size; the national call, 50 ESSMS or more across several regions.
@@ -70,7 +75,7 @@ CHIFFRES_CLES: tuple[ChiffreCle, ...] = (
                f"{_M2024.grappe.taille_min_corse_outre_mer.valeur} pour la Corse et les territoires ultramarins ; "
                "en 2024, « 15 ESSMS ou plus, situés dans une même région » relèvent de l'appel régional quelle que "
                "soit leur taille"),
-    ChiffreCle("Seuil AAP national (groupement multirégional)", _M2024.grappe.seuil_national.valeur, "ESSMS",
+    ChiffreCle("Seuil AAP national (groupement multirégional)", _M2024.grappe.seuil_national.valeur or 0, "ESSMS",
                "national", "2022-2025", INSTRUCTION_2024,
                "« 50 ESSMS ou plus, situés dans plusieurs régions » ; moins de 50 ESSMS situés dans plusieurs "
                "régions : appel régional (projet multirégional)"),
