@@ -18,9 +18,7 @@ venv: $(UV)
 
 demo-data: venv
 	$(ESMS) migrate --noinput
-	$(ESMS) charger_referentiel
-	$(ESMS) import_finess
-	$(ESMS) demo
+	$(ESMS) preparer_demo
 
 # The web server and the background-task worker (FINESS imports uploaded from the UI) run together.
 serve: venv

@@ -1,4 +1,5 @@
-"""Benchmark of the FINESS import on the full national extract (95 333 ET), SQLite and PostgreSQL.
+"""Benchmark of the FINESS import on the full national extract (95 333 ET), SQLite and PostgreSQL: the Etalab CSV
+run, then the FINESS+ run (JSON Structures flows).
 
     uv run python benchmarks/import_finess.py              # both back-ends
     uv run python benchmarks/import_finess.py --sqlite     # SQLite only (fresh temporary database)
@@ -9,6 +10,12 @@ file (`esms.referentiel.services.importer_finess`), re-import it unchanged, then
 `update_or_create` baseline on a 5 000-row slice (rolled back) and extrapolate it to the whole file.
 Rows written by the re-import are counted by the database itself (SQLite: temporary triggers; PostgreSQL: `xmin`
 of every ET/EJ row before and after). Peak memory is the child's maximum resident set size (getrusage).
+
+FINESS+ run (`--plus`, or by default after the Etalab run): a national snapshot in the FINESS+ layout is generated
+from the same extract (`benchmarks/finess_plus.py`: ≈ 95 000 EGE under 47 000 PMEJ, gzip JSON), then, in a fresh
+child process: import of the snapshot, unchanged re-import (rows written counted by the database, history table
+included), daily flow of 1 000 changes (600 renamed, 200 closed, 200 new SIRET). Targets: snapshot ≤ 10 s,
+re-import 0 row written, daily flow ≤ 2 s, peak memory ≤ 500 MB; the ratio to the Etalab CSV import is printed.
 
 Wall-clock times depend on what else runs on the machine: the load average and the Python process's CPU time
 are printed too. Targets (2-core machine): full import ≤ 20 s, re-import ≤ 10 s writing 0 rows, peak memory ≤ 600 MB.
@@ -28,13 +35,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from esms.comptes.permissions import SYSTEME
 
 RACINE = Path(__file__).resolve().parents[1]
 FICHIER = "etalab-cs1100507-stock-20210108-0427.reconstructed.csv.gz"
 TRANCHE_BASELINE = 5_000
 CIBLES = {"import": 20.0, "reimport": 10.0, "memoire_mo": 600.0}
-TABLES = ("referentiel_etablissement", "referentiel_organismegestionnaire")
+CIBLES_PLUS = {"instantane": 10.0, "flux": 2.0, "memoire_mo": 500.0}
+TABLES = ("referentiel_etablissement", "referentiel_organismegestionnaire", "referentiel_changementfiness")
 
 
 def _memoire_mo() -> float:
@@ -114,6 +121,7 @@ def executer(backend: str) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
+    from esms.comptes.permissions import SYSTEME
     from esms.referentiel.models import Etablissement
     from esms.referentiel.services import charger_referentiel, importer_finess
 
@@ -148,14 +156,59 @@ def executer(backend: str) -> dict:
     }
 
 
+def executer_plus(backend: str) -> dict:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from esms.comptes.permissions import SYSTEME
+    from esms.referentiel.models import ChangementFiness, Etablissement, OrganismeGestionnaire
+    from esms.referentiel.services import charger_referentiel, importer_finess
+
+    instantane, flux = Path(os.environ["ESMS_BENCH_INSTANTANE"]), Path(os.environ["ESMS_BENCH_FLUX"])
+    call_command("migrate", verbosity=0)
+    charger_referentiel(actor=SYSTEME)
+    memoire_depart = _memoire_mo()
+    debut, cpu = time.perf_counter(), time.process_time()
+    premier = importer_finess(actor=SYSTEME, chemin=instantane)
+    duree, cpu_import = time.perf_counter() - debut, time.process_time() - cpu
+    memoire = _memoire_mo()
+
+    compteur = _CompteurEcritures(connection)
+    compteur.demarrer()
+    debut = time.perf_counter()
+    second = importer_finess(actor=SYSTEME, chemin=instantane)
+    duree_reimport = time.perf_counter() - debut
+    ecrites = compteur.compter()
+
+    debut = time.perf_counter()
+    quotidien = importer_finess(actor=SYSTEME, chemin=flux)
+    duree_flux = time.perf_counter() - debut
+    return {
+        "backend": backend, "statuts": [premier.statut, second.statut, quotidien.statut],
+        "etablissements": Etablissement.objects.count(), "organismes": OrganismeGestionnaire.objects.count(),
+        "hors_perimetre": premier.details.get("hors_perimetre"), "rejetes": premier.nb_rejetes,
+        "instantane_secondes": duree, "instantane_cpu_secondes": cpu_import, "crees": premier.nb_crees,
+        "reimport_secondes": duree_reimport, "reimport_compteurs": [second.nb_crees, second.nb_modifies,
+                                                                    second.nb_fermes],
+        "reimport_lignes_ecrites": ecrites,
+        "flux_secondes": duree_flux, "flux_compteurs": [quotidien.nb_crees, quotidien.nb_modifies,
+                                                        quotidien.nb_fermes],
+        "flux_changements": ChangementFiness.objects.filter(import_finess=quotidien).count(),
+        "memoire_depart_mo": memoire_depart, "memoire_pic_mo": memoire, "charge_machine": os.getloadavg()[0],
+    }
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Parent process
 
 
-def _lancer(backend: str, url: str, var: Path) -> dict:
+def _lancer(backend: str, url: str, var: Path, mode: str = "etalab") -> dict:
     env = {**os.environ, "DATABASE_URL": url, "ESMS_VAR_DIR": str(var), "ESMS_DEBUG": "0",
            "DJANGO_SETTINGS_MODULE": "esms.settings.base"}
-    processus = subprocess.run([sys.executable, __file__, "--enfant", backend], env=env, cwd=RACINE,
+    processus = subprocess.run([sys.executable, __file__, "--enfant", backend, "--mode", mode], env=env, cwd=RACINE,
                                capture_output=True, text=True, check=False)
     if processus.returncode != 0:
         sys.stderr.write(processus.stdout + processus.stderr)
@@ -163,12 +216,12 @@ def _lancer(backend: str, url: str, var: Path) -> dict:
     return json.loads(processus.stdout.strip().splitlines()[-1])
 
 
-def _sqlite() -> dict:
+def _sqlite(mode: str = "etalab") -> dict:
     with tempfile.TemporaryDirectory(prefix="esms-bench-") as dossier:
-        return _lancer("sqlite", f"sqlite:///{dossier}/bench.sqlite3", Path(dossier) / "var")
+        return _lancer("sqlite", f"sqlite:///{dossier}/bench.sqlite3", Path(dossier) / "var", mode)
 
 
-def _postgres() -> dict:
+def _postgres(mode: str = "etalab") -> dict:
     import psycopg
 
     serveur = os.environ.get("ESMS_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -177,7 +230,7 @@ def _postgres() -> dict:
         connexion.execute(f"CREATE DATABASE {base}")
     try:
         with tempfile.TemporaryDirectory(prefix="esms-bench-") as dossier:
-            return _lancer("postgresql", serveur.rsplit("/", 1)[0] + f"/{base}", Path(dossier) / "var")
+            return _lancer("postgresql", serveur.rsplit("/", 1)[0] + f"/{base}", Path(dossier) / "var", mode)
     finally:
         with psycopg.connect(serveur, autocommit=True) as connexion:
             connexion.execute(f"DROP DATABASE IF EXISTS {base} WITH (FORCE)")
@@ -203,28 +256,74 @@ def _afficher(r: dict) -> None:
           f"soit {r['ratio']:.1f} × notre import")
 
 
+def _afficher_plus(r: dict, etalab: dict | None) -> None:
+    ok = lambda condition: "OK " if condition else "HORS CIBLE"  # noqa: E731
+    print(f"\n== FINESS+ {r['backend']} — {r['etablissements']:,} établissements, {r['organismes']:,} organismes "
+          f"(charge moyenne de la machine : {r['charge_machine']:.1f}) ==".replace(",", " "))
+    print(f"  instantané national : {r['instantane_secondes']:6.2f} s  ({r['crees']:,} créés ; CPU Python "
+          f"{r['instantane_cpu_secondes']:.2f} s)  [{ok(r['instantane_secondes'] <= CIBLES_PLUS['instantane'])} ≤ "
+          f"{CIBLES_PLUS['instantane']:.0f} s]".replace(",", " "))
+    print(f"  réimport identique  : {r['reimport_secondes']:6.2f} s  créés/modifiés/fermés {r['reimport_compteurs']}, "
+          f"lignes écrites (mesurées en base, historique compris) {r['reimport_lignes_ecrites']}  "
+          f"[{ok(r['reimport_lignes_ecrites'] == 0)} 0 ligne]")
+    print(f"  flux quotidien      : {r['flux_secondes']:6.2f} s  créés/modifiés/fermés {r['flux_compteurs']}, "
+          f"{r['flux_changements']} lignes d'historique  [{ok(r['flux_secondes'] <= CIBLES_PLUS['flux'])} ≤ "
+          f"{CIBLES_PLUS['flux']:.0f} s]")
+    print(f"  mémoire (pic RSS)   : {r['memoire_pic_mo']:6.0f} Mo (dont {r['memoire_depart_mo']:.0f} Mo avant l'import)  "
+          f"[{ok(r['memoire_pic_mo'] <= CIBLES_PLUS['memoire_mo'])} ≤ {CIBLES_PLUS['memoire_mo']:.0f} Mo]")
+    if etalab is not None:
+        print(f"  rapport à l'import Etalab CSV des mêmes établissements : {r['instantane_secondes']:.2f} s / "
+              f"{etalab['import_secondes']:.2f} s = {r['instantane_secondes'] / etalab['import_secondes']:.2f}")
+
+
+def _fichiers_plus(dossier: Path) -> None:
+    from datetime import date
+
+    sys.path.insert(0, str(RACINE))
+    from benchmarks.finess_plus import generer
+
+    instantane = dossier / "finess-structures-mensuel-202606.json.gz"
+    flux = dossier / "finess-structures-journalier-20260602.json.gz"
+    generer(instantane, jour=date(2026, 6, 1))
+    generer(flux, jour=date(2026, 6, 2), journalier=1000)
+    os.environ["ESMS_BENCH_INSTANTANE"], os.environ["ESMS_BENCH_FLUX"] = str(instantane), str(flux)
+
+
 def main() -> None:
     parseur = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parseur.add_argument("--sqlite", action="store_true", help="SQLite seulement")
     parseur.add_argument("--postgres", action="store_true", help="PostgreSQL seulement")
     parseur.add_argument("--json", action="store_true", help="afficher aussi les résultats bruts en JSON")
+    parseur.add_argument("--plus", action="store_true", help="FINESS+ seulement (sans la passe Etalab)")
+    parseur.add_argument("--etalab", action="store_true", help="Etalab CSV seulement")
     parseur.add_argument("--enfant", help=argparse.SUPPRESS)
+    parseur.add_argument("--mode", default="etalab", help=argparse.SUPPRESS)
     arguments = parseur.parse_args()
     if arguments.enfant:
         sys.path.insert(0, str(RACINE / "src"))
-        print(json.dumps(executer(arguments.enfant)))
+        executeur = executer_plus if arguments.mode == "plus" else executer
+        print(json.dumps(executeur(arguments.enfant)))
         return
     donnees = Path(os.environ.get("ESMS_SHARED_DATA", RACINE.parent / "shared" / "data"))
     if not (donnees / FICHIER).is_file():
         raise SystemExit(f"Fichier national introuvable : {donnees / FICHIER} (variable ESMS_SHARED_DATA).")
     tous = not (arguments.sqlite or arguments.postgres)
+    modes = ["plus"] if arguments.plus else ["etalab"] if arguments.etalab else ["etalab", "plus"]
     resultats = []
-    if tous or arguments.sqlite:
-        resultats.append(_sqlite())
-        _afficher(resultats[-1])
-    if tous or arguments.postgres:
-        resultats.append(_postgres())
-        _afficher(resultats[-1])
+    with tempfile.TemporaryDirectory(prefix="esms-bench-plus-") as fichiers:
+        if "plus" in modes:
+            _fichiers_plus(Path(fichiers))
+        for backend, lancer in (("sqlite", _sqlite), ("postgresql", _postgres)):
+            if not (tous or getattr(arguments, "sqlite" if backend == "sqlite" else "postgres")):
+                continue
+            etalab = None
+            if "etalab" in modes:
+                etalab = lancer("etalab")
+                resultats.append(etalab)
+                _afficher(etalab)
+            if "plus" in modes:
+                resultats.append(lancer("plus"))
+                _afficher_plus(resultats[-1], etalab)
     if arguments.json:
         print(json.dumps(resultats, ensure_ascii=False))
 

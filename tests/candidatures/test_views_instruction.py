@@ -134,7 +134,8 @@ def test_exports_of_the_filtered_queue(client, agent, file, format):
     lignes = _lignes(response, format)
     assert lignes[0][:3] == ["Numéro", "Campagne", "Appel"]
     assert [ligne[0] for ligne in lignes[1:]] == [file.b.numero, file.a.numero]
-    assert lignes[1][9] in ("90000", "90000.0")
+    assert lignes[0][7] == "SIREN du porteur"
+    assert lignes[1][10] in ("90000", "90000.0")
     assert file.corse.numero not in {ligne[0] for ligne in lignes}
 
 

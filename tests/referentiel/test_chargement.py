@@ -62,8 +62,15 @@ def test_fichier_manquant_message_en_francais(db, tmp_path):
 def test_commande(db, capsys):
     call_command("charger_referentiel", dossier=str(DOSSIER_REFERENTIEL))
     assert "9 départements" in capsys.readouterr().out
-    with pytest.raises(CommandError, match="ESMS_SHARED_DATA"):
+    with pytest.raises(CommandError, match="option --dossier"):
         call_command("charger_referentiel", dossier="/nulle/part")
+
+
+def test_les_fichiers_livres_avec_la_plateforme_suffisent(db, capsys, settings, tmp_path):
+    settings.SHARED_DATA_DIR = tmp_path  # empty: the package's own files are read
+    call_command("charger_referentiel")
+    sortie = capsys.readouterr().out
+    assert "101 départements" in sortie and "312 catégories" in sortie
 
 
 def test_un_agent_ars_ne_peut_pas_charger(db, make_user, referentiel):

@@ -67,3 +67,28 @@ def test_extrait_national_complet(referentiel_reel):
     assert chiffres["geolocalises"] == 95_324 and chiffres["outre_mer"] == 2_045
     again = importer_finess(actor=SYSTEME, chemin=referentiel_reel / NATIONAL)
     assert (again.nb_crees, again.nb_modifies, again.nb_fermes, again.nb_rejetes) == (0, 0, 0, 0)
+    _echantillon_apres_le_national(referentiel_reel)
+
+
+def _echantillon_apres_le_national(dossier):
+    """The issue's scenario: the 609-line sample uploaded after the national file, same extraction date. Held
+    « à confirmer » and nothing closed; once confirmed it closes the rest; the rollback restores the exact counts."""
+    from esms.referentiel.models import ImportFiness
+    from esms.referentiel.services import annuler_import, confirmer_import
+
+    def comptes():
+        return (Etablissement.objects.count(), Etablissement.objects.filter(ouvert=True).count(),
+                OrganismeGestionnaire.objects.count())
+
+    avant = comptes()
+    attente = importer_finess(actor=SYSTEME, chemin=dossier / ECHANTILLON)
+    assert attente.statut == ImportFiness.Statut.A_CONFIRMER
+    assert attente.nb_fermes == 95_333 - 304 and "au-delà du seuil de 2,0 %" in attente.motif_attente
+    assert "n'est pas plus récente" in attente.motif_attente
+    assert comptes() == avant
+    assert sum(n for _, n in attente.apercu["fermes"]["par_region"]) == 95_029
+    confirme = confirmer_import(actor=SYSTEME, pk=attente.pk)
+    assert confirme.statut == ImportFiness.Statut.REUSSI and comptes()[1] == 304
+    annuler_import(actor=SYSTEME, pk=confirme.pk)
+    assert comptes() == avant
+    assert not Etablissement.objects.filter(ferme_le__isnull=False).exists()

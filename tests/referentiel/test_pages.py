@@ -7,10 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from esms.comptes.models import Notification, Role
 from esms.comptes.permissions import SYSTEME
+from esms.comptes.models import Notification, Role
 from esms.referentiel import views
-from esms.referentiel.models import ImportFiness
+from esms.referentiel.models import ImportFiness, OrganismeGestionnaire
 from esms.referentiel.services import importer_finess
 from tests.referentiel import generateur
 from tests.referentiel.generateur import numero
@@ -63,7 +63,7 @@ def test_recherche_et_filtres(client_admin, importe, criteres, attendus):
 
 
 def test_statut_ouvert_ferme(client_admin, importe):
-    importer_finess(actor=SYSTEME, chemin=generateur.ET_2)
+    importer_finess(actor=SYSTEME, chemin=generateur.ET_2, confirmer=True)
     assert numero("75", 2) not in _finess(client_admin.get(RECHERCHE))
     reponse = client_admin.get(RECHERCHE, {"statut": "fermes"})
     assert _finess(reponse) == [numero("75", 2)]
@@ -91,8 +91,18 @@ def test_export_csv(client_admin, importe):
     reponse = client_admin.get(RECHERCHE, {"departement": "01", "export": "csv"})
     assert reponse["Content-Type"].startswith("text/csv")
     lignes = b"".join(reponse.streaming_content).decode("utf-8-sig").splitlines()
-    assert lignes[0].startswith("FINESS ET;FINESS EJ;Raison sociale")
+    assert lignes[0].startswith("FINESS ET;FINESS EJ;Organisme gestionnaire;SIREN de l'organisme;Raison sociale")
     assert len(lignes) == 3 and lignes[1].startswith(numero("01", 1)) and ";oui;" in lignes[1]
+
+
+def test_recherche_par_nom_d_organisme_et_nom_inconnu_dit_clairement(client_admin, referentiel):
+    importer_finess(actor=SYSTEME, chemin=generateur.ET_1, chemin_ej=generateur.EJ_1)
+    html = client_admin.get(RECHERCHE, {"q": "aindinoise"}).content.decode()
+    assert "ASSOCIATION AINDINOISE" in html and "123456789" in html and numero("01", 1) in _finess(
+        client_admin.get(RECHERCHE, {"q": "aindinoise"}))
+    ebauche = OrganismeGestionnaire.objects.filter(empreinte="").first()
+    page = client_admin.get(reverse("referentiel:organisme", args=[ebauche.pk])).content.decode()
+    assert "Nom inconnu (aucun fichier des entités juridiques importé)" in page
 
 
 def test_page_etablissement(client_admin, importe, django_assert_max_num_queries):
@@ -120,7 +130,7 @@ def test_etablissement_inconnu_404(client_admin, importe):
 
 def test_page_organisme(client_admin, importe):
     html = client_admin.get(reverse("referentiel:organisme", args=[generateur.EJ_CORSE])).content.decode()
-    assert "EHPAD U SOLE" in html and "SSIAD DI BASTIA" in html and "Fiche minimale" in html
+    assert "EHPAD U SOLE" in html and "SSIAD DI BASTIA" in html and "Nom inconnu" in html
     assert "2 dont 2 ouverts et 2 ouverts éligibles" in html
 
 
@@ -173,7 +183,7 @@ def test_televersement_refuse_a_l_agent(client, referentiel, utilisateur):
 
 def test_rapport_des_rejets_telechargeable(client_admin, importe, ecrire):
     octets = generateur.ET_2.read_bytes().replace(b";620;", b";999;", 1).replace(b";500;", b";998;", 1)
-    resultat = importer_finess(actor=SYSTEME, chemin=ecrire(octets), ignorer_invalides=True)
+    resultat = importer_finess(actor=SYSTEME, chemin=ecrire(octets), ignorer_invalides=True, confirmer=True)
     html = client_admin.get(reverse("referentiel:imports")).content.decode()
     assert reverse("referentiel:rejets", args=[resultat.pk]) in html
     reponse = client_admin.get(reverse("referentiel:rejets", args=[resultat.pk]))
@@ -192,3 +202,30 @@ def test_le_televersement_est_mis_en_file_sur_la_file_en_base(client_admin, refe
     tache = DBTaskResult.objects.get()
     assert tache.task_path.endswith("importer_finess_en_tache")
     assert tache.args_kwargs["kwargs"]["nom_fichier"] == "etalab-cs1100507-stock-20210108-mini.csv"
+
+
+def test_televersement_trop_gros_refuse_en_flux(client_admin, referentiel, settings, var_temporaire):
+    settings.FINESS_TELEVERSEMENT_MAX_OCTETS = 1000
+    fichier = SimpleUploadedFile("etalab.csv", generateur.ET_1.read_bytes())
+    reponse = client_admin.post(reverse("referentiel:importer"), {"fichier": fichier, "encodage": "latin-1"},
+                                follow=True)
+    assert "dépasse la taille maximale" in reponse.content.decode()
+    assert not any((var_temporaire / "imports" / "televersements").iterdir())
+    assert not ImportFiness.objects.exists()
+
+
+def test_bombe_gzip_refusee(client_admin, referentiel, settings, var_temporaire):
+    import gzip
+
+    settings.FINESS_DECOMPRESSE_MAX_OCTETS = 10 * 1024 * 1024
+    bombe = gzip.compress(b"0" * (20 * 1024 * 1024))  # 20 MB of zeros in ~20 KB
+    fichier = SimpleUploadedFile("finess.json.gz", bombe)
+    reponse = client_admin.post(reverse("referentiel:importer"), {"fichier": fichier, "encodage": "utf-8"},
+                                follow=True)
+    assert "une fois décompressé, il dépasserait 10 Mo" in reponse.content.decode()
+    settings.FINESS_DECOMPRESSE_MAX_OCTETS = 100 * 1024 * 1024
+    fichier = SimpleUploadedFile("finess.json.gz", bombe)
+    reponse = client_admin.post(reverse("referentiel:importer"), {"fichier": fichier, "encodage": "utf-8"},
+                                follow=True)
+    assert "taux de compression anormal" in reponse.content.decode()
+    assert not any((var_temporaire / "imports" / "televersements").iterdir())

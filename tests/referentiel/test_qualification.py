@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from esms.comptes.models import AuditEvent, Role
 from esms.comptes.permissions import SYSTEME
+from esms.comptes.models import AuditEvent, Role
 from esms.referentiel.models import Etablissement
 from esms.referentiel.services import importer_finess, qualifier_etablissement
 from tests.referentiel import generateur
@@ -79,7 +79,7 @@ def test_porteur_et_anonyme_refuses(importe, utilisateur):
     with pytest.raises(PermissionDenied):
         qualifier_etablissement(actor=porteur, finess_et=EHPAD_AIN, secteur="domicile", motif="x")
     with pytest.raises(PermissionDenied):
-        qualifier_etablissement(actor=None, finess_et=EHPAD_AIN, secteur="domicile", motif="x")
+        qualifier_etablissement(actor=SYSTEME, finess_et=EHPAD_AIN, secteur="domicile", motif="x")
 
 
 def test_administrateur_national_et_retour_au_secteur_de_la_categorie(importe, admin, client):
@@ -95,6 +95,6 @@ def test_administrateur_national_et_retour_au_secteur_de_la_categorie(importe, a
 
 def test_l_import_conserve_la_qualification(importe, admin):
     qualifier_etablissement(actor=admin, finess_et=EHPAD_AIN, secteur="domicile", motif="Qualifié")
-    importer_finess(actor=SYSTEME, chemin=generateur.ET_2)  # changes this EHPAD's telephone
+    importer_finess(actor=SYSTEME, chemin=generateur.ET_2, confirmer=True)  # changes this EHPAD's telephone
     et = Etablissement.objects.get(pk=EHPAD_AIN)
     assert et.telephone == "0474999999" and et.secteur_qualifie == "domicile"

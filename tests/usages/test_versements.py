@@ -184,3 +184,26 @@ def test_concurrent_deposits_keep_one_unbroken_chain(ref, make_user):
     verification = journal.verifier()
     assert verification.intacte, verification.erreur
     assert verification.nb_maillons == 10
+
+
+def test_export_des_versements_et_convention_donnent_le_nom_et_le_siren(suivi, agent):
+    from django.template.loader import render_to_string
+
+    porteur = suivi.dossier.grappe.porteur
+    avance = Versement.objects.get(dossier=suivi.dossier, type="avance")
+    services.ordonner_versement(actor=agent, versement=avance)
+    porteur.raison_sociale, porteur.siren = "", ""
+    porteur.save()
+    ligne = next(selectors.lignes_versements(selectors.versements(actor=agent, statut="ordonne")))
+    assert ligne[3:5] == ["", "Nom inconnu (aucun fichier des entités juridiques importé)"]
+    html = render_to_string("financement/convention.html", {"grappe": suivi.dossier.grappe,
+                                                            "dossier": suivi.dossier, "membres": [], "echeancier": []})
+    assert "Nom inconnu" in html and "SIREN non renseigné dans FINESS" in html
+    porteur.raison_sociale, porteur.siren = "ASSOCIATION DES TESTS", "123456789"
+    porteur.save()
+    ligne = next(selectors.lignes_versements(selectors.versements(actor=agent, statut="ordonne")))
+    assert ligne[3:5] == ["123456789", "ASSOCIATION DES TESTS"]
+    suivi.dossier.grappe.porteur.refresh_from_db()
+    html = render_to_string("financement/convention.html", {"grappe": suivi.dossier.grappe,
+                                                            "dossier": suivi.dossier, "membres": [], "echeancier": []})
+    assert "ASSOCIATION DES TESTS" in html and "SIREN 123456789" in html

@@ -56,6 +56,7 @@ def file_instruction(*, actor, filtres: Mapping[str, str]) -> QuerySet[Dossier]:
 
 
 ENTETES_EXPORT = ["Numéro", "Campagne", "Appel", "Région pilote", "Grappe", "Porteur (FINESS EJ)", "Porteur",
+                  "SIREN du porteur",
                   "Nombre de membres", "État", "Montant demandé (€)", "Montant retenu (€)", "Déposé le",
                   "Instructeur"]
 
@@ -63,7 +64,7 @@ ENTETES_EXPORT = ["Numéro", "Campagne", "Appel", "Région pilote", "Grappe", "P
 def lignes_export(qs: QuerySet[Dossier]) -> Iterator[list]:
     for d in qs:
         yield [d.numero, d.grappe.campagne.code, d.get_appel_display(), d.region_pilote.nom if d.region_pilote else "",
-               d.grappe.nom, d.grappe.porteur_id, d.grappe.porteur.raison_sociale, d.nb_membres, d.get_etat_display(),
+               d.grappe.nom, d.grappe.porteur_id, d.grappe.porteur.nom, d.grappe.porteur.siren, d.nb_membres, d.get_etat_display(),
                d.montant_demande, d.montant_retenu, timezone.localtime(d.depose_le).strftime("%d/%m/%Y %H:%M") if d.depose_le else "",
                str(d.instructeur or "")]
 

@@ -1,6 +1,7 @@
 """Readers of the geography (INSEE COG) and FINESS nomenclature files, as unsaved model instances.
 
-Files (UTF-8, `;`, one header line) in `settings.SHARED_DATA_DIR`, described in its README:
+Files (UTF-8, `;`, one header line) shipped in the package (`donnees/`, with their source, date and licence in
+its README), or in another folder given explicitly:
 `cog_regions.csv`, `cog_departements.csv`, `cog_communes.csv.gz`, `finess_nomenclature_categories_etab.csv`,
 `finess_nomenclature_statuts_juridiques.csv`.
 
@@ -29,6 +30,7 @@ from pathlib import Path
 from esms.referentiel.erreurs import FichierIntrouvable
 from esms.referentiel.models import Categorie, Commune, Departement, Region, StatutJuridique
 
+DOSSIER_PAQUET = Path(__file__).resolve().parent / "donnees"
 FICHIER_REGIONS = "cog_regions.csv"
 FICHIER_DEPARTEMENTS = "cog_departements.csv"
 FICHIER_COMMUNES = "cog_communes.csv.gz"
@@ -54,8 +56,8 @@ def verifier_dossier(dossier: Path) -> None:
     if manquants:
         raise FichierIntrouvable(
             f"Fichier(s) de référence introuvable(s) dans {dossier} : {', '.join(manquants)}. "
-            "Indiquez le dossier des données partagées avec la variable d'environnement ESMS_SHARED_DATA "
-            "ou l'option --dossier."
+            "Indiquez un dossier complet avec l'option --dossier (par défaut, les fichiers livrés avec la "
+            "plateforme dans src/esms/referentiel/donnees/)."
         )
 
 

@@ -32,6 +32,8 @@ class Anomalie:
     message: str
 
     def __str__(self) -> str:
+        if self.ligne == 0:  # JSON files (FINESS+): `champ` is the JSON path of the value
+            return f"{self.champ} : {self.message}"
         return f"ligne {nombre(self.ligne)}, champ {self.champ} : {self.message}"
 
 

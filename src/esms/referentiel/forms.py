@@ -8,7 +8,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from esms.referentiel.importer.lecture import ENCODAGES
-from esms.referentiel.models import Categorie, Departement
+from esms.referentiel.models import Categorie, Departement, ImportFiness
 from esms.rules.categories import SECTEUR_LIBELLES
 
 
@@ -77,10 +77,15 @@ class QualificationForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    fichier = forms.FileField(label="Fichier d'extraction FINESS",
-                              help_text="etalab-cs1100507-stock-*.csv (établissements) ou etalab-cs1100501-stock-*.csv "
-                                        "(entités juridiques), éventuellement compressé en .gz",
-                              widget=forms.ClearableFileInput(attrs={"class": "fr-upload", "accept": ".csv,.gz"}))
+    fichier = forms.FileField(label="Fichier FINESS",
+                              help_text="flux FINESS+ « Structures » (.json ou .json.gz) ou extraction Etalab "
+                                        "etalab-cs1100507-stock-*.csv (établissements) / etalab-cs1100501-stock-*.csv "
+                                        "(entités juridiques), éventuellement compressée en .gz",
+                              widget=forms.ClearableFileInput(attrs={"class": "fr-upload",
+                                                                     "accept": ".json,.csv,.gz"}))
+    nature = forms.ChoiceField(label="Nature du fichier FINESS+", required=False, choices=[
+        ("", "D'après le nom du fichier (journalier : flux ; mensuel, annuel : instantané)"),
+        *ImportFiness.Nature.choices], widget=forms.Select(attrs={"class": "fr-select"}))
     ignorer_invalides = forms.BooleanField(label="Importer les lignes valides et produire un rapport des rejets",
                                            required=False)
     encodage = forms.ChoiceField(label="Encodage", choices=[(e, e) for e in ENCODAGES], initial="latin-1",

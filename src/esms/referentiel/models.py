@@ -100,14 +100,34 @@ class ImportFiness(models.Model):
 
     class Statut(models.TextChoices):
         EN_COURS = "en_cours", "En cours"
+        A_CONFIRMER = "a_confirmer", "À confirmer"
         REUSSI = "reussi", "Réussi"
         ECHOUE = "echoue", "Échoué"
+        ANNULE = "annule", "Annulé"
+
+    class Nature(models.TextChoices):
+        INSTANTANE = "instantane", "Instantané (extraction complète : ferme les absents)"
+        FLUX = "flux", "Flux quotidien (n'applique que ses changements)"
 
     fichier = models.CharField(max_length=500)
+    # "et" / "ej" (Etalab CSV) or "plus" (FINESS+ Structures JSON).
     type_fichier = models.CharField(max_length=20, default="et")
+    nature = models.CharField(max_length=12, choices=Nature.choices, default=Nature.INSTANTANE)
+    # Where the file was read from (kept for a held import, applied on confirmation) and where it was downloaded.
+    chemin_fichier = models.CharField(max_length=500, blank=True)
+    url_source = models.CharField("adresse de téléchargement", max_length=500, blank=True)
+    # Held import: why, and what it would do (counts by region and category, first rows).
+    motif_attente = models.TextField("motif de la mise en attente", blank=True)
+    apercu = models.JSONField("aperçu", default=dict, blank=True)
+    confirme_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    confirme_le = models.DateTimeField(null=True, blank=True)
+    annule_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    annule_le = models.DateTimeField(null=True, blank=True)
     date_extraction = models.DateField(null=True, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
-    statut = models.CharField(max_length=10, choices=Statut.choices, default=Statut.EN_COURS)
+    statut = models.CharField(max_length=12, choices=Statut.choices, default=Statut.EN_COURS)
     nb_lignes = models.PositiveIntegerField(default=0)
     nb_crees = models.PositiveIntegerField("créés", default=0)
     nb_modifies = models.PositiveIntegerField("modifiés", default=0)
@@ -149,13 +169,24 @@ class OrganismeGestionnaire(models.Model):
     nom_recherche = models.CharField(max_length=300, blank=True, db_index=True)
     # Empty for a stub created from an ET line (no EJ file imported yet).
     empreinte = models.CharField(max_length=32, blank=True)
+    # FINESS+ only: state A/I, closing date, and the flow's internal id (what GCC/GCO groups refer to).
+    ouvert = models.BooleanField(default=True)
+    date_fermeture = models.DateField("date de fermeture", null=True, blank=True)
+    pm_smsse_id = models.CharField("identifiant FINESS+ (pmSmsseId)", max_length=20, blank=True)
+    dernier_import = models.ForeignKey(ImportFiness, null=True, blank=True, on_delete=models.SET_NULL,
+                                       db_index=False, related_name="+")
 
     class Meta:
         ordering = ["finess_ej"]
         verbose_name = "organisme gestionnaire"
 
     def __str__(self) -> str:
-        return f"{self.raison_sociale or 'EJ'} ({self.finess_ej})"
+        return f"{self.nom} ({self.finess_ej})"
+
+    @property
+    def nom(self) -> str:
+        """The name to show; says plainly when FINESS has not given it yet (stub from an ET line)."""
+        return self.raison_sociale or "Nom inconnu (aucun fichier des entités juridiques importé)"
 
     @property
     def est_ebauche(self) -> bool:
@@ -209,6 +240,8 @@ class Etablissement(models.Model):
     ouvert = models.BooleanField(default=True)
     ferme_le = models.DateField(null=True, blank=True)
     nom_recherche = models.CharField(max_length=300, blank=True)
+    # FINESS+ events of the establishment (creation, opening, closing…), as compact JSON text.
+    evenements = models.TextField("événements FINESS+", blank=True)
     # Hash of every imported field: an unchanged line is recognised without comparing field by field.
     empreinte = models.CharField(max_length=32, blank=True)
     # Last import that created or changed this row (unchanged rows keep the previous one).
@@ -239,3 +272,64 @@ class Etablissement(models.Model):
     def secteur(self) -> str:
         """The effective sector: the qualified one when an agent set it, else the category's."""
         return self.secteur_qualifie or self.categorie.secteur
+
+
+class ChangementFiness(models.Model):
+    """What one import changed on one establishment or organisme: one row per field (before, after, as JSON).
+
+    Written in bulk by the importer for every updated or closed row (rows it created have none: they carry the
+    import in `dernier_import`). Rolling an import back writes the `avant` values back and deletes its new rows.
+    """
+
+    class Objet(models.TextChoices):
+        ETABLISSEMENT = "et", "Établissement"
+        ORGANISME = "ej", "Organisme gestionnaire"
+
+    import_finess = models.ForeignKey(ImportFiness, on_delete=models.CASCADE, related_name="changements")
+    objet = models.CharField(max_length=2, choices=Objet.choices)
+    cle = models.CharField("numéro FINESS", max_length=9)
+    champ = models.CharField(max_length=40)
+    avant = models.TextField(blank=True)  # JSON text ("null" when empty)
+    apres = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "changement FINESS"
+        indexes = [models.Index(fields=["objet", "cle"], name="ref_chgt_objet_cle_idx"),
+                   models.Index(fields=["import_finess", "objet"], name="ref_chgt_import_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.cle}.{self.champ} (import {self.import_finess_id})"
+
+
+class GroupeFiness(models.Model):
+    """A FINESS+ group: GCC (groupement de coopération) or GCO, with its members (`MembreGroupe`)."""
+
+    identifiant = models.CharField(max_length=30, primary_key=True)  # "GCC-<gccId>" or "GCO-<pmSmsseId>"
+    type_groupe = models.CharField(max_length=3)  # GCC or GCO
+    nom = models.CharField(max_length=300, blank=True)
+    code_type = models.CharField(max_length=10, blank=True)
+    identifiant_externe = models.CharField(max_length=50, blank=True)
+    pm_smsse_id = models.CharField(max_length=20, blank=True)  # GCO: the group's own legal entity
+    ouvert = models.BooleanField(default=True)
+    dernier_import = models.ForeignKey(ImportFiness, null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="+")
+
+    class Meta:
+        ordering = ["type_groupe", "nom"]
+        verbose_name = "groupe FINESS"
+
+    def __str__(self) -> str:
+        return f"{self.type_groupe} {self.nom or self.identifiant}"
+
+
+class MembreGroupe(models.Model):
+    groupe = models.ForeignKey(GroupeFiness, on_delete=models.CASCADE, related_name="membres")
+    pm_smsse_id = models.CharField(max_length=20, blank=True, db_index=True)
+    ege_id = models.CharField(max_length=20, blank=True)
+    role = models.CharField(max_length=2, blank=True)  # M (membre) / S (siège)…
+
+    class Meta:
+        verbose_name = "membre d'un groupe FINESS"
+
+    def __str__(self) -> str:
+        return f"{self.groupe_id} ← {self.pm_smsse_id or self.ege_id}"

@@ -3,16 +3,27 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from esms.comptes.permissions import require
-from esms.referentiel.models import Categorie, Commune, Etablissement, ImportFiness, OrganismeGestionnaire
+from esms.referentiel.models import (
+    Categorie,
+    ChangementFiness,
+    Commune,
+    Etablissement,
+    GroupeFiness,
+    ImportFiness,
+    MembreGroupe,
+    OrganismeGestionnaire,
+)
 from esms.referentiel.normalisation import cle_recherche
 
 _NUMERO_FINESS = re.compile(r"^[0-9]{2}[0-9]{7}$|^2[AB][0-9]{7}$")
@@ -28,8 +39,8 @@ def _filtre_texte(q: str) -> Q:
     if _DEBUT_NUMERO.match(texte):
         return Q(finess_et__startswith=texte)
     filtre = Q()
-    for mot in cle_recherche(q).split():
-        filtre &= Q(nom_recherche__contains=mot)
+    for mot in cle_recherche(q).split():  # the establishment's name or its organisme's
+        filtre &= Q(nom_recherche__contains=mot) | Q(organisme__nom_recherche__contains=mot)
     return filtre
 
 
@@ -55,7 +66,7 @@ def rechercher_etablissements(*, actor, q: str = "", commune: str = "", departem
                               statut: str = "ouverts") -> QuerySet[Etablissement]:
     """Establishments matching the criteria, by name then number, with their category and département."""
     require(actor, "referentiel.consulter")
-    etablissements = Etablissement.objects.select_related("categorie", "departement")
+    etablissements = Etablissement.objects.select_related("categorie", "departement", "organisme")
     if statut == "ouverts":
         etablissements = etablissements.filter(ouvert=True)
     elif statut == "fermes":
@@ -125,3 +136,58 @@ def rapport_rejets(*, actor, pk: int) -> Path:
     if chemin is None or not chemin.is_file() or racine not in chemin.resolve().parents:
         raise Http404("Rapport des rejets introuvable.")
     return chemin
+
+
+def import_finess(*, actor, pk: int) -> ImportFiness:
+    return get_object_or_404(imports(actor=actor).select_related("confirme_par", "annule_par"), pk=pk)
+
+
+def historique(*, objet: str, cle: str, limite: int = 200) -> list[dict]:
+    """What each import changed on one establishment (`objet` « et ») or organisme (« ej »): field, before,
+    after, most recent first; bookkeeping columns left out."""
+    from esms.referentiel.importer.plan import TECHNIQUES
+
+    modele = Etablissement if objet == "et" else OrganismeGestionnaire
+    lignes = []
+    for import_id, statut, date_extraction, champ, avant, apres in (
+            ChangementFiness.objects.filter(objet=objet, cle=cle).exclude(champ__in=TECHNIQUES)
+            .order_by("-import_finess_id", "champ")
+            .values_list("import_finess_id", "import_finess__statut", "import_finess__date_extraction", "champ",
+                         "avant", "apres")[:limite]):
+        try:
+            libelle = str(modele._meta.get_field(champ).verbose_name)
+        except FieldDoesNotExist:
+            libelle = champ
+        avant, apres = json.loads(avant or "null"), json.loads(apres or "null")
+        if champ == "ouvert":
+            avant, apres = ("ouvert" if v else "fermé" for v in (avant, apres))
+        lignes.append({"import": import_id, "annule": statut == ImportFiness.Statut.ANNULE,
+                       "date_extraction": date_extraction, "champ": libelle,
+                       "avant": _affiche(avant), "apres": _affiche(apres)})
+    return lignes
+
+
+def _affiche(valeur) -> str:
+    return "—" if valeur is None or valeur == "" else str(valeur)
+
+
+def groupes_de(organisme: OrganismeGestionnaire) -> list[dict]:
+    """The GCC/GCO groups the organisme belongs to (by its FINESS+ pmSmsseId), and, for a GCO, its members."""
+    if not organisme.pm_smsse_id:
+        return []
+    groupes = []
+    for membre in (MembreGroupe.objects.filter(pm_smsse_id=organisme.pm_smsse_id).select_related("groupe")
+                   .order_by("groupe__type_groupe", "groupe__nom")):
+        groupes.append({"groupe": membre.groupe, "role": membre.role, "membres": _membres(membre.groupe)})
+    for groupe in GroupeFiness.objects.filter(type_groupe="GCO", pm_smsse_id=organisme.pm_smsse_id):
+        groupes.append({"groupe": groupe, "role": "entité du groupement", "membres": _membres(groupe)})
+    return groupes
+
+
+def _membres(groupe: GroupeFiness) -> list[dict]:
+    membres = list(groupe.membres.order_by("pm_smsse_id").values("pm_smsse_id", "ege_id", "role"))
+    organismes = {og.pm_smsse_id: og for og in OrganismeGestionnaire.objects.filter(
+        pm_smsse_id__in=[m["pm_smsse_id"] for m in membres if m["pm_smsse_id"]])}
+    for membre in membres:
+        membre["organisme"] = organismes.get(membre["pm_smsse_id"])
+    return membres

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -36,17 +37,27 @@ from django.utils import timezone
 from esms.comptes import audit
 from esms.comptes.permissions import require, utilisateur_de
 from esms.referentiel import chargement
-from esms.referentiel.erreurs import Anomalie, ErreurImport, ErreurReferentiel, ReferentielNonCharge
-from esms.referentiel.importer import ecriture, format_ej, format_et
-from esms.referentiel.importer.analyse import FichierAnalyse, analyser_fichier
+from esms.referentiel.erreurs import (
+    Anomalie,
+    ErreurImport,
+    ErreurReferentiel,
+    ImportRefuse,
+    ReferentielNonCharge,
+    nombre,
+)
+from esms.referentiel.importer import annulation, format_ej, format_et, format_plus, plan
+from esms.referentiel.importer.analyse import analyser_fichier
 from esms.referentiel.importer.format_commun import Contexte
+from esms.referentiel.importer.lecture import sha256_fichier
 from esms.referentiel.importer.rapport import ecrire_rapport
 from esms.referentiel.models import (
     Categorie,
     Commune,
     Departement,
     Etablissement,
+    GroupeFiness,
     ImportFiness,
+    MembreGroupe,
     OrganismeGestionnaire,
     Region,
     StatutJuridique,
@@ -67,7 +78,7 @@ def _upsert(modele, objets: list, champs: list[str]) -> int:
 def charger_referentiel(*, actor, dossier: Path | str | None = None) -> dict[str, int]:
     """Load (or refresh) regions, départements, communes, categories and legal statuses. Idempotent."""
     require(actor, "referentiel.importer")
-    dossier = Path(dossier or settings.SHARED_DATA_DIR)
+    dossier = Path(dossier or chargement.DOSSIER_PAQUET)
     donnees = chargement.lire_nomenclatures(dossier)
     comptes = {
         "regions": _upsert(Region, donnees.regions, ["nom", "est_corse", "est_outre_mer"]),
@@ -107,125 +118,169 @@ def contexte_import() -> Contexte:
 
 
 @dataclass
-class _Compteurs:
-    crees: int = 0
-    modifies: int = 0
-    fermes: int = 0
+class FichierLu:
+    """One parsed FINESS file, whatever its layout (Etalab ET/EJ CSV or FINESS+ JSON), ready to plan."""
+
+    chemin: Path
+    nom: str
+    sha256: str
+    type_fichier: str  # "et", "ej" (Etalab) or "plus" (FINESS+ Structures)
+    nature: str  # ImportFiness.Nature
+    date_extraction: date
+    nb_lignes: int
+    anomalies: list[Anomalie]
+    numeros_rejetes: set[str]
+    lignes_et: list[tuple] | None = None
+    colonnes_et: tuple[str, ...] = ()
+    lignes_ej: list[tuple] = field(default_factory=list)
+    colonnes_ej: tuple[str, ...] = ()
+    ebauches: set[str] = field(default_factory=set)
+    groupes: list[dict] = field(default_factory=list)
     details: dict = field(default_factory=dict)
 
 
-def _ecrire_ej(analyse: FichierAnalyse) -> _Compteurs:
-    extrait = analyse.extrait
-    existants = ecriture.empreintes(OrganismeGestionnaire, "empreinte")
-    nouveaux, modifies = [], []
-    for ligne in extrait.lignes:
-        avant = existants.get(ligne[0])
-        if avant is None:
-            nouveaux.append(ligne)
-        elif avant[0] != ligne[-1]:
-            modifies.append(ligne)
-    ecriture.inserer(OrganismeGestionnaire, format_ej.COLONNES, nouveaux)
-    ecriture.mettre_a_jour(OrganismeGestionnaire, format_ej.COLONNES, modifies)
-    return _Compteurs(crees=len(nouveaux), modifies=len(modifies))
+_COLONNES_ETALAB_ET = (*format_et.COLONNES, "ouvert", "ferme_le")
 
 
-SEUIL_MASSIF = 20_000
+def _lire(chemin: Path, nom: str, contexte: Contexte, *, encodage: str, type_attendu: str | None,
+          nature: str | None) -> FichierLu:
+    """Parse and check one file (format recognised from its content), without writing."""
+    if format_plus.est_finess_plus(chemin):
+        if type_attendu == "ej":
+            raise ErreurImport(Anomalie(0, "(fichier)", "", "fichier FINESS+ (JSON) fourni là où un fichier "
+                                                           "Etalab des entités juridiques est attendu"))
+        extrait = format_plus.analyser(chemin, contexte)
+        assert extrait.date_extraction is not None
+        return FichierLu(
+            chemin=chemin, nom=nom, sha256=sha256_fichier(chemin), type_fichier="plus",
+            nature=nature or format_plus.nature_du_fichier(nom), date_extraction=extrait.date_extraction,
+            nb_lignes=extrait.nb_ege, anomalies=extrait.anomalies,
+            numeros_rejetes=extrait.numeros_rejetes, lignes_et=extrait.lignes, colonnes_et=format_plus.COLONNES_ET,
+            lignes_ej=extrait.organismes_lignes, colonnes_ej=format_plus.COLONNES_EJ,
+            ebauches=extrait.organismes - {ligne[0] for ligne in extrait.organismes_lignes},
+            groupes=extrait.groupes, details={
+                "version_schema": extrait.version_schema, "genere_le": extrait.genere_le,
+                "pmej": extrait.nb_pmej, "ege": extrait.nb_ege, "groupes": len(extrait.groupes),
+                "hors_perimetre": extrait.hors_perimetre, "hors_perimetre_ej": extrait.hors_perimetre_ej,
+                "ej_rejetes": len(extrait.ej_rejetes)})
+    analyse = analyser_fichier(chemin, contexte, encodage=encodage, type_attendu=type_attendu)
+    lu = FichierLu(chemin=chemin, nom=nom, sha256=analyse.sha256, type_fichier=analyse.type_fichier,
+                   nature=ImportFiness.Nature.INSTANTANE, date_extraction=analyse.date_extraction,
+                   nb_lignes=analyse.extrait.nb_lignes, anomalies=analyse.anomalies,
+                   numeros_rejetes=analyse.extrait.numeros_rejetes, details={"encodage": encodage})
+    if analyse.compteur:
+        lu.details["compteur_entete"] = analyse.compteur
+    if analyse.type_fichier == "ej":
+        lu.lignes_ej, lu.colonnes_ej = analyse.extrait.lignes, format_ej.COLONNES
+    else:
+        extrait = analyse.extrait
+        assert isinstance(extrait, format_et.ExtraitEt)
+        lu.lignes_et = [(*ligne, True, None) for ligne in extrait.lignes]
+        lu.colonnes_et = _COLONNES_ETALAB_ET
+        lu.ebauches = extrait.organismes
+    return lu
 
 
-def _massif(nouveaux: int, existants: int) -> bool:
-    """Bulk load: many new rows, at least as many as the table already holds (first national import)."""
-    return nouveaux >= SEUIL_MASSIF and nouveaux >= existants
-
-
-_COLONNES_ET = (*format_et.COLONNES, "ouvert", "ferme_le", "dernier_import_id")
-
-
-def _ecrire_et(analyse: FichierAnalyse, import_finess: ImportFiness) -> _Compteurs:
-    extrait = analyse.extrait
-    existants_ej = set(ecriture.empreintes(OrganismeGestionnaire))
-    ebauches = sorted(extrait.organismes - existants_ej)
-    with ecriture.index_suspendus(OrganismeGestionnaire, actif=_massif(len(ebauches), len(existants_ej))):
-        ecriture.inserer(OrganismeGestionnaire, ("finess_ej",), [(n,) for n in ebauches])
-
-    existants = ecriture.empreintes(Etablissement, "empreinte", "ouvert")
-    suite = (True, None, import_finess.pk)
-    nouveaux, modifies = [], []
-    for ligne in extrait.lignes:
-        avant = existants.pop(ligne[0], None)
-        if avant is None:
-            nouveaux.append(ligne + suite)
-        elif avant[0] != ligne[-1] or not avant[1]:
-            modifies.append(ligne + suite)
-    rejetes = extrait.numeros_rejetes
-    a_fermer = sorted(cle for cle, (_, ouvert) in existants.items() if ouvert and cle not in rejetes)
-    with ecriture.index_suspendus(Etablissement, actif=_massif(len(nouveaux), len(extrait.lignes) - len(nouveaux)
-                                                               + len(existants))):
-        ecriture.inserer(Etablissement, _COLONNES_ET, nouveaux)
-    ecriture.mettre_a_jour(Etablissement, _COLONNES_ET, modifies)
-    ecriture.mettre_a_jour_cles(Etablissement, a_fermer, ouvert=False, ferme_le=analyse.date_extraction,
-                                dernier_import_id=import_finess.pk)
-    return _Compteurs(crees=len(nouveaux), modifies=len(modifies), fermes=len(a_fermer),
-                      details={"organismes_ebauches": len(ebauches)})
-
-
-def _verifier_anteriorite(analyse: FichierAnalyse) -> None:
-    dernier = (ImportFiness.objects.filter(statut=ImportFiness.Statut.REUSSI, type_fichier=analyse.type_fichier,
-                                           date_extraction__isnull=False)
-               .order_by("-date_extraction").first())
-    if dernier is not None and analyse.date_extraction < dernier.date_extraction:
-        raise ErreurImport(Anomalie(1, "date d'extraction", analyse.date_extraction.isoformat(), (
-            f"extraction du {analyse.date_extraction:%d/%m/%Y} antérieure au dernier extrait importé "
-            f"(du {dernier.date_extraction:%d/%m/%Y}, import n° {dernier.pk}) : import refusé, il rouvrirait ou "
-            "fermerait à tort des établissements")))
-
-
-def _valider(analyse: FichierAnalyse, ignorer_invalides: bool) -> None:
-    anomalies = analyse.anomalies
-    if anomalies and not ignorer_invalides:
-        raise ErreurImport(anomalies[0], total=len(anomalies))
-    if not analyse.extrait.lignes:
-        derniere = analyse.extrait.nb_lignes
-        raise ErreurImport(Anomalie(derniere, "type de ligne", "", (
+def _valider(lu: FichierLu, ignorer_invalides: bool) -> None:
+    if lu.anomalies and not ignorer_invalides:
+        raise ErreurImport(lu.anomalies[0], total=len(lu.anomalies))
+    if not lu.lignes_et and not lu.lignes_ej and not lu.details.get("hors_perimetre"):
+        raise ErreurImport(Anomalie(lu.nb_lignes if lu.type_fichier != "plus" else 0,
+                                    "type de ligne" if lu.type_fichier != "plus" else "pmej", "", (
             "aucune ligne valide dans le fichier : import refusé (il fermerait tous les établissements)"
-            if anomalies else "aucune donnée après la ligne d'entête")), total=max(len(anomalies), 1))
-    _verifier_anteriorite(analyse)
+            if lu.anomalies else "aucune donnée après la ligne d'entête")), total=max(len(lu.anomalies), 1))
 
 
-def _nouvel_import(analyse: FichierAnalyse, *, actor, nom: str, details: dict) -> ImportFiness:
-    extrait = analyse.extrait
+_FAMILLES = {"et": ("et", "plus"), "plus": ("et", "plus"), "ej": ("ej",)}
+
+
+def _dernier_applique(type_fichier: str) -> ImportFiness | None:
+    return (ImportFiness.objects.filter(statut=ImportFiness.Statut.REUSSI, type_fichier__in=_FAMILLES[type_fichier],
+                                        date_extraction__isnull=False)
+            .order_by("-date_extraction", "-pk").first())
+
+
+def _pourcentage(part: float) -> str:
+    return f"{part * 100:.1f} %".replace(".", ",")
+
+
+def motifs_d_attente(lu: FichierLu, plan_et: plan.Plan | None, plan_ej: plan.Plan | None) -> list[str]:
+    """Why an import must wait for a national administrator's confirmation (empty: apply at once)."""
+    motifs = []
+    seuil = float(settings.FINESS_SEUIL_FERMETURES)
+    if plan_et is not None:
+        ouverts = sum(1 for avant in plan_et.existants.values() if avant[1])
+        fermes = plan_et.nb_fermetures
+        if ouverts and fermes > seuil * ouverts:
+            motifs.append(f"il fermerait {nombre(fermes)} établissement(s) sur {nombre(ouverts)} ouvert(s) "
+                          f"({_pourcentage(fermes / ouverts)}, au-delà du seuil de {_pourcentage(seuil)})")
+    if all(p is None or p.vide for p in (plan_et, plan_ej)):
+        return motifs
+    dernier = _dernier_applique(lu.type_fichier)
+    if dernier is not None and lu.date_extraction <= dernier.date_extraction:
+        motifs.append(f"son extraction (du {lu.date_extraction:%d/%m/%Y}) n'est pas plus récente que celle du "
+                      f"dernier import appliqué (n° {dernier.pk}, extraction du {dernier.date_extraction:%d/%m/%Y})")
+    return motifs
+
+
+def _nouvel_import(lu: FichierLu, *, actor, details: dict, url_source: str) -> ImportFiness:
     return ImportFiness.objects.create(
-        fichier=nom[:500], type_fichier=analyse.type_fichier, date_extraction=analyse.date_extraction,
-        sha256=analyse.sha256, nb_lignes=extrait.nb_lignes, nb_rejetes=len(extrait.numeros_rejetes),
-        acteur=actor if getattr(actor, "pk", None) else None, details=details,
+        fichier=lu.nom[:500], type_fichier=lu.type_fichier, nature=lu.nature, date_extraction=lu.date_extraction,
+        sha256=lu.sha256, nb_lignes=lu.nb_lignes, nb_rejetes=len(lu.numeros_rejetes),
+        chemin_fichier=str(lu.chemin)[:500], url_source=url_source[:500],
+        acteur=utilisateur_de(actor), details=details,
     )
 
 
-def _terminer(import_finess: ImportFiness, compteurs: _Compteurs, debut: float, *, actor) -> None:
-    import_finess.nb_crees, import_finess.nb_modifies = compteurs.crees, compteurs.modifies
-    import_finess.nb_fermes = compteurs.fermes
-    import_finess.details.update(compteurs.details)
+def _ecrire_groupes(groupes: list[dict], import_finess: ImportFiness) -> None:
+    if not groupes:
+        return
+    champs = ["type_groupe", "nom", "code_type", "identifiant_externe", "pm_smsse_id", "ouvert", "dernier_import"]
+    GroupeFiness.objects.bulk_create(
+        [GroupeFiness(dernier_import=import_finess, **{k: v for k, v in g.items() if k != "membres"})
+         for g in groupes], update_conflicts=True, unique_fields=["identifiant"], update_fields=champs)
+    MembreGroupe.objects.filter(groupe_id__in=[g["identifiant"] for g in groupes]).delete()
+    MembreGroupe.objects.bulk_create([MembreGroupe(groupe_id=g["identifiant"], pm_smsse_id=pm, ege_id=ege, role=role)
+                                      for g in groupes for pm, ege, role in g["membres"]], batch_size=2000)
+
+
+def _terminer(import_finess: ImportFiness, comptes_et: dict, comptes_ej: dict, debut: float, *, actor,
+              confirme: bool) -> None:
+    import_finess.nb_crees = comptes_et.get("crees", 0)
+    import_finess.nb_modifies = comptes_et.get("modifies", 0)
+    import_finess.nb_fermes = comptes_et.get("fermes", 0)
+    if import_finess.type_fichier == "ej":
+        import_finess.nb_crees, import_finess.nb_modifies = comptes_ej.get("crees", 0), comptes_ej.get("modifies", 0)
+    else:
+        import_finess.details["organismes_ebauches" if import_finess.type_fichier == "et" else "organismes_crees"] = \
+            comptes_ej.get("crees", 0)
+        import_finess.details["organismes_modifies"] = comptes_ej.get("modifies", 0)
+    import_finess.details["changements"] = comptes_et.get("changements", 0) + comptes_ej.get("changements", 0)
     import_finess.statut = ImportFiness.Statut.REUSSI
     import_finess.termine_le = timezone.now()
+    if confirme:
+        import_finess.confirme_par = utilisateur_de(actor)
+        import_finess.confirme_le = timezone.now()
     import_finess.duree_secondes = round(time.perf_counter() - debut, 3)
     import_finess.save()
     audit.record(actor=actor, action="referentiel.importer", obj=import_finess, after={
-        "type": import_finess.type_fichier, "date_extraction": import_finess.date_extraction,
-        "sha256": import_finess.sha256, "crees": import_finess.nb_crees, "modifies": import_finess.nb_modifies,
-        "fermes": import_finess.nb_fermes, "rejetes": import_finess.nb_rejetes, **import_finess.details,
+        "type": import_finess.type_fichier, "nature": import_finess.nature,
+        "date_extraction": import_finess.date_extraction, "sha256": import_finess.sha256,
+        "crees": import_finess.nb_crees, "modifies": import_finess.nb_modifies, "fermes": import_finess.nb_fermes,
+        "rejetes": import_finess.nb_rejetes, "confirme": confirme, **import_finess.details,
     }, comment=import_finess.fichier)
 
 
-def _enregistrer_echec(*, actor, nom: str, erreur: Exception, debut: float, analyse: FichierAnalyse | None,
+def _enregistrer_echec(*, actor, nom: str, erreur: Exception, debut: float, lu: FichierLu | None,
                        type_fichier: str) -> ImportFiness:
     with transaction.atomic():
         echec = ImportFiness.objects.create(
-            fichier=nom[:500], type_fichier=analyse.type_fichier if analyse else type_fichier,
-            date_extraction=analyse.date_extraction if analyse else None,
-            sha256=analyse.sha256 if analyse else "", statut=ImportFiness.Statut.ECHOUE,
-            nb_lignes=analyse.extrait.nb_lignes if analyse else 0,
-            nb_rejetes=len(analyse.extrait.numeros_rejetes) if analyse else 0,
+            fichier=nom[:500], type_fichier=lu.type_fichier if lu else type_fichier,
+            date_extraction=lu.date_extraction if lu else None,
+            sha256=lu.sha256 if lu else "", statut=ImportFiness.Statut.ECHOUE,
+            nb_lignes=lu.nb_lignes if lu else 0, nb_rejetes=len(lu.numeros_rejetes) if lu else 0,
             erreur=str(erreur), duree_secondes=round(time.perf_counter() - debut, 3), termine_le=timezone.now(),
-            acteur=actor if getattr(actor, "pk", None) else None,
+            acteur=utilisateur_de(actor),
         )
         audit.record(actor=actor, action="referentiel.import_echoue", obj=echec, comment=str(erreur)[:2000])
     return echec
@@ -244,61 +299,151 @@ def _analyser_tables(resultats: list[ImportFiness]) -> None:
             curseur.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
-def importer_finess(*, actor, chemin: Path | str, chemin_ej: Path | str | None = None,
-                    ignorer_invalides: bool = False, encodage: str = "latin-1",
-                    nom_fichier: str | None = None) -> ImportFiness:
-    """Import one Etalab FINESS extract (ET, or EJ when the file holds `structureej` lines), plus an optional EJ
-    file (`chemin_ej`) in the same transaction. Returns the ImportFiness of `chemin`.
+def _planifier(lus: list[FichierLu]) -> list[tuple[plan.Plan | None, plan.Plan | None]]:
+    plans: list[tuple[plan.Plan | None, plan.Plan | None]] = []
+    deja: set[str] = set()  # EJ numbers written by an earlier file of the same run
+    for lu in lus:
+        plan_ej = None
+        if lu.lignes_ej or lu.ebauches:
+            plan_ej = plan.planifier_ej(lu.lignes_ej, lu.colonnes_ej or format_ej.COLONNES, sorted(lu.ebauches - deja))
+            deja.update(ligne[0] for ligne in lu.lignes_ej)
+        plan_et = None
+        if lu.lignes_et is not None:
+            plan_et = plan.planifier_et(lu.lignes_et, lu.colonnes_et,
+                                        fermer_absents=lu.nature == ImportFiness.Nature.INSTANTANE,
+                                        rejetes=lu.numeros_rejetes, ferme_le=lu.date_extraction)
+        plans.append((plan_et, plan_ej))
+    return plans
 
+
+def _mettre_en_attente(lu: FichierLu, plans, motifs: list[str], *, actor, details: dict,
+                       url_source: str) -> ImportFiness:
+    plan_et, plan_ej = plans
+    with transaction.atomic():
+        attente = _nouvel_import(lu, actor=actor, details=details, url_source=url_source)
+        attente.statut = ImportFiness.Statut.A_CONFIRMER
+        attente.motif_attente = "Import mis en attente de confirmation : " + " ; ".join(motifs) + "."
+        attente.apercu = plan.apercu(plan_et, plan_ej) if plan_et is not None else {}
+        attente.nb_crees = len(plan_et.nouveaux) if plan_et else 0
+        attente.nb_modifies = len(plan_et.modifies) if plan_et else 0
+        attente.nb_fermes = plan_et.nb_fermetures if plan_et else 0
+        attente.save()
+        audit.record(actor=actor, action="referentiel.import_en_attente", obj=attente, comment=attente.motif_attente)
+    return attente
+
+
+def importer_finess(*, actor, chemin: Path | str, chemin_ej: Path | str | None = None,
+                    ignorer_invalides: bool = False, encodage: str = "latin-1", nom_fichier: str | None = None,
+                    nature: str | None = None, confirmer: bool = False, url_source: str = "",
+                    import_en_attente: ImportFiness | None = None) -> ImportFiness:
+    """Import one FINESS file — FINESS+ Structures JSON or Etalab CSV, recognised from its content — plus an
+    optional Etalab EJ file (`chemin_ej`) in the same transaction. Returns the ImportFiness of `chemin`: applied
+    (« réussi ») or, when it would close too many establishments or is not newer than the last applied one,
+    held « à confirmer » with its preview (nothing written) unless `confirmer`.
+
+    `nature` (FINESS+): « instantane » closes the establishments the file no longer lists, « flux » never
+    closes by absence; by default it is taken from the file's name, else « flux».
     Raises `ErreurImport` (located French message) or another `ErreurReferentiel`; nothing is written then
     except the failed ImportFiness row and its audit event.
     """
     require(actor, "referentiel.importer")
+    if nature is not None and nature not in ImportFiness.Nature.values:
+        raise ImportRefuse(f"Nature de fichier inconnue : « {nature} » (attendu : instantane ou flux).")
     debut = time.perf_counter()
     contexte = contexte_import()
     fichiers = [(Path(chemin_ej), "ej", Path(chemin_ej).name)] if chemin_ej else []
     fichiers.append((Path(chemin), None, nom_fichier or Path(chemin).name))
-    analyses: list[FichierAnalyse] = []
+    lus: list[FichierLu] = []
     rapports: list[Path] = []
     en_cours: tuple[str, str] = (fichiers[0][2], fichiers[0][1] or "et")
-    courante: FichierAnalyse | None = None
+    courant: FichierLu | None = None
     try:
         for chemin_fichier, attendu, nom in fichiers:
-            en_cours, courante = (nom, attendu or "et"), None
-            courante = analyser_fichier(chemin_fichier, contexte, encodage=encodage, type_attendu=attendu)
-            _valider(courante, ignorer_invalides)
-            analyses.append(courante)
-        courante = None
+            en_cours, courant = (nom, attendu or "et"), None
+            courant = _lire(chemin_fichier, nom, contexte, encodage=encodage, type_attendu=attendu, nature=nature)
+            _valider(courant, ignorer_invalides)
+            lus.append(courant)
+        courant = None
+        plans = _planifier(lus)
+        options = {"ignorer_invalides": ignorer_invalides, "encodage": encodage,
+                   "chemin_ej": str(chemin_ej) if chemin_ej else ""}
+        motifs = [] if confirmer else motifs_d_attente(lus[-1], *plans[-1])
+        if motifs:
+            return _mettre_en_attente(lus[-1], plans[-1], motifs, actor=actor, url_source=url_source,
+                                      details={**lus[-1].details, **options, "anomalies": len(lus[-1].anomalies)})
         with transaction.atomic():
             resultats = []
-            for analyse, (_, _, nom) in zip(analyses, fichiers, strict=True):
-                en_cours, courante = (nom, analyse.type_fichier), analyse
-                details = {"encodage": encodage, "anomalies": len(analyse.anomalies)}
-                if analyse.compteur:
-                    details["compteur_entete"] = analyse.compteur
-                import_finess = _nouvel_import(analyse, actor=actor, nom=nom, details=details)
-                if analyse.anomalies:
-                    rapport = ecrire_rapport(analyse.anomalies, nom_fichier=nom, horodatage=timezone.now())
+            for rang, (lu, (plan_et, plan_ej)) in enumerate(zip(lus, plans, strict=True)):
+                en_cours, courant = (lu.nom, lu.type_fichier), lu
+                details = {**lu.details, "anomalies": len(lu.anomalies), "nature": lu.nature}
+                dernier = rang == len(lus) - 1
+                if dernier and import_en_attente is not None:
+                    import_finess = import_en_attente
+                    import_finess.details.update(details)
+                    import_finess.nb_rejetes = len(lu.numeros_rejetes)
+                    import_finess.motif_attente += " Confirmé."
+                else:
+                    import_finess = _nouvel_import(lu, actor=actor, details=details, url_source=url_source)
+                if lu.anomalies:
+                    rapport = ecrire_rapport(lu.anomalies, nom_fichier=lu.nom, horodatage=timezone.now())
                     rapports.append(rapport)
                     import_finess.rapport_rejets = str(rapport)
-                if analyse.type_fichier == "ej":
-                    compteurs = _ecrire_ej(analyse)
-                else:
-                    compteurs = _ecrire_et(analyse, import_finess)
+                comptes_ej = plan.appliquer(plan_ej, import_finess) if plan_ej is not None else {}
+                comptes_et = plan.appliquer(plan_et, import_finess) if plan_et is not None else {}
+                _ecrire_groupes(lu.groupes, import_finess)
                 if resultats:
-                    compteurs.details["import_ej_id"] = resultats[-1].pk
-                    compteurs.details["ej_crees"] = resultats[-1].nb_crees
-                    compteurs.details["ej_modifies"] = resultats[-1].nb_modifies
-                _terminer(import_finess, compteurs, debut, actor=actor)
+                    import_finess.details.update({"import_ej_id": resultats[-1].pk, "ej_crees": resultats[-1].nb_crees,
+                                                  "ej_modifies": resultats[-1].nb_modifies})
+                _terminer(import_finess, comptes_et, comptes_ej, debut, actor=actor,
+                          confirme=dernier and (confirmer or import_en_attente is not None))
                 resultats.append(import_finess)
         _analyser_tables(resultats)
         return resultats[-1]
     except (ErreurReferentiel, ValidationError) as erreur:
         for rapport in rapports:
             rapport.unlink(missing_ok=True)
-        _enregistrer_echec(actor=actor, nom=en_cours[0], erreur=erreur, debut=debut, analyse=courante,
+        _enregistrer_echec(actor=actor, nom=en_cours[0], erreur=erreur, debut=debut, lu=courant,
                            type_fichier=en_cours[1])
         raise
+
+
+def confirmer_import(*, actor, pk: int) -> ImportFiness:
+    """Apply an import held « à confirmer » (national administrators): the same file, checked unchanged."""
+    require(actor, "referentiel.importer")
+    attente = ImportFiness.objects.filter(pk=pk).first()
+    if attente is None or attente.statut != ImportFiness.Statut.A_CONFIRMER:
+        raise ImportRefuse(f"L'import n° {pk} n'est pas en attente de confirmation.")
+    chemin = Path(attente.chemin_fichier)
+    if not chemin.is_file():
+        raise ImportRefuse(f"Le fichier de l'import n° {pk} n'existe plus ({chemin}) : relancez l'import.")
+    if sha256_fichier(chemin) != attente.sha256:
+        raise ImportRefuse(f"Le fichier de l'import n° {pk} a changé depuis sa mise en attente (SHA-256 différent) : "
+                           "relancez l'import.")
+    details = attente.details
+    return importer_finess(actor=actor, chemin=chemin, chemin_ej=details.get("chemin_ej") or None,
+                           ignorer_invalides=details.get("ignorer_invalides", False),
+                           encodage=details.get("encodage", "latin-1"), nom_fichier=attente.fichier,
+                           nature=attente.nature if attente.type_fichier == "plus" else None, confirmer=True,
+                           url_source=attente.url_source, import_en_attente=attente)
+
+
+def annuler_import(*, actor, pk: int) -> ImportFiness:
+    """Roll an applied import back to the state before it (establishments and organismes), audited."""
+    require(actor, "referentiel.importer")
+    with transaction.atomic():
+        cible = ImportFiness.objects.select_for_update().filter(pk=pk).first()
+        if cible is None or cible.statut != ImportFiness.Statut.REUSSI:
+            raise ImportRefuse(f"L'import n° {pk} n'est pas un import appliqué : rien à annuler.")
+        comptes = annulation.annuler(cible)
+        cible.statut = ImportFiness.Statut.ANNULE
+        cible.annule_par = utilisateur_de(actor)
+        cible.annule_le = timezone.now()
+        cible.details["annulation"] = comptes
+        cible.save()
+        audit.record(actor=actor, action="referentiel.annuler_import", obj=cible, after=comptes,
+                     comment=f"Annulation de l'import n° {pk} ({cible.fichier})")
+    _analyser_tables([ImportFiness(nb_crees=sum(comptes.values()))])
+    return cible
 
 
 # ---------------------------------------------------------------------------------------------------------------

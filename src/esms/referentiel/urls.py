@@ -13,4 +13,7 @@ urlpatterns = [
     path("imports/", views.imports, name="imports"),
     path("imports/nouveau/", views.importer, name="importer"),
     path("imports/<int:pk>/rejets/", views.rejets, name="rejets"),
+    path("imports/<int:pk>/", views.detail_import, name="import"),
+    path("imports/<int:pk>/confirmer/", views.confirmer, name="confirmer"),
+    path("imports/<int:pk>/annuler/", views.annuler, name="annuler"),
 ]

@@ -17,15 +17,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from esms.comptes.permissions import has_perm, in_scope, require
-from esms.referentiel import selectors, services
+from esms.referentiel import selectors, services, televersement
 from esms.referentiel.carte import carte
+from esms.referentiel.erreurs import ErreurReferentiel
 from esms.referentiel.forms import ImportForm, QualificationForm, RechercheForm
 from esms.referentiel.taches import importer_finess_en_tache
 from esms.rules.categories import SECTEUR_LIBELLES
 
 PAR_PAGE = 50
 COLONNES_CSV = (
-    ("finess_et", "FINESS ET"), ("organisme_id", "FINESS EJ"), ("raison_sociale", "Raison sociale"),
+    ("finess_et", "FINESS ET"), ("organisme_id", "FINESS EJ"), ("organisme__raison_sociale", "Organisme gestionnaire"),
+    ("organisme__siren", "SIREN de l'organisme"), ("raison_sociale", "Raison sociale"),
     ("numero_voie", "N° voie"), ("type_voie", "Type voie"), ("voie", "Voie"), ("lieu_dit_bp", "Lieu-dit / BP"),
     ("ligne_acheminement", "Ligne d'acheminement"), ("code_commune", "Code commune"),
     ("departement_id", "Département"), ("region_id", "Région"), ("categorie_id", "Catégorie"),
@@ -83,6 +85,7 @@ def _page_etablissement(request: HttpRequest, finess_et: str, form: Qualificatio
         "secteur_libelle": SECTEUR_LIBELLES.get(etablissement.secteur, etablissement.secteur),
         "secteur_categorie": SECTEUR_LIBELLES.get(etablissement.categorie.secteur, etablissement.categorie.secteur),
         "form": form if peut_qualifier else None,
+        "historique": selectors.historique(objet="et", cle=etablissement.finess_et),
     }, status=status)
 
 
@@ -116,6 +119,7 @@ def organisme(request: HttpRequest, finess_ej: str) -> HttpResponse:
     return render(request, "referentiel/organisme.html", {
         "title": f"{og.raison_sociale or 'Organisme gestionnaire'} ({og.finess_ej})", "og": og, "page_obj": page,
         "chiffres": selectors.chiffres_organisme(og), "secteurs": SECTEUR_LIBELLES,
+        "groupes": selectors.groupes_de(og), "historique": selectors.historique(objet="ej", cle=og.finess_ej),
     })
 
 
@@ -141,12 +145,14 @@ def importer(request: HttpRequest) -> HttpResponse:
     dossier = Path(settings.VAR_DIR) / "imports" / "televersements"
     dossier.mkdir(parents=True, exist_ok=True)
     chemin = dossier / f"{datetime.now():%Y%m%d-%H%M%S}-{Path(televerse.name).name}"
-    with open(chemin, "wb") as fichier:
-        for morceau in televerse.chunks():
-            fichier.write(morceau)
+    try:
+        televersement.enregistrer(televerse.chunks(), chemin)
+    except televersement.TeleversementRefuse as erreur:
+        messages.error(request, str(erreur))
+        return redirect("referentiel:imports")
     importer_finess_en_tache.enqueue(chemin=str(chemin), nom_fichier=Path(televerse.name).name,
                                      acteur_id=request.user.pk, ignorer_invalides=form.cleaned_data["ignorer_invalides"],
-                                     encodage=form.cleaned_data["encodage"])
+                                     encodage=form.cleaned_data["encodage"], nature=form.cleaned_data["nature"] or None)
     messages.success(request, "Import programmé : il s'exécute en arrière-plan. Son résultat s'affichera dans "
                               "la liste ci-dessous et vous sera notifié.")
     return redirect("referentiel:imports")
@@ -157,3 +163,39 @@ def rejets(request: HttpRequest, pk: int) -> FileResponse:
     chemin = selectors.rapport_rejets(actor=request.user, pk=pk)
     return FileResponse(open(chemin, "rb"), as_attachment=True, filename=chemin.name,  # noqa: SIM115
                         content_type="text/csv; charset=utf-8")
+
+
+@login_required
+def detail_import(request: HttpRequest, pk: int) -> HttpResponse:
+    import_finess = selectors.import_finess(actor=request.user, pk=pk)
+    return render(request, "referentiel/import.html", {
+        "title": f"Import FINESS n° {import_finess.pk}", "imp": import_finess,
+        "peut_decider": has_perm(request.user, "referentiel.importer"),
+    })
+
+
+@login_required
+@require_POST
+def confirmer(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "referentiel.importer")
+    try:
+        resultat = services.confirmer_import(actor=request.user, pk=pk)
+    except ErreurReferentiel as erreur:
+        messages.error(request, str(erreur))
+    else:
+        messages.success(request, f"Import n° {resultat.pk} confirmé et appliqué : {resultat.nb_crees} créé(s), "
+                                  f"{resultat.nb_modifies} modifié(s), {resultat.nb_fermes} fermé(s).")
+    return redirect("referentiel:import", pk=pk)
+
+
+@login_required
+@require_POST
+def annuler(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "referentiel.importer")
+    try:
+        services.annuler_import(actor=request.user, pk=pk)
+    except ErreurReferentiel as erreur:
+        messages.error(request, str(erreur))
+    else:
+        messages.success(request, f"Import n° {pk} annulé : le référentiel est revenu à son état d'avant cet import.")
+    return redirect("referentiel:import", pk=pk)

@@ -48,13 +48,35 @@ def erreur_numero_finess(numero: str) -> str | None:
     return None
 
 
+# Territories with no ARS among the platform's regions (collectivités d'outre-mer): their FINESS records are
+# out of the programme's scope. FINESS numbers them 97 0 5 (SPM) and 98 0 x (x = 4, 6, 7, 8, 9: the INSEE
+# 98x code) — evidence: the ANS FINESS+ example files hold Wallis-et-Futuna entities 980600019/27/35 with INSEE
+# communes 98611/98613. Saint-Barthélemy (977) and Saint-Martin (978) are filed under Guadeloupe (9A): in scope.
+TERRITOIRES_SANS_ARS = {
+    "975": "Saint-Pierre-et-Miquelon", "984": "Terres australes et antarctiques françaises",
+    "986": "Wallis-et-Futuna", "987": "Polynésie française", "988": "Nouvelle-Calédonie", "989": "Clipperton",
+}
+
+
+def territoire_sans_ars(numero: str, code_commune: str = "") -> str | None:
+    """Name of the territory without an ARS a FINESS record belongs to (by number or INSEE commune), or None."""
+    for code in (departement_du_numero(numero) or "", code_commune[:3]):
+        if code in TERRITOIRES_SANS_ARS:
+            return TERRITOIRES_SANS_ARS[code]
+    return None
+
+
 def departement_du_numero(numero: str) -> str | None:
-    """Département encoded in a FINESS number, as an INSEE code ("75", "2A", "971"), or None."""
+    """Département encoded in a FINESS number, as an INSEE code ("75", "2A", "971"), or None.
+
+    Collectivités d'outre-mer give their INSEE code ("975", "986"…: see TERRITOIRES_SANS_ARS)."""
     prefixe = numero[:2]
     if prefixe == "97":
+        if numero[2:4] == "05":
+            return "975"
         return f"97{numero[3]}" if numero[2] == "0" and numero[3] in "1234" else None
     if prefixe == "98":
-        return "976"
+        return f"98{numero[3]}" if numero[2] == "0" and numero[3] in "46789" else "976"
     if prefixe == "20":
         return None
     return prefixe

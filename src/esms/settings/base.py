@@ -129,10 +129,16 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 
-# Official Etalab FINESS extract (établissements géolocalisés), downloaded when no local file is given.
-FINESS_URL = os.environ.get(
-    "ESMS_FINESS_URL", "https://www.data.gouv.fr/fr/datasets/r/2ce43ade-8d2c-4d1d-81da-ca06c82abc68"
-)
+
+# An import closing more than this share of the open establishments waits for a national administrator.
+FINESS_SEUIL_FERMETURES = float(os.environ.get("ESMS_FINESS_SEUIL_FERMETURES", "0.02"))
+# Uploaded FINESS files: stored size, decompressed size and compression ratio caps (checked while streaming).
+FINESS_TELEVERSEMENT_MAX_OCTETS = int(os.environ.get("ESMS_FINESS_TELEVERSEMENT_MAX_OCTETS", 200 * 1024 * 1024))
+FINESS_DECOMPRESSE_MAX_OCTETS = int(os.environ.get("ESMS_FINESS_DECOMPRESSE_MAX_OCTETS", 1536 * 1024 * 1024))
+FINESS_RATIO_MAX = float(os.environ.get("ESMS_FINESS_RATIO_MAX", "50"))
+# data.gouv.fr dataset API of the ANS « FINESS - Structures » flows (FINESS+), read by `import_finess
+# --telecharger`. Hypothèse : the dataset's slug; set ESMS_FINESS_API to the dataset's API address if it differs.
+FINESS_API = os.environ.get("ESMS_FINESS_API", "https://www.data.gouv.fr/api/1/datasets/finess-structures/")
 
 EMAIL_BACKEND = os.environ.get("ESMS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("ESMS_FROM_EMAIL", "ne-pas-repondre@esms-numerique.example")

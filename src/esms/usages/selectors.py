@@ -161,5 +161,5 @@ def versements(*, actor, statut: str | None = None) -> QuerySet[Versement]:
 def lignes_versements(qs: QuerySet[Versement]) -> Iterator[list]:
     for v in qs:
         porteur = v.dossier.grappe.porteur
-        yield [v.dossier.numero, v.numero_convention, porteur.finess_ej, porteur.siren or "", porteur.raison_sociale,
+        yield [v.dossier.numero, v.numero_convention, porteur.finess_ej, porteur.siren or "", porteur.nom,
                v.get_type_display(), v.montant, v.get_statut_display(), timezone.localtime(v.cree_le).date().isoformat()]

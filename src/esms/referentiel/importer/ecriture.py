@@ -41,7 +41,8 @@ def empreintes(modele: type[Model], *champs: str) -> dict[str, tuple]:
 
 def _par_defaut(modele: type[Model], attributs: Sequence[str]) -> tuple[list[str], tuple]:
     """Concrete fields missing from `attributs`, with their defaults."""
-    manquants = [f for f in modele._meta.concrete_fields if f.attname not in attributs]
+    manquants = [f for f in modele._meta.concrete_fields
+                 if f.attname not in attributs and not getattr(f, "db_returning", False)]  # auto ids: by the DB
     return [f.attname for f in manquants], tuple(f.get_default() for f in manquants)
 
 
@@ -92,6 +93,20 @@ def mettre_a_jour(modele: type[Model], attributs: Sequence[str], lignes: list[tu
         sql = f"UPDATE {table} SET {affectations} WHERE {cle} = %s"  # noqa: S608
         curseur.executemany(sql, [(*ligne[1:], ligne[0]) for ligne in lignes])
     return len(lignes)
+
+
+def valeurs_de(modele: type[Model], attributs: Sequence[str], cles: Sequence[str]) -> dict[str, tuple]:
+    """Primary key → values of `attributs` for the rows of `cles` (batches of `IN (…)`)."""
+    table = connection.ops.quote_name(modele._meta.db_table)
+    colonnes = _colonnes_sql(modele, [modele._meta.pk.attname, *attributs])
+    resultat: dict[str, tuple] = {}
+    with connection.cursor() as curseur:
+        for debut in range(0, len(cles), LOT_IN):
+            lot = cles[debut:debut + LOT_IN]
+            curseur.execute(f"SELECT {', '.join(colonnes)} FROM {table} "  # noqa: S608
+                            f"WHERE {colonnes[0]} IN ({', '.join(['%s'] * len(lot))})", list(lot))
+            resultat.update((ligne[0], ligne[1:]) for ligne in curseur.fetchall())
+    return resultat
 
 
 def mettre_a_jour_cles(modele: type[Model], cles: Sequence[str], **valeurs) -> int:

@@ -13,7 +13,7 @@ class Command(BaseCommand):
     help = "Charge la géographie (COG INSEE) et les nomenclatures FINESS (catégories, statuts juridiques)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--dossier", help="dossier des fichiers de référence (défaut : ESMS_SHARED_DATA)")
+        parser.add_argument("--dossier", help="dossier des fichiers de référence (défaut : les fichiers livrés avec la plateforme, src/esms/referentiel/donnees/)")
 
     def handle(self, *args, **options):
         try:

@@ -1,0 +1,195 @@
+"""What an import would do (plan), its preview, and applying it with a field-level history — all set-based.
+
+A plan compares the file's rows with the table's fingerprints (one query): new rows, changed rows (other
+`empreinte`, or open/closed state differs) and — for a snapshot only — open rows absent from the file, which
+it closes. Nothing is written until `appliquer`: then one query reads the previous values of the changed and
+closed rows (batches of `IN`), `ChangementFiness` rows (field, before, after) are bulk-inserted, and the rows
+are inserted/updated by `ecriture` (executemany / COPY). Rows an import created carry it in `dernier_import`
+and have no history row: that is how `annuler` (in `annulation.py`) tells created rows from changed ones.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from esms.referentiel.importer import ecriture
+from esms.referentiel.models import (
+    Categorie,
+    ChangementFiness,
+    Etablissement,
+    ImportFiness,
+    OrganismeGestionnaire,
+    Region,
+)
+
+PREMIERES_LIGNES = 20
+COLONNES_CHANGEMENT = ("import_finess_id", "objet", "cle", "champ", "avant", "apres")
+# Bookkeeping columns: kept in the history (a rollback must restore them) but not shown on the pages.
+TECHNIQUES = frozenset({"empreinte", "nom_recherche", "dernier_import_id"})
+
+
+def norme(valeur: Any) -> Any:
+    """One representation per value whatever the back-end returns (SQLite text dates, 0/1 booleans…)."""
+    if valeur is None or isinstance(valeur, str | int | float) and not isinstance(valeur, bool):
+        return valeur
+    if isinstance(valeur, bool):
+        return int(valeur)
+    if isinstance(valeur, date | datetime):
+        return valeur.isoformat()
+    return str(valeur)
+
+
+@dataclass
+class Plan:
+    """The rows one import writes into one table (`colonnes` without `dernier_import_id`)."""
+
+    modele: type
+    objet: str  # "et" or "ej"
+    colonnes: tuple[str, ...]
+    nouveaux: list[tuple] = field(default_factory=list)
+    modifies: list[tuple] = field(default_factory=list)
+    a_fermer: list[str] = field(default_factory=list)
+    ferme_le: date | None = None
+    fermetures_explicites: int = 0  # changed rows that go from open to closed (FINESS+ etatObjet I)
+    existants: dict[str, tuple] = field(default_factory=dict)
+
+    @property
+    def nb_fermetures(self) -> int:
+        return len(self.a_fermer) + self.fermetures_explicites
+
+    @property
+    def vide(self) -> bool:
+        return not (self.nouveaux or self.modifies or self.a_fermer)
+
+
+_EXISTANTS_ET = ("empreinte", "ouvert", "region_id", "categorie_id", "raison_sociale", "ferme_le",
+                 "dernier_import_id")
+
+
+def planifier_et(lignes: list[tuple], colonnes: Sequence[str], *, fermer_absents: bool, rejetes: set[str],
+                 ferme_le: date | None) -> Plan:
+    """Plan for the establishments; `colonnes` ends with the row's `empreinte`, `ouvert`, `ferme_le`…"""
+    existants = ecriture.empreintes(Etablissement, *_EXISTANTS_ET)
+    rang_empreinte, rang_ouvert = colonnes.index("empreinte"), colonnes.index("ouvert")
+    plan = Plan(Etablissement, "et", tuple(colonnes), ferme_le=ferme_le)
+    vus = set()
+    for ligne in lignes:
+        cle = ligne[0]
+        vus.add(cle)
+        avant = existants.get(cle)
+        if avant is None:
+            plan.nouveaux.append(ligne)
+        elif avant[0] != ligne[rang_empreinte] or bool(avant[1]) != ligne[rang_ouvert]:
+            plan.modifies.append(ligne)
+            if avant[1] and not ligne[rang_ouvert]:
+                plan.fermetures_explicites += 1
+    if fermer_absents:
+        plan.a_fermer = sorted(cle for cle, avant in existants.items()
+                               if avant[1] and cle not in vus and cle not in rejetes)
+    plan.existants = existants
+    return plan
+
+
+def planifier_ej(lignes: list[tuple], colonnes: Sequence[str], ebauches: Sequence[str] = ()) -> Plan:
+    """Plan for the organismes (never closed by absence); `ebauches`: EJ numbers known only from ET rows."""
+    existants = ecriture.empreintes(OrganismeGestionnaire, "empreinte")
+    rang = colonnes.index("empreinte")
+    plan = Plan(OrganismeGestionnaire, "ej", tuple(colonnes))
+    for ligne in lignes:
+        avant = existants.get(ligne[0])
+        if avant is None:
+            plan.nouveaux.append(ligne)
+        elif avant[0] != ligne[rang]:
+            plan.modifies.append(ligne)
+    connus = set(existants) | {ligne[0] for ligne in lignes}
+    plan.existants = {cle: () for cle in ebauches if cle not in connus}  # stubs to create
+    return plan
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Preview
+
+
+def _resume(lignes: list[tuple[str, str, str, str]], regions: dict[str, str], categories: dict[str, str]) -> dict:
+    return {
+        "total": len(lignes),
+        "par_region": [[regions.get(r, r), n] for r, n in Counter(r for _, _, r, _ in lignes).most_common()],
+        "par_categorie": [[f"{c} – {categories.get(c, '?')}", n]
+                          for c, n in Counter(c for _, _, _, c in lignes).most_common(15)],
+        "premieres": [list(ligne) for ligne in lignes[:PREMIERES_LIGNES]],
+    }
+
+
+def apercu(plan_et: Plan, plan_ej: Plan | None) -> dict:
+    """Created, updated, closed establishments by region and category, with their first rows."""
+    regions = dict(Region.objects.values_list("code", "nom"))
+    categories = dict(Categorie.objects.values_list("code", "libelle"))
+    c = plan_et.colonnes
+    i_nom, i_region, i_categorie = c.index("raison_sociale"), c.index("region_id"), c.index("categorie_id")
+    i_ouvert = c.index("ouvert")
+
+    def extraits(lignes):
+        return [(ligne[0], ligne[i_nom], ligne[i_region], ligne[i_categorie]) for ligne in lignes]
+
+    fermes = extraits(ligne for ligne in plan_et.modifies if not ligne[i_ouvert] and plan_et.existants[ligne[0]][1])
+    fermes += [(cle, plan_et.existants[cle][4], plan_et.existants[cle][2], plan_et.existants[cle][3])
+               for cle in plan_et.a_fermer]
+    return {
+        "crees": _resume(extraits(plan_et.nouveaux), regions, categories),
+        "modifies": _resume(extraits(plan_et.modifies), regions, categories),
+        "fermes": _resume(fermes, regions, categories),
+        "organismes": {"crees": len(plan_ej.nouveaux) + len(plan_ej.existants) if plan_ej else 0,
+                       "modifies": len(plan_ej.modifies) if plan_ej else 0},
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Applying
+
+
+def _json(valeur: Any) -> str:
+    return json.dumps(norme(valeur), ensure_ascii=False)
+
+
+def _historique(plan: Plan, import_id: int) -> list[tuple]:
+    """History rows of the changed rows: every column whose value differs, with before and after."""
+    colonnes = [*plan.colonnes[1:], "dernier_import_id"]
+    avant = ecriture.valeurs_de(plan.modele, colonnes, [ligne[0] for ligne in plan.modifies])
+    lignes = []
+    for ligne in plan.modifies:
+        anciennes = avant[ligne[0]]
+        for nom, ancienne, nouvelle in zip(colonnes, anciennes, (*ligne[1:], import_id), strict=True):
+            if norme(ancienne) != norme(nouvelle):
+                lignes.append((import_id, plan.objet, ligne[0], nom, _json(ancienne), _json(nouvelle)))
+    return lignes
+
+
+def appliquer(plan: Plan, import_finess: ImportFiness) -> dict[str, int]:
+    """Write the plan (inside the caller's transaction) with its history; return the counts."""
+    pk = import_finess.pk
+    historique = _historique(plan, pk) if plan.modifies else []
+    if plan.objet == "ej" and plan.existants:
+        ecriture.inserer(plan.modele, ("finess_ej", "dernier_import_id"), [(cle, pk) for cle in sorted(plan.existants)])
+    colonnes = (*plan.colonnes, "dernier_import_id")
+    massif = plan.objet == "et" and len(plan.nouveaux) >= 20_000 and len(plan.nouveaux) >= len(plan.existants)
+    with ecriture.index_suspendus(plan.modele, actif=massif):
+        ecriture.inserer(plan.modele, colonnes, [(*ligne, pk) for ligne in plan.nouveaux])
+    ecriture.mettre_a_jour(plan.modele, colonnes, [(*ligne, pk) for ligne in plan.modifies])
+    if plan.a_fermer:
+        ferme_le = norme(plan.ferme_le)
+        for cle in plan.a_fermer:
+            avant = plan.existants[cle]
+            historique.append((pk, "et", cle, "ouvert", "1", "0"))
+            if norme(avant[5]) != ferme_le:
+                historique.append((pk, "et", cle, "ferme_le", _json(avant[5]), _json(ferme_le)))
+            historique.append((pk, "et", cle, "dernier_import_id", _json(avant[6]), _json(pk)))
+        ecriture.mettre_a_jour_cles(plan.modele, plan.a_fermer, ouvert=False, ferme_le=plan.ferme_le,
+                                    dernier_import_id=pk)
+    ecriture.inserer(ChangementFiness, COLONNES_CHANGEMENT, historique)
+    return {"crees": len(plan.nouveaux) + (len(plan.existants) if plan.objet == "ej" else 0),
+            "modifies": len(plan.modifies), "fermes": plan.nb_fermetures, "changements": len(historique)}
