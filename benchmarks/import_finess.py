@@ -35,7 +35,6 @@ import tempfile
 import time
 from pathlib import Path
 
-
 RACINE = Path(__file__).resolve().parents[1]
 FICHIER = "etalab-cs1100507-stock-20210108-0427.reconstructed.csv.gz"
 TRANCHE_BASELINE = 5_000

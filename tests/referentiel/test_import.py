@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from esms.comptes.permissions import SYSTEME
 from esms.comptes.models import AuditEvent
+from esms.comptes.permissions import SYSTEME
 from esms.referentiel.erreurs import ErreurImport
 from esms.referentiel.importer import ecriture
 from esms.referentiel.models import Etablissement, ImportFiness, OrganismeGestionnaire

@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from esms.comptes.permissions import SYSTEME
 from esms.comptes.models import Notification, Role
+from esms.comptes.permissions import SYSTEME
 from esms.referentiel import views
 from esms.referentiel.models import ImportFiness, OrganismeGestionnaire
 from esms.referentiel.services import importer_finess

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from esms.comptes.permissions import SYSTEME
 from esms.comptes.models import AuditEvent, Role
+from esms.comptes.permissions import SYSTEME
 from esms.referentiel.models import Etablissement
 from esms.referentiel.services import importer_finess, qualifier_etablissement
 from tests.referentiel import generateur
