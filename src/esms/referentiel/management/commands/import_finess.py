@@ -65,7 +65,7 @@ class Command(BaseCommand):
                     telecharge = telecharger_finess_plus()
                     chemin, origine, url = telecharge.chemin, "téléchargement data.gouv.fr", telecharge.url
                 else:
-                    chemin, origine = fichier_a_importer(options["chemin"])
+                    chemin, origine, url = fichier_a_importer(options["chemin"])
                 if origine != "argument":
                     self.stdout.write(f"Fichier importé ({origine}) : {chemin}")
                 resultat = importer_finess(actor=SYSTEME, chemin=chemin, chemin_ej=options["chemin_ej"],
