@@ -79,7 +79,7 @@ def test_porteur_et_anonyme_refuses(importe, utilisateur):
     with pytest.raises(PermissionDenied):
         qualifier_etablissement(actor=porteur, finess_et=EHPAD_AIN, secteur="domicile", motif="x")
     with pytest.raises(PermissionDenied):
-        qualifier_etablissement(actor=SYSTEME, finess_et=EHPAD_AIN, secteur="domicile", motif="x")
+        qualifier_etablissement(actor=None, finess_et=EHPAD_AIN, secteur="domicile", motif="x")
 
 
 def test_administrateur_national_et_retour_au_secteur_de_la_categorie(importe, admin, client):
