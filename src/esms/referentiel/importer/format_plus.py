@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import ijson
 import jsonschema_rs
@@ -92,7 +92,7 @@ class ExtraitPlus:
 
 
 @contextmanager
-def ouvrir(chemin: Path) -> Iterator[IO[bytes]]:
+def ouvrir(chemin: Path) -> Iterator[Any]:
     """The file as a binary stream, gunzipped on the fly when it starts with the gzip magic number."""
     try:
         brut = open(chemin, "rb")  # noqa: SIM115 — closed below
@@ -228,7 +228,7 @@ def _empreinte(valeurs) -> str:
                            .encode(), digest_size=16).hexdigest()
 
 
-def _nombre(valeur: str) -> float | None:
+def _nombre(valeur: Any) -> float | None:
     try:
         nombre = float(valeur)
     except (TypeError, ValueError):
@@ -263,7 +263,7 @@ class _Analyseur:
             return None
         return texte or None
 
-    def _longueurs(self, chemin: str, valeurs: dict[str, str], maximums: dict[str, int]) -> None:
+    def _longueurs(self, chemin: str, valeurs: dict[str, str], maximums: dict[str, int | None]) -> None:
         for nom, valeur in valeurs.items():
             maximum = maximums.get(nom)
             if maximum and valeur and len(valeur) > maximum:
@@ -272,7 +272,7 @@ class _Analyseur:
     def _departement(self, chemin: str, numero: str) -> tuple[str, str] | None:
         insee = departement_du_numero(numero)
         region = self.regions.get(insee or "")
-        if region is None:
+        if insee is None or region is None:
             self.anomalie(chemin, numero, f"département « {insee or numero[:2]} » du numéro FINESS {numero} "
                                           "inconnu du référentiel")
             return None
