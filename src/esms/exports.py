@@ -1,4 +1,11 @@
-"""Tabular exports shared by every app: CSV (UTF-8 with BOM, `;`), XLSX and ODS, from headers and rows."""
+"""Tabular exports shared by every app: CSV (UTF-8 with BOM, `;`), XLSX and ODS, from headers and rows.
+
+Every export is inert: a text cell that a spreadsheet would run as a formula — one starting with `=`, `+`,
+`-`, `@`, a tab or a carriage return (also after leading spaces) — is written with a leading apostrophe
+(`neutraliser`), the documented way to force text in Excel, LibreOffice and Google Sheets. Numbers (a
+negative amount included) stay numeric cells; XLSX and ODS text cells are typed as text, never formulas.
+Every CSV written anywhere goes through `ecrivain_csv` (streamed exports and reports on disk included).
+"""
 
 from __future__ import annotations
 
@@ -17,23 +24,65 @@ FORMATS = {
 }
 
 
+DECLENCHEURS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def neutraliser(valeur):
+    """A text that a spreadsheet would read as a formula gets a leading apostrophe; anything else unchanged."""
+    if isinstance(valeur, str) and valeur.lstrip(" \u00a0").startswith(DECLENCHEURS):
+        return "'" + valeur
+    return valeur
+
+
+class _Neutralisant:
+    """A csv.writer whose every text cell goes through `neutraliser`."""
+
+    def __init__(self, ecrivain):
+        self._ecrivain = ecrivain
+
+    def writerow(self, ligne: Iterable):
+        return self._ecrivain.writerow([neutraliser("" if v is None else v) for v in ligne])
+
+    def writerows(self, lignes: Iterable[Iterable]) -> None:
+        for ligne in lignes:
+            self.writerow(ligne)
+
+
+def ecrivain_csv(flux, *, delimiter: str = ";", lineterminator: str = "\r\n") -> _Neutralisant:
+    """The platform's CSV writer (to a file, a buffer or a streaming echo object): inert cells."""
+    return _Neutralisant(csv.writer(flux, delimiter=delimiter, lineterminator=lineterminator))
+
+
 def _csv(entetes: Sequence[str], lignes: Iterable[Sequence]) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = ecrivain_csv(out)
     writer.writerow(entetes)
-    for ligne in lignes:
-        writer.writerow(["" if v is None else v for v in ligne])
+    writer.writerows(lignes)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def _xlsx(entetes: Sequence[str], lignes: Iterable[Sequence], titre: str) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(titre[:31])
-    ws.append(list(entetes))
+
+    def cellules(valeurs: Sequence) -> list:
+        sortie = []
+        for v in valeurs:
+            v = _cellule(v)
+            if isinstance(v, str):  # typed as text: openpyxl would store a leading « = » as a formula
+                cellule = WriteOnlyCell(ws, value=neutraliser(v))
+                cellule.data_type = "s"
+                sortie.append(cellule)
+            else:
+                sortie.append(v)
+        return sortie
+
+    ws.append(cellules(list(entetes)))
     for ligne in lignes:
-        ws.append([_cellule(v) for v in ligne])
+        ws.append(cellules(ligne))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -60,7 +109,8 @@ def _ods(entetes: Sequence[str], lignes: Iterable[Sequence], titre: str) -> byte
         for v in values:
             if isinstance(v, bool) or v is None or isinstance(v, (str, date)):
                 cell = TableCell(valuetype="string")
-                cell.addElement(P(text="" if v is None else (("oui" if v else "non") if isinstance(v, bool) else str(v))))
+                texte = "" if v is None else (("oui" if v else "non") if isinstance(v, bool) else str(v))
+                cell.addElement(P(text=neutraliser(texte)))
             else:
                 cell = TableCell(valuetype="float", value=str(v))
                 cell.addElement(P(text=str(v)))

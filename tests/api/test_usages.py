@@ -151,3 +151,27 @@ def test_roles_sans_declaration(role, monde, jeton):
     appelant = jeton(getattr(monde, role), ["referentiel:lire"])
     JetonAPI.objects.update(portees=["usages:ecrire"])
     verifier_erreur(_poster(appelant, _rapport(monde.ref.et_ara[0].pk)), 403, "non_habilite")
+
+
+@pytest.mark.parametrize("modification, champ", [
+    ({"dui_actifs": "1e999999"}, "body.rapport.dui_actifs"), ({"dui_actifs": 12.5}, "body.rapport.dui_actifs"),
+    ({"dui_actifs": "12"}, "body.rapport.dui_actifs"), ({"dui_actifs": 10**19}, "body.rapport.dui_actifs"),
+    ({"valeurs": {"taux_dui_actifs": "1e999990"}}, "body.rapport.valeurs.taux_dui_actifs"),
+    ({"valeurs": {"taux_dui_actifs": 9223372036854775807}}, "body.rapport.valeurs.taux_dui_actifs"),
+])
+def test_nombres_stricts_422_sans_rien_ecrire(modification, champ, suivi, jeton):
+    """Issue 9, point 1: `1e999990` through the API stored 2 MB in the report and 2 MB in the audit event."""
+    corps = verifier_erreur(_poster(jeton(suivi.editeur, ["usages:ecrire"]), _rapport(suivi.ets[0], **modification)),
+                            422, "donnees_invalides")
+    assert champ in {d["champ"] for d in corps["details"]}, corps
+    assert not RapportIndicateurs.objects.exists()
+    assert not AuditEvent.objects.filter(action="usages.declarer_indicateurs").exists()
+
+
+def test_exposant_json_brut_refuse(suivi, jeton):
+    corps = json.dumps(_rapport(suivi.ets[0])).replace('"dui_actifs": 42', '"dui_actifs": 1e999999')
+    reponse = jeton(suivi.editeur, ["usages:ecrire"]).post("/usages/indicateurs", corps, content_type="application/json")
+    assert reponse.status_code in (400, 422) and not RapportIndicateurs.objects.exists()
+    corps = json.dumps(_rapport(suivi.ets[0])).replace('"taux_dui_actifs": 0.9', '"taux_dui_actifs": 1e999990')
+    reponse = jeton(suivi.editeur, ["usages:ecrire"]).post("/usages/indicateurs", corps, content_type="application/json")
+    assert reponse.status_code in (400, 422) and not RapportIndicateurs.objects.exists()

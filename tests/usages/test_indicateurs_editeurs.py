@@ -27,7 +27,7 @@ def test_a_report_records_who_when_and_how(suivi, porteur):
     ("010999992", 3, {}, "n'est pas membre de la grappe"),
     (None, -1, {}, "nombre entier positif attendu"),
     (None, 3, {"inconnu": 1}, "indicateur « inconnu » : inconnu du catalogue"),
-    (None, 3, {"taux_dui_actifs": "beaucoup"}, "indicateur « taux_dui_actifs » : nombre attendu"),
+    (None, 3, {"taux_dui_actifs": "beaucoup"}, "indicateur « taux_dui_actifs » : nombre décimal attendu"),
 ])
 def test_a_wrong_report_is_refused(suivi, porteur, finess, dui, valeurs, message):
     with pytest.raises(UsageRefuse, match=message):
@@ -54,8 +54,8 @@ def test_indicator_file_errors_are_located_and_nothing_is_written(suivi, porteur
                                       debut=DEBUT, fin=FIN)
     assert refus.value.messages == [
         "ind.csv, ligne 3, colonne « finess_et » : l'établissement 010999992 n'est pas membre de la grappe.",
-        "ind.csv, ligne 4, colonne « dui_actifs » : nombre entier positif attendu (reçu « dix »).",
-        "ind.csv, ligne 4, colonne « taux_dui_actifs » : nombre attendu (reçu « x »).",
+        "ind.csv, ligne 4, colonne « dui_actifs » : nombre entier positif attendu, en chiffres (reçu « dix »).",
+        "ind.csv, ligne 4, colonne « taux_dui_actifs » : nombre décimal attendu, en chiffres, sans exposant (reçu « x »).",
         f"ind.csv, ligne 5, colonne « finess_et » : établissement {suivi.ets[0]} déjà déclaré ligne 2.",
     ]
     assert not RapportIndicateurs.objects.exists()
@@ -76,7 +76,7 @@ def test_xlsx_file_with_a_lost_leading_zero_and_located_errors(suivi, porteur):
                                       debut=DEBUT, fin=FIN)
     assert refus.value.messages == [
         "ind.xlsx, ligne 3, colonne B, « dui_actifs » : nombre de DUI actifs manquant.",
-        "ind.xlsx, ligne 3, colonne C, « messages_mssante » : nombre attendu (reçu « trente »).",
+        "ind.xlsx, ligne 3, colonne C, « messages_mssante » : nombre décimal attendu, en chiffres, sans exposant (reçu « trente »).",
     ]
     feuille.delete_rows(3)
     sortie = io.BytesIO()
@@ -90,7 +90,7 @@ def test_xlsx_file_with_a_lost_leading_zero_and_located_errors(suivi, porteur):
     (b"", "ind.csv", "le fichier est vide"),
     (b"finess_et;taux\n", "ind.csv", "colonne « dui_actifs » manquante"),
     (b"x", "ind.pdf", "format non accepté"),
-    (b"not a workbook", "ind.xlsx", "classeur XLSX illisible"),
+    (b"not a workbook", "ind.xlsx", "classeur illisible"),
 ])
 def test_bad_indicator_files(suivi, porteur, contenu, nom, message):
     with pytest.raises(UsageRefuse, match=message):

@@ -121,3 +121,81 @@ def test_recompute_cli_script_reports_a_located_error(tmp_path):
     assert resultat.returncode == 1
     assert "mauvais.csv, ligne 2, colonne « horodatage » : « hier »" in resultat.stderr
     assert Path(chemin).exists()
+
+
+def test_recompute_refuses_a_finess_with_a_wrong_key(tmp_path):
+    """Issue 9, point 3: `esms usages recompute` accepted 590041142."""
+    chemin = tmp_path / "preuve.csv"
+    chemin.write_bytes(csv_bytes(evenements(["590041142"], {"590041142": 2})))
+    with pytest.raises(CommandError, match=r"preuve\.csv, ligne 2, colonne « finess_et » : numéro FINESS « 590041142 » "
+                                           r"invalide \(clé de contrôle invalide"):
+        call_command("usages", "recompute", str(chemin), "--debut", "2024-10-01", "--fin", "2024-12-31", "--json")
+
+
+# --- Issue 9, point 4: the chain covers the whole record the ARS sees ---------------------------------
+
+@pytest.mark.parametrize("champ, modification", [
+    ("dui_actifs", lambda p: {"resultats": {k: v * 10 for k, v in p.resultats.items()}}),  # 27 → 270 shown to the ARS
+    ("evenements", lambda p: {"nb_evenements": p.nb_evenements + 1}),
+    ("dui", lambda p: {"nb_dui": p.nb_dui + 5}),
+    ("periode", lambda p: {"periode_fin": p.periode_fin.replace(day=30)}),
+    ("definition", lambda p: {"fenetre_jours": p.fenetre_jours + 1}),
+    ("taille", lambda p: {"taille": p.taille + 1}),
+])
+def test_a_changed_evidence_record_is_named_record_and_field(trois_preuves, champ, modification):
+    preuve = trois_preuves[1]
+    Preuve.objects.filter(pk=preuve.pk).update(**modification(preuve))
+    with pytest.raises(CommandError, match=rf"maillon n° 2 .*: preuve n° {preuve.pk} « p1\.csv », le champ « {champ} » "
+                                           "ne correspond plus"):
+        _verifier()
+
+
+def test_moving_evidence_to_another_dossier_is_detected(trois_preuves, ref, make_user):
+    from esms.comptes.models import Role
+    from tests.usages.fabrique import construire_dossier
+
+    autre = construire_dossier(ref, make_user(Role.PORTEUR, organismes=[ref.og_ara.pk]),
+                               make_user(Role.AGENT_ARS, region="84"))
+    Preuve.objects.filter(pk=trois_preuves[0].pk).update(dossier=autre.dossier)
+    with pytest.raises(CommandError, match=r"maillon n° 1 .*le champ « dossier » ne correspond plus"):
+        _verifier()
+
+
+def _maillon_format_1(preuve, rang: int, precedent: str) -> MaillonJournal:
+    """An entry as the code before issue 9 wrote it (format 1: counts only)."""
+    from esms.usages.preuves import journal
+
+    comptes = {"evenements": preuve.nb_evenements, "dui": preuve.nb_dui, "dui_actifs": preuve.resultats,
+               "periode": [preuve.periode_debut.isoformat(), preuve.periode_fin.isoformat()],
+               "definition": {"ecritures_min": preuve.ecritures_min, "fenetre_jours": preuve.fenetre_jours}}
+    maillon = MaillonJournal(rang=rang, precedent=precedent, sha256=preuve.sha256, preuve=preuve,
+                             dossier=preuve.dossier.numero, acteur="ancien", horodatage="2024-12-01T10:00:00+00:00",
+                             comptes=journal.canonique(comptes), version=1)
+    maillon.empreinte = journal.empreinte(rang=rang, precedent=precedent, sha256=preuve.sha256, dossier=maillon.dossier,
+                                          acteur="ancien", horodatage=maillon.horodatage, comptes=maillon.comptes)
+    maillon.save()
+    return maillon
+
+
+def test_an_old_chain_keeps_verifying_and_new_entries_follow_it(suivi, porteur):
+    """Migration path: a chain of format-1 entries (written before) is verified as it is, new format-2 entries
+    are chained after it, and a tampered format-1 record is still named, on the fields it logged."""
+    premiere = services.deposer_preuve(actor=porteur, dossier=suivi.dossier, nom="a.csv", debut=DEBUT, fin=FIN,
+                                       fichier=csv_bytes(evenements(suivi.ets[:2], {suivi.ets[0]: 2})))
+    MaillonJournal.objects.all().delete()
+    ancien = _maillon_format_1(premiere, 1, "0" * 64)
+    TeteJournal.objects.filter(pk=1).update(rang=1, empreinte=ancien.empreinte)
+    assert "intact : 1 maillon(s)" in _verifier()
+    seconde = services.deposer_preuve(actor=porteur, dossier=suivi.dossier, nom="b.csv", debut=DEBUT, fin=FIN,
+                                      fichier=csv_bytes(evenements(suivi.ets[:2], {suivi.ets[1]: 3})))
+    nouveau = MaillonJournal.objects.get(preuve=seconde)
+    assert (nouveau.version, nouveau.precedent) == (2, ancien.empreinte)
+    assert "intact : 2 maillon(s)" in _verifier()
+    # flipping a format-2 entry to format 1 to escape the whole-record check breaks its hash
+    MaillonJournal.objects.filter(pk=nouveau.pk).update(version=1)
+    with pytest.raises(CommandError, match=r"maillon n° 2 .*le contenu du maillon a été modifié"):
+        _verifier()
+    MaillonJournal.objects.filter(pk=nouveau.pk).update(version=2)
+    Preuve.objects.filter(pk=premiere.pk).update(resultats={suivi.ets[0]: 270})
+    with pytest.raises(CommandError, match=rf"maillon n° 1 .*preuve n° {premiere.pk} « a\.csv », le champ « dui_actifs »"):
+        _verifier()

@@ -26,7 +26,8 @@ def valides(ref, make_user):
 
     def valider(le: datetime, fin: date, chiffres: dict):
         validation = ValidationUsage.objects.create(dossier=dossier, periode_debut=date(2024, 1, 1), periode_fin=fin,
-                                                    decision="validee", verdict={}, acteur=agent)
+                                                    decision="validee", verdict={}, acteur=agent,
+                                                    entrees=f"test-{le.isoformat()}")
         ValidationUsage.objects.filter(pk=validation.pk).update(cree_le=le)
         DuiActifValide.objects.bulk_create([DuiActifValide(validation=validation, etablissement=et, dui_actifs=n,
                                                            periode_fin=fin, valide_le=le) for et, n in chiffres.items()])

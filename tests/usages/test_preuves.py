@@ -104,8 +104,8 @@ def cas_mauvais_fichiers(ets):
                            r"x\.csv, ligne 4, colonne « horodatage » : « 31/12/2024 10:00 » n'est pas une date"),
         "sans décalage": (csv_bytes([f"U9;{ets[0]};2024-12-01T10:00:00;creation;infirmier"]), "x.csv",
                           r"ligne 2, colonne « horodatage »"),
-        "FINESS hors grappe": (csv_bytes([*bon, "U9;010999992;2024-12-01T10:00:00+01:00;creation;infirmier"]), "x.csv",
-                               r"x\.csv, ligne 4, colonne « finess_et » : l'établissement 010999992 n'est pas membre"),
+        "FINESS hors grappe": (csv_bytes([*bon, "U9;010999993;2024-12-01T10:00:00+01:00;creation;infirmier"]), "x.csv",
+                               r"x\.csv, ligne 4, colonne « finess_et » : l'établissement 010999993 n'est pas membre"),
         "hors période": (csv_bytes([*bon, f"U9;{ets[0]};2025-01-01T00:00:00+01:00;creation;infirmier"]), "x.csv",
                          r"ligne 4, colonne « horodatage » : l'événement du 2025-01-01T00:00:00\+01:00 est hors de la période"),
         "type inconnu": (csv_bytes([*bon, f"U9;{ets[0]};2024-12-01T10:00:00+01:00;suppression;infirmier"]), "x.csv",
@@ -146,7 +146,7 @@ def _nir() -> str:
 @pytest.mark.parametrize("lignes,entete,message", [
     (None, "usager;nom;prenom;finess_et;horodatage;type_evenement;role_auteur", r"colonnes d'identification directe \(« nom », « prenom »\)"),
     (None, "usager;finess_et;horodatage;type_evenement;role_auteur;Date de naissance", r"« Date de naissance »"),
-    ("nir", None, r"ligne 3, colonne « usager » : la valeur ressemble à un identifiant direct"),
+    ("nir", None, r"ligne 3, colonne « usager » : la valeur est ou contient un identifiant direct"),
     ("nir espacé", None, r"ligne 3, colonne « usager »"),
     ("ins-c", None, r"identifiant direct"),
 ])
@@ -200,3 +200,61 @@ def test_window_and_minimum_writes_come_from_the_campaign(suivi, porteur):
     preuve = services.deposer_preuve(actor=porteur, dossier=suivi.dossier, fichier=csv_bytes(lignes), nom="x.csv",
                                      debut=DEBUT, fin=FIN)
     assert preuve.resultats == {et: 2}
+
+
+# --- Issue 9, point 3: every column and value, and FINESS keys -------------------------------------
+
+@pytest.mark.parametrize("ligne, colonne", [
+    ("U9;{et};2024-12-01T10:00:00+01:00;creation;{nir}", "role_auteur"),  # a valid NIR in role_auteur
+    ("usager=pat-{nir};{et};2024-12-01T10:00:00+01:00;creation;infirmier", "usager"),  # inside a value
+    ("U9;{et};2024-12-01T10:00:00+01:00;creation;infirmier {nir_espace}", "role_auteur"),
+    ("U9;{et};{nir};creation;infirmier", "horodatage"),  # never echoed by the timestamp message
+    ("U9;{et};2024-12-01T10:00:00+01:00;pat-{nir};infirmier", "type_evenement"),
+    ("U9;{nir};2024-12-01T10:00:00+01:00;creation;infirmier", "finess_et"),
+])
+@pytest.mark.parametrize("format_", ["csv", "parquet", "ndjson"])
+def test_a_nir_in_any_column_or_inside_a_value_is_refused(suivi, porteur, ligne, colonne, format_):
+    if format_ == "parquet" and colonne == "horodatage":
+        pytest.skip("a typed Parquet timestamp cannot hold text")
+    et, nir = suivi.ets[0], _nir()
+    nir_espace = " ".join([nir[:1], nir[1:3], nir[3:5], nir[5:7], nir[7:10], nir[10:13], nir[13:]])
+    lignes = [*evenements([et], {et: 1}, inactifs=0), ligne.format(et=et, nir=nir, nir_espace=nir_espace)]
+    contenu = {"csv": csv_bytes, "parquet": parquet_bytes, "ndjson": ndjson_bytes}[format_](lignes)
+    avant = _fichiers_stockes()
+    with pytest.raises(IdentifiantsDirects) as refus:
+        services.deposer_preuve(actor=porteur, dossier=suivi.dossier, fichier=contenu, nom=f"x.{format_}",
+                                debut=DEBUT, fin=FIN)
+    message = str(refus.value)
+    lieu = {"csv": "ligne 3", "parquet": "enregistrement n° 2", "ndjson": "ligne 2"}[format_]
+    if format_ == "ndjson":  # the whole resource is checked first, whatever field holds the identifier
+        assert f"x.ndjson, {lieu} : un champ de la ressource contient un identifiant direct" in message
+    else:
+        assert f"x.{format_}, {lieu}, colonne « {colonne} » : la valeur est ou contient un identifiant direct" in message
+    assert nir not in message.replace(" ", "")  # the identifier is never echoed back
+    _rien_enregistre(avant)
+    assert not Preuve.objects.exists()
+
+
+def test_a_finess_with_a_wrong_key_is_refused(suivi, porteur):
+    et = suivi.ets[0]
+    contenu = csv_bytes([*evenements([et], {et: 1}, inactifs=0),
+                         "U9;590041142;2024-12-01T10:00:00+01:00;creation;infirmier"])
+    with pytest.raises(PreuveInvalide, match=r"x\.csv, ligne 3, colonne « finess_et » : numéro FINESS « 590041142 » "
+                                             r"invalide \(clé de contrôle invalide"):
+        services.deposer_preuve(actor=porteur, dossier=suivi.dossier, fichier=contenu, nom="x.csv", debut=DEBUT, fin=FIN)
+    assert not Preuve.objects.exists()
+
+
+def test_a_nir_in_any_field_of_a_fhir_resource_is_refused(suivi, porteur):
+    import json
+
+    et = suivi.ets[0]
+    lignes = ndjson_bytes(evenements([et], {et: 2}, inactifs=0)).decode().splitlines()
+    ressource = json.loads(lignes[1])
+    ressource["entity"][0]["what"]["display"] = f"Dossier {_nir()}"
+    lignes[1] = json.dumps(ressource)
+    with pytest.raises(IdentifiantsDirects, match=r"x\.ndjson, ligne 2 : un champ de la ressource contient") as refus:
+        services.deposer_preuve(actor=porteur, dossier=suivi.dossier, fichier=("\n".join(lignes) + "\n").encode(),
+                                nom="x.ndjson", debut=DEBUT, fin=FIN)
+    assert _nir() not in str(refus.value)
+    assert not Preuve.objects.exists()

@@ -1,5 +1,5 @@
 """Attainment and payments: the rules decide, the lead region validates or rejects, payments never exceed
-the convention — also when 12 agents validate at the same moment (SQLite and PostgreSQL)."""
+the convention — also when 20 agents validate at the same moment (one validation; SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -36,11 +36,19 @@ def test_targets_met_order_the_balance_once(suivi, porteur, agent):
     services.valider_usage(actor=agent, dossier=suivi.dossier, debut=DEBUT, fin=FIN)
     assert _total(suivi.dossier) == convention.montant
     suivi.dossier.refresh_from_db()
+    premiere = ValidationUsage.objects.get()
+    # Validating the same reports again (a second click) returns the same validation: nothing new.
     seconde = services.valider_usage(actor=agent, dossier=suivi.dossier, debut=DEBUT, fin=FIN, motif="Contrôle")
-    assert seconde.versement is None and seconde.verdict["versement"]["montant_du"] == 0
+    assert seconde.pk == premiere.pk and ValidationUsage.objects.count() == 1
     assert _total(suivi.dossier) == convention.montant
-    assert Notification.objects.filter(destinataire=porteur, sujet__contains="usages validés").count() == 2
-    assert AuditEvent.objects.filter(action="usages.valider").count() == 2
+    assert Notification.objects.filter(destinataire=porteur, sujet__contains="usages validés").count() == 1
+    assert AuditEvent.objects.filter(action="usages.valider").count() == 1
+    # A new report for the period: a new validation, which owes nothing more.
+    services.declarer_indicateurs(actor=porteur, dossier=suivi.dossier, finess_et=suivi.ets[0], debut=DEBUT, fin=FIN,
+                                  dui_actifs=11, valeurs=ATTEINTS)
+    troisieme = services.valider_usage(actor=agent, dossier=suivi.dossier, debut=DEBUT, fin=FIN, motif="Contrôle")
+    assert troisieme.pk != premiere.pk and troisieme.versement is None
+    assert troisieme.verdict["versement"]["montant_du"] == 0 and _total(suivi.dossier) == convention.montant
 
 
 def test_partial_attainment_orders_nothing_under_the_strict_reading(suivi, porteur, agent):
@@ -121,9 +129,10 @@ def test_ordering_a_scheduled_payment(suivi, agent):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_validations_never_pay_beyond_the_convention(ref, make_user):
-    """12 agents of the lead region validate the same dossier at the same moment: one balance, no more."""
+    """Issue 9, point 9: 20 agents of the lead region validate the same dossier and period at the same moment:
+    one validation, one balance, no more (today: 19 duplicates)."""
     porteur = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
-    agents = [make_user(Role.AGENT_ARS, region="84") for _ in range(12)]
+    agents = [make_user(Role.AGENT_ARS, region="84") for _ in range(20)]
     suivi = construire_dossier(ref, porteur, agents[0])
     _declarer(suivi, porteur)
     barrier = threading.Barrier(len(agents))
@@ -147,12 +156,29 @@ def test_concurrent_validations_never_pay_beyond_the_convention(ref, make_user):
         t.start()
     for t in threads:
         t.join(timeout=180)
-    assert outcomes == ["ok"] * 12, outcomes
+    assert outcomes == ["ok"] * 20, outcomes
     suivi.dossier.refresh_from_db()
     assert suivi.dossier.etat == "solde"
     assert Versement.objects.filter(dossier=suivi.dossier, type="solde").count() == 1
     assert _total(suivi.dossier) == suivi.dossier.convention.montant
-    assert ValidationUsage.objects.filter(dossier=suivi.dossier).count() == 12
+    assert ValidationUsage.objects.filter(dossier=suivi.dossier).count() == 1
+    assert AuditEvent.objects.filter(action="usages.valider").count() == 1
+    assert DuiActifValide.objects.filter(validation__dossier=suivi.dossier).count() == len(suivi.ets)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_refuses_a_duplicate_validation(ref, make_user):
+    """The uniqueness constraint backs the service: a second row with the same elements cannot be written."""
+    from django.db import IntegrityError
+
+    porteur = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
+    agent = make_user(Role.AGENT_ARS, region="84")
+    suivi = construire_dossier(ref, porteur, agent)
+    _declarer(suivi, porteur)
+    validation = services.valider_usage(actor=agent, dossier=suivi.dossier, debut=DEBUT, fin=FIN)
+    with pytest.raises(IntegrityError):
+        ValidationUsage.objects.create(dossier=suivi.dossier, periode_debut=DEBUT, periode_fin=FIN, decision="validee",
+                                       verdict={}, acteur=agent, entrees=validation.entrees)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -13,6 +13,7 @@ from dsfr.forms import DsfrBaseForm
 
 from esms.candidatures.etats import Etat
 from esms.candidatures.models import Campagne, Document, Dossier, Membre
+from esms.nombres import MONTANT_MAX
 from esms.referentiel.models import Region
 from esms.rules.finess import erreur_numero_finess
 
@@ -140,7 +141,7 @@ class CommentaireForm(DsfrBaseForm):
 
 
 class RetenirForm(DsfrBaseForm):
-    montant = forms.IntegerField(label="Montant retenu (€)", min_value=1,
+    montant = forms.IntegerField(label="Montant retenu (€)", min_value=1, max_value=MONTANT_MAX,
                                  help_text="Au plus le financement calculé par les règles.")
     commentaire = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     appreciation_reserve = forms.CharField(

@@ -13,12 +13,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from esms.candidatures import regles, workflow
-from esms.candidatures.documents import verifier_fichier
+from esms.candidatures.documents import recevoir_document
 from esms.candidatures.erreurs import CandidatureRefusee
 from esms.candidatures.etats import ETATS_ENGAGEANTS, ETATS_MODIFIABLES, Etat
 from esms.candidatures.models import (
@@ -229,8 +230,7 @@ def modifier_membre(*, actor, dossier: Dossier, finess_et: str, cas: str, autres
     return membre
 
 
-@transaction.atomic
-def deposer_document(*, actor, dossier: Dossier, type: str, fichier) -> Document:
+def _peut_deposer(actor, dossier: Dossier, type: str) -> None:
     if type not in Document.Type.values:
         raise CandidatureRefusee(f"Type de pièce inconnu : {type}.")
     if type == Document.Type.CONVENTION_SIGNEE:
@@ -239,11 +239,26 @@ def deposer_document(*, actor, dossier: Dossier, type: str, fichier) -> Document
         require(actor, "candidatures.messagerie", dossier)
     else:
         _modifiable(actor, dossier)
-    sha256 = verifier_fichier(fichier)
-    document = Document.objects.create(dossier=dossier, type=type, fichier=fichier, nom_original=fichier.name[:255],
-                                       sha256=sha256, taille=fichier.size, depose_par=actor)
+
+
+def deposer_document(*, actor, dossier: Dossier, type: str, fichier) -> Document:
+    """Store a document: the upload is streamed to a temporary file, size-checked and hashed before the short
+    write transaction (`esms.televersements`, kind « pieces_jointes » for a complement, else « documents »)."""
+    _peut_deposer(actor, dossier, type)
+    genre = "pieces_jointes" if type == Document.Type.COMPLEMENT else "documents"
+    with recevoir_document(fichier, genre=genre) as recu:
+        return _enregistrer_document(actor=actor, dossier=dossier, type=type, recu=recu)
+
+
+@transaction.atomic
+def _enregistrer_document(*, actor, dossier: Dossier, type: str, recu) -> Document:
+    _peut_deposer(actor, dossier, type)
+    with open(recu.chemin, "rb") as flux:
+        document = Document.objects.create(dossier=dossier, type=type, fichier=File(flux, name=recu.nom),
+                                           nom_original=recu.nom, sha256=recu.sha256, taille=recu.taille,
+                                           depose_par=actor)
     audit.record(actor=actor, action="dossiers.deposer_document", obj=dossier,
-                 after={"type": type, "nom": document.nom_original, "sha256": sha256})
+                 after={"type": type, "nom": document.nom_original, "sha256": recu.sha256})
     return document
 
 
@@ -449,14 +464,22 @@ def annoter(*, actor, dossier: Dossier, texte: str) -> Annotation:
     return annotation
 
 
-@transaction.atomic
 def envoyer_message(*, actor, dossier: Dossier, texte: str, fichier=None) -> Message:
+    """Send a message, with an optional attachment received (bounded, hashed) before the write transaction."""
     require(actor, "candidatures.messagerie", dossier)
     if not texte.strip():
         raise CandidatureRefusee("Le message est vide.")
+    if fichier is None:
+        return _enregistrer_message(actor=actor, dossier=dossier, texte=texte, recu=None)
+    with recevoir_document(fichier, genre="pieces_jointes") as recu:
+        return _enregistrer_message(actor=actor, dossier=dossier, texte=texte, recu=recu)
+
+
+@transaction.atomic
+def _enregistrer_message(*, actor, dossier: Dossier, texte: str, recu) -> Message:
     piece = None
-    if fichier is not None:
-        piece = deposer_document(actor=actor, dossier=dossier, type=Document.Type.COMPLEMENT, fichier=fichier)
+    if recu is not None:
+        piece = _enregistrer_document(actor=actor, dossier=dossier, type=Document.Type.COMPLEMENT, recu=recu)
     message = Message.objects.create(dossier=dossier, auteur=actor, texte=texte.strip(), piece_jointe=piece)
     audit.record(actor=actor, action="dossiers.message", obj=dossier, after={"message": message.pk})
     destinataires = porteurs(dossier) if has_perm(actor, "candidatures.instruire") else instructeurs(dossier)

@@ -54,6 +54,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "candidatures.piloter": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
     "enveloppes.consulter": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
     "enveloppes.doter": frozenset({Role.ADMIN_NATIONAL}),
+    "enveloppes.liberer": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
     "pilotage.national": frozenset({Role.ADMIN_NATIONAL}),
     "pilotage.regional": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
     "usages.consulter": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS, Role.PORTEUR, Role.GESTIONNAIRE_ESSMS}),
@@ -87,6 +88,7 @@ ACTION_LABELS: dict[str, str] = {
     "candidatures.piloter": "décider pour un dossier en tant que région pilote",
     "enveloppes.consulter": "consulter les enveloppes",
     "enveloppes.doter": "doter une enveloppe",
+    "enveloppes.liberer": "libérer l'engagement d'un dossier",
     "pilotage.national": "consulter le tableau de bord national",
     "pilotage.regional": "consulter le tableau de bord de la région",
     "usages.consulter": "consulter les usages et les preuves",
@@ -194,6 +196,7 @@ def _region_pilote(user: Acteur, dossier: Any) -> str | None:
 # Object rules beyond role and scope, by action: None when allowed, else the French reason (`hors_perimetre`).
 REGLES_OBJET: dict[str, Callable[[Any, Any], str | None]] = {
     "candidatures.piloter": _region_pilote,
+    "enveloppes.liberer": _region_pilote,
 }
 
 

@@ -15,3 +15,9 @@ class EnveloppeIntrouvable(Refus):
     """No envelope exists for the dossier's campagne and lead region."""
 
     code_par_defaut = "enveloppe_introuvable"
+
+
+class LiberationRefusee(Refus):
+    """A release of a dossier's commitment is refused (no reason given, nothing left to release)."""
+
+    code_par_defaut = "refus_metier"

@@ -6,6 +6,7 @@ from django import forms
 from dsfr.forms import DsfrBaseForm
 
 from esms.candidatures.models import Campagne
+from esms.nombres import MONTANT_MAX
 from esms.referentiel.models import Region
 
 
@@ -19,10 +20,17 @@ class CreationEnveloppeForm(DsfrBaseForm):
 
 class DotationForm(DsfrBaseForm):
     enveloppe = forms.ModelChoiceField(label="Enveloppe", queryset=None, empty_label=None)
-    montant = forms.IntegerField(label="Montant de la dotation (€)", min_value=1)
+    montant = forms.IntegerField(label="Montant de la dotation (€)", min_value=1, max_value=MONTANT_MAX,
+                                 help_text="En euros entiers, au plus 999 999 999 999 €.")
     libelle = forms.CharField(label="Libellé", max_length=300,
                               help_text="Par exemple : « Délégation de crédits, circulaire du … ».")
 
     def __init__(self, *args, enveloppes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enveloppe"].queryset = enveloppes
+
+
+class LiberationForm(DsfrBaseForm):
+    motif = forms.CharField(label="Motif de la libération", max_length=250,
+                            widget=forms.Textarea(attrs={"rows": 2}),
+                            help_text="Obligatoire ; inscrit au journal de l'enveloppe et au journal d'audit.")

@@ -10,8 +10,9 @@ from django.db import transaction
 from esms.comptes import audit
 from esms.comptes.permissions import require, utilisateur_de
 from esms.financement import selectors
-from esms.financement.erreurs import EnveloppeInsuffisante, EnveloppeIntrouvable
-from esms.financement.models import Enveloppe, LigneEnveloppe
+from esms.financement.erreurs import EnveloppeInsuffisante, EnveloppeIntrouvable, LiberationRefusee
+from esms.financement.models import Enveloppe, LigneEnveloppe, Versement
+from esms.nombres import MONTANT_MAX
 
 
 def _lock(enveloppe_id: int) -> Enveloppe:
@@ -36,8 +37,9 @@ def creer_enveloppe(*, actor, campagne, region=None, libelle: str = "") -> Envel
 @transaction.atomic
 def doter(*, actor, enveloppe: Enveloppe, montant: int, libelle: str) -> LigneEnveloppe:
     require(actor, "enveloppes.doter")
-    if montant <= 0:
-        raise ValueError("Le montant d'une dotation doit être strictement positif.")
+    if isinstance(montant, bool) or not isinstance(montant, int) or not 0 < montant <= MONTANT_MAX:
+        raise ValueError("Le montant d'une dotation est un nombre entier d'euros, de 1 à "
+                         + f"{MONTANT_MAX:,}".replace(",", "\u202f") + " €.")
     enveloppe = _lock(enveloppe.pk)
     avant = selectors.etat(enveloppe)
     ligne = LigneEnveloppe.objects.create(enveloppe=enveloppe, type=LigneEnveloppe.Type.DOTATION,
@@ -70,14 +72,37 @@ def engager(*, actor, dossier, montant: int) -> LigneEnveloppe:
     return ligne
 
 
-def liberer(*, actor, dossier, libelle: str) -> LigneEnveloppe | None:
-    """Give back what `dossier` still holds on its envelope (net of earlier releases). In a transaction."""
-    lignes = LigneEnveloppe.objects.filter(dossier=dossier)
-    net = -sum(lignes.values_list("montant", flat=True))
-    if net <= 0:
-        return None
-    enveloppe = _lock(lignes.first().enveloppe_id)
-    ligne = LigneEnveloppe.objects.create(enveloppe=enveloppe, type=LigneEnveloppe.Type.LIBERATION, montant=net,
-                                          dossier=dossier, acteur=actor, libelle=libelle)
-    audit.record(actor=actor, action="enveloppes.liberer", obj=enveloppe, after={"montant": net}, comment=libelle)
+def a_liberer(dossier) -> int:
+    """What `dossier` still holds on its envelope: its commitments net of earlier releases, less what was
+    already paid or ordered to it (never negative)."""
+    net = -sum(LigneEnveloppe.objects.filter(dossier=dossier).values_list("montant", flat=True))
+    verse = sum(Versement.objects.filter(dossier=dossier).exclude(statut=Versement.Statut.ANNULE)
+                .values_list("montant", flat=True))
+    return max(net - verse, 0)
+
+
+@transaction.atomic
+def liberer(*, actor, dossier, motif: str) -> LigneEnveloppe:
+    """Release what `dossier` still holds on its envelope (commitment less payments), with a required reason:
+    by the lead region's ARS agent or the national administrator; audited; the amount returns to the
+    envelope's available balance. Serialised on the envelope row, so two releases never give back twice."""
+    require(actor, "enveloppes.liberer", dossier)  # role, scope and lead region (comptes.permissions)
+    motif = (motif or "").strip()
+    if not motif:
+        raise LiberationRefusee("Le motif de la libération est obligatoire.")
+    premiere = LigneEnveloppe.objects.filter(dossier=dossier).order_by("id").first()
+    if premiere is None:
+        raise LiberationRefusee(f"Le dossier {dossier} n'a aucun engagement sur une enveloppe.")
+    enveloppe = _lock(premiere.enveloppe_id)
+    montant = a_liberer(dossier)
+    if montant <= 0:
+        raise LiberationRefusee(f"Le dossier {dossier} ne détient plus rien sur « {enveloppe} » : engagement déjà "
+                                "libéré ou entièrement versé.")
+    avant = selectors.etat(enveloppe).disponible
+    ligne = LigneEnveloppe.objects.create(enveloppe=enveloppe, type=LigneEnveloppe.Type.LIBERATION, montant=montant,
+                                          dossier=dossier, acteur=utilisateur_de(actor),
+                                          libelle=f"Libération de l'engagement du dossier {dossier} : {motif}"[:300])
+    audit.record(actor=actor, action="enveloppes.liberer", obj=enveloppe, comment=motif,
+                 before={"disponible": avant}, after={"disponible": avant + montant, "montant": montant,
+                                                      "dossier": str(dossier)})
     return ligne

@@ -10,4 +10,5 @@ urlpatterns = [
     path("enveloppes/<int:pk>/", views.enveloppe, name="enveloppe"),
     path("enveloppes/creer/", views.creer, name="creer"),
     path("enveloppes/doter/", views.doter, name="doter"),
+    path("enveloppes/dossiers/<int:pk>/liberer/", views.liberer, name="liberer"),
 ]

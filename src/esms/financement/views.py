@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from esms.candidatures.models import Campagne
-from esms.comptes.permissions import has_perm, require
+from esms.candidatures.models import Campagne, Dossier
+from esms.comptes.permissions import decide, get_in_scope, has_perm, require
 from esms.financement import selectors, services
-from esms.financement.forms import CreationEnveloppeForm, DotationForm
+from esms.financement.erreurs import LiberationRefusee
+from esms.financement.forms import CreationEnveloppeForm, DotationForm, LiberationForm
 from esms.financement.models import Enveloppe, LigneEnveloppe
 
 
@@ -53,9 +54,39 @@ def enveloppe(request: HttpRequest, pk: int) -> HttpResponse:
     lignes = (LigneEnveloppe.objects.filter(enveloppe=env).select_related("dossier", "acteur")
               .order_by("-cree_le", "-id"))
     page = Paginator(lignes, 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    liberables: dict[int, int] = {}
+    if has_perm(request.user, "enveloppes.liberer"):
+        dossiers = {ligne.dossier for ligne in page if ligne.type == LigneEnveloppe.Type.ENGAGEMENT and ligne.dossier}
+        liberables = {d.pk: montant for d in dossiers
+                      if decide(request.user, "enveloppes.liberer", d) and (montant := services.a_liberer(d)) > 0}
+        for ligne in page:
+            ligne.a_liberer = liberables.get(ligne.dossier_id) if ligne.type == LigneEnveloppe.Type.ENGAGEMENT else None
     return render(request, "financement/enveloppe.html", {
         "title": str(env), "enveloppe": env, "engage": env.dotation - env.disponible, "page_obj": page,
+        "liberables": liberables, "liberation_form": LiberationForm(),
     })
+
+
+@login_required
+@require_POST
+def liberer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The lead region's agent (or the national administrator) releases what a dossier still holds."""
+    require(request.user, "enveloppes.liberer")
+    dossier = get_in_scope(request.user, Dossier.objects.select_related("grappe__campagne", "region_pilote"), pk=pk)
+    enveloppe = selectors.enveloppe_du_dossier(dossier)
+    retour = redirect("financement:enveloppe", enveloppe.pk) if enveloppe else redirect("financement:enveloppes")
+    form = LiberationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Libération refusée : le motif est obligatoire (250 caractères au plus).")
+        return retour
+    try:
+        ligne = services.liberer(actor=request.user, dossier=dossier, motif=form.cleaned_data["motif"])
+    except (LiberationRefusee, PermissionDenied) as exc:
+        messages.error(request, f"Libération refusée : {exc}")
+        return retour
+    messages.success(request, f"{ligne.montant:,} € rendus à « {ligne.enveloppe} » (dossier {dossier}).".replace(",", "\u202f"))
+    return retour
 
 
 @login_required

@@ -3,7 +3,6 @@ qualification, FINESS imports list and upload. Thin: forms, selectors and servic
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from esms.comptes.permissions import has_perm, in_scope, require
+from esms.exports import ecrivain_csv
 from esms.referentiel import selectors, services, televersement
 from esms.referentiel.carte import carte
 from esms.referentiel.erreurs import ErreurReferentiel
@@ -44,7 +44,7 @@ class _Tampon:
 
 
 def _export_csv(etablissements) -> StreamingHttpResponse:
-    ecrivain = csv.writer(_Tampon(), delimiter=";")
+    ecrivain = ecrivain_csv(_Tampon(), lineterminator="\r\n")
 
     def lignes():
         yield "\ufeff" + ecrivain.writerow([titre for _, titre in COLONNES_CSV])

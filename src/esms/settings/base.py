@@ -92,6 +92,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+# Uploads (esms.televersements): a size limit per kind, in bytes, checked while streaming to a temporary file;
+# caps on decompressed size and ratio for compressed inputs. Values given here override the defaults of
+# esms.televersements (LIMITES_PAR_DEFAUT, DECOMPRESSION_PAR_DEFAUT, RATIO_PAR_DEFAUT).
+ESMS_LIMITES_TELEVERSEMENT: dict[str, int] = {}
+ESMS_LIMITES_DECOMPRESSION: dict[str, int] = {}
+ESMS_RATIO_DECOMPRESSION_MAX = 100
+FILE_UPLOAD_HANDLERS = [
+    "esms.televersements.GestionnaireLimite",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# DuckDB's memory cap while checking one evidence file (it spills to disk beyond).
+ESMS_DUCKDB_MEMOIRE = os.environ.get("ESMS_DUCKDB_MEMOIRE", "300MB")
+
 # Background jobs (FINESS imports uploaded from the UI): a database queue, run by `esms db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -152,3 +166,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ESMS_LOG_LEVEL", "WARNING")},
 }
+
+# Evidence files above this size (bytes) are checked and recounted by the task worker, with their progress
+# shown on the usage page; smaller ones are processed in the request.
+ESMS_PREUVE_SEUIL_ARRIERE_PLAN = int(os.environ.get("ESMS_PREUVE_SEUIL_ARRIERE_PLAN", 20 * 1024 * 1024))

@@ -8,6 +8,7 @@ from dsfr.forms import DsfrBaseForm
 
 from esms.comptes import selectors as comptes
 from esms.comptes.models import User
+from esms.nombres import COMPTE_MAX
 
 
 class PeriodeMixin(forms.Form):
@@ -23,7 +24,7 @@ class PeriodeMixin(forms.Form):
 
 class SaisieForm(PeriodeMixin, DsfrBaseForm):
     finess_et = forms.ChoiceField(label="Établissement")
-    dui_actifs = forms.IntegerField(label="Nombre de DUI actifs", min_value=0)
+    dui_actifs = forms.IntegerField(label="Nombre de DUI actifs", min_value=0, max_value=COMPTE_MAX)
 
     def __init__(self, *args, etablissements: list[tuple[str, str]], catalogue: dict, **kwargs):
         super().__init__(*args, **kwargs)

@@ -112,7 +112,10 @@ class MaillonJournal(models.Model):
     dossier = models.CharField(max_length=40)
     acteur = models.CharField(max_length=150)
     horodatage = models.CharField(max_length=40)
-    comptes = models.TextField(help_text="JSON canonique : événements, DUI, DUI actifs par FINESS ET.")
+    comptes = models.TextField(help_text="JSON canonique de l'enregistrement de la preuve (version 2 : tout ce que "
+                                         "l'ARS voit ; version 1 : événements, DUI, DUI actifs, période, définition).")
+    version = models.PositiveSmallIntegerField(
+        default=1, help_text="Format du maillon : 1 (avant l'issue 9), 2 (l'enregistrement entier de la preuve).")
     empreinte = models.CharField(max_length=64, unique=True)
 
     class Meta:
@@ -138,10 +141,18 @@ class ValidationUsage(models.Model):
                                   related_name="+")
     acteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     cree_le = models.DateTimeField(auto_now_add=True)
+    entrees = models.CharField(
+        "empreinte des éléments validés", max_length=80,
+        help_text="SHA-256 des rapports et preuves en vigueur validés : valider deux fois les mêmes éléments "
+                  "d'une période ne crée qu'une validation ; de nouveaux rapports permettent une nouvelle validation.")
 
     class Meta:
         ordering = ["-cree_le", "-id"]
         verbose_name = "validation des usages"
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "periode_debut", "periode_fin", "entrees"],
+                                    condition=models.Q(decision="validee"), name="validation_usage_unique"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} — {self.dossier} ({self.periode_fin:%d/%m/%Y})"
@@ -163,3 +174,36 @@ class DuiActifValide(models.Model):
 
     def __str__(self) -> str:
         return f"{self.etablissement_id} : {self.dui_actifs} DUI actifs"
+
+
+class TraitementPreuve(models.Model):
+    """A large evidence file checked and recounted by the task worker (`esms db_worker`) instead of inside the
+    web request; its state and current step are shown to the uploader on the dossier's usage page."""
+
+    class Etat(models.TextChoices):
+        EN_ATTENTE = "en_attente", "En attente"
+        EN_COURS = "en_cours", "En cours"
+        TERMINE = "termine", "Enregistrée"
+        REFUSE = "refuse", "Refusée"
+        ECHOUE = "echoue", "Échec"
+
+    dossier = models.ForeignKey("candidatures.Dossier", on_delete=models.PROTECT, related_name="traitements_preuve")
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    nom = models.CharField("fichier", max_length=255)
+    chemin = models.CharField("fichier reçu (temporaire)", max_length=500)
+    taille = models.PositiveBigIntegerField()
+    periode_debut = models.DateField()
+    periode_fin = models.DateField()
+    etat = models.CharField(max_length=12, choices=Etat.choices, default=Etat.EN_ATTENTE)
+    etape = models.CharField("étape en cours", max_length=200, default="En attente du traitement")
+    raisons = models.JSONField("raisons du refus", default=list, blank=True)
+    preuve = models.ForeignKey(Preuve, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    cree_le = models.DateTimeField(auto_now_add=True)
+    maj_le = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-cree_le", "-id"]
+        verbose_name = "traitement d'une preuve"
+
+    def __str__(self) -> str:
+        return f"{self.nom} : {self.get_etat_display()}"

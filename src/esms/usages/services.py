@@ -14,15 +14,17 @@ file when there is one) or `PermissionDenied`; nothing is written then.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from esms import televersements
 from esms.candidatures import regles
 from esms.candidatures import services as candidatures
 from esms.candidatures.etats import ETATS_DECLARATION, ETATS_VALIDATION, Etat
@@ -38,8 +40,15 @@ from esms.refus import hors_perimetre
 from esms.rules import RulesInputError
 from esms.rules.dui_actif import definition_dui_actif
 from esms.usages import indicateurs, selectors
-from esms.usages.erreurs import UsageRefuse
-from esms.usages.models import Canal, DuiActifValide, Preuve, RapportIndicateurs, ValidationUsage
+from esms.usages.erreurs import PreuveInvalide, UsageRefuse
+from esms.usages.models import (
+    Canal,
+    DuiActifValide,
+    Preuve,
+    RapportIndicateurs,
+    TraitementPreuve,
+    ValidationUsage,
+)
 from esms.usages.preuves import journal, recalcul, stockage
 
 
@@ -101,24 +110,31 @@ def _canal(actor, canal: str | None) -> str:
 
 # --- Indicator reports ----------------------------------------------------------------------------
 
-@transaction.atomic
-def declarer_indicateurs(*, actor, dossier: Dossier, finess_et: str, debut: date, fin: date, dui_actifs: int,
+def declarer_indicateurs(*, actor, dossier: Dossier, finess_et: str, debut: date, fin: date, dui_actifs: object,
                          valeurs: Mapping[str, object] | None = None, canal: str | None = None) -> RapportIndicateurs:
-    """Record one establishment's figures for a period (the latest report for a period is the one in force)."""
-    dossier = _lock(dossier)
-    _peut_declarer(actor, dossier, {finess_et})
+    """Record one establishment's figures for a period (the latest report for a period is the one in force).
+    The figures are checked before the write transaction (strict numbers, `esms.nombres`)."""
+    require(actor, "usages.declarer", dossier)
     _periode(debut, fin)
-    if finess_et not in membres(dossier):
-        raise UsageRefuse(f"L'établissement {finess_et} n'est pas membre de la grappe du dossier {dossier}.")
     try:
         nombre_dui = indicateurs.entier_positif(dui_actifs)
-    except ValueError:
-        nombre_dui = None
+    except ValueError as exc:
+        raise UsageRefuse(f"{finess_et}, dui_actifs : {exc}.") from None
     if nombre_dui is None:
-        raise UsageRefuse(f"{finess_et}, dui_actifs : nombre entier positif attendu (reçu « {dui_actifs} »).")
+        raise UsageRefuse(f"{finess_et}, dui_actifs : nombre de DUI actifs manquant.")
     propres, erreurs = indicateurs.verifier_valeurs(valeurs or {}, catalogue(dossier), finess_et)
     if erreurs:
         raise UsageRefuse(erreurs)
+    return _enregistrer_rapport(actor=actor, dossier=dossier, finess_et=finess_et, debut=debut, fin=fin,
+                                nombre_dui=nombre_dui, propres=propres, canal=canal)
+
+
+@transaction.atomic
+def _enregistrer_rapport(*, actor, dossier, finess_et, debut, fin, nombre_dui, propres, canal) -> RapportIndicateurs:
+    dossier = _lock(dossier)
+    _peut_declarer(actor, dossier, {finess_et})
+    if finess_et not in membres(dossier):
+        raise UsageRefuse(f"L'établissement {finess_et} n'est pas membre de la grappe du dossier {dossier}.")
     rapport = RapportIndicateurs.objects.create(
         dossier=dossier, etablissement_id=finess_et, periode_debut=debut, periode_fin=fin, dui_actifs=nombre_dui,
         valeurs=propres, canal=_canal(actor, canal), auteur=actor)
@@ -128,23 +144,55 @@ def declarer_indicateurs(*, actor, dossier: Dossier, finess_et: str, debut: date
     return rapport
 
 
-@transaction.atomic
+def _refus_televersement(*, actor, action: str, dossier: Dossier, nom: str, raisons: list[str]) -> None:
+    """A refused upload leaves a trace: an audit event naming the file and the reasons (nothing else written)."""
+    audit.record(actor=actor, action=action, obj=dossier, after={"fichier": nom, "raisons": raisons[:10]})
+
+
 def importer_indicateurs(*, actor, dossier: Dossier, fichier, nom: str, debut: date, fin: date) -> list[RapportIndicateurs]:
-    """Record the reports of a CSV/XLSX file (one line per establishment): all of them, or none."""
-    dossier = _lock(dossier)
+    """Record the reports of a CSV/XLSX file (one line per establishment): all of them, or none.
+
+    The upload is streamed to a temporary file under the « indicateurs » size limit (gunzipped under caps
+    when compressed), then read and checked line by line outside any transaction; the short write
+    transaction only locks the dossier to insert the validated lines."""
     require(actor, "usages.declarer", dossier)
     _periode(debut, fin)
-    contenu = fichier if isinstance(fichier, bytes) else b"".join(
-        fichier.chunks() if hasattr(fichier, "chunks") else [fichier.read()])
-    lignes = indicateurs.lire_fichier(contenu, nom=nom, catalogue=catalogue(dossier), membres=membres(dossier))
+    nom = televersements.nom_sur(nom)
+    recu = source = None
+    try:
+        recu = televersements.recevoir(fichier, nom=nom, genre="indicateurs")
+        source = televersements.decompresser(recu, genre="indicateurs")
+        lignes = indicateurs.lire_fichier(source.chemin, nom=source.nom, catalogue=catalogue(dossier),
+                                          membres=membres(dossier))
+    except televersements.TeleversementRefuse as exc:
+        _refus_televersement(actor=actor, action="usages.importer_indicateurs.refus", dossier=dossier, nom=nom,
+                             raisons=exc.messages)
+        raise UsageRefuse(exc.messages) from None
+    except UsageRefuse as exc:
+        _refus_televersement(actor=actor, action="usages.importer_indicateurs.refus", dossier=dossier, nom=nom,
+                             raisons=exc.messages)
+        raise
+    finally:
+        for temporaire in {id(f): f for f in (recu, source) if f is not None}.values():
+            temporaire.effacer()
+    return _enregistrer_import(actor=actor, dossier=dossier, lignes=lignes, nom=nom, debut=debut, fin=fin)
+
+
+@transaction.atomic
+def _enregistrer_import(*, actor, dossier: Dossier, lignes: list[indicateurs.LigneRapport], nom: str, debut: date,
+                        fin: date) -> list[RapportIndicateurs]:
+    dossier = _lock(dossier)
     _peut_declarer(actor, dossier, {ligne.finess_et for ligne in lignes})
+    hors_grappe = sorted({ligne.finess_et for ligne in lignes} - membres(dossier))
+    if hors_grappe:  # the grappe changed while the file was read
+        raise UsageRefuse(f"{nom} : l'établissement {hors_grappe[0]} n'est plus membre de la grappe.")
     rapports = RapportIndicateurs.objects.bulk_create([
         RapportIndicateurs(dossier=dossier, etablissement_id=ligne.finess_et, periode_debut=debut, periode_fin=fin,
                            dui_actifs=ligne.dui_actifs, valeurs=ligne.valeurs, canal=Canal.FICHIER,
-                           nom_fichier=Path(nom).name[:255], auteur=actor)
+                           nom_fichier=nom, auteur=actor)
         for ligne in lignes])
     audit.record(actor=actor, action="usages.importer_indicateurs", obj=dossier,
-                 after={"fichier": Path(nom).name, "periode": [debut.isoformat(), fin.isoformat()],
+                 after={"fichier": nom, "periode": [debut.isoformat(), fin.isoformat()],
                         "etablissements": [ligne.finess_et for ligne in lignes]})
     return rapports
 
@@ -159,8 +207,32 @@ def soumettre_indicateurs(*, actor, finess_et: str, debut: date, fin: date, dui_
 
 # --- Evidence -------------------------------------------------------------------------------------
 
+def programmer_preuve(*, actor, dossier: Dossier, fichier, nom: str, debut: date, fin: date) -> TraitementPreuve:
+    """Receive a (large) evidence file now — streamed under the « preuves » limit — and leave its checks and
+    recount to the task worker; the uploader follows its state on the usage page (`TraitementPreuve`)."""
+    from esms.usages.taches import traiter_preuve
+
+    nom = televersements.nom_sur(nom, "preuve")
+    _peut_declarer(actor, dossier, set())
+    _periode(debut, fin)
+    try:
+        recu = televersements.recevoir(fichier, nom=nom, genre="preuves", dossier=stockage.racine() / "attente")
+    except televersements.TeleversementRefuse as exc:
+        _refus_televersement(actor=actor, action="usages.deposer_preuve.refus", dossier=dossier, nom=nom,
+                             raisons=exc.messages)
+        raise PreuveInvalide(exc.messages) from None
+    traitement = TraitementPreuve.objects.create(dossier=dossier, auteur=actor, nom=nom, chemin=str(recu.chemin),
+                                                 taille=recu.taille, periode_debut=debut, periode_fin=fin)
+    audit.record(actor=actor, action="usages.programmer_preuve", obj=dossier,
+                 after={"fichier": nom, "taille": recu.taille, "traitement": traitement.pk})
+    traiter_preuve.enqueue(traitement_id=traitement.pk)
+    traitement.refresh_from_db()
+    return traitement
+
+
 def deposer_preuve(*, actor, fichier, nom: str, debut: date, fin: date, dossier: Dossier | None = None,
-                   finess_et: str | None = None, canal: str | None = None) -> Preuve:
+                   finess_et: str | None = None, canal: str | None = None,
+                   etape: Callable[[str], None] | None = None) -> Preuve:
     """Check an evidence file, recompute its active DUIs (DuckDB) under the campaign's definition, store it
     content-addressed and chain it in the log. `fichier`: bytes, a Django upload or a binary file object.
     Without `dossier`, the dossier is the one of `finess_et` (vendors' API)."""
@@ -177,11 +249,23 @@ def deposer_preuve(*, actor, fichier, nom: str, debut: date, fin: date, dossier:
         definition = definition_dui_actif(campagne, debut, fin).valeur
     except RulesInputError as exc:
         raise UsageRefuse(list(exc.erreurs)) from None
-    reception = stockage.recevoir(fichier, nom=nom)
+    etape = etape or (lambda _texte: None)
+    reception = None
     try:
-        resultat = recalcul.recompter(reception.chemin, nom=nom, definition=definition,
+        etape("Réception du fichier (taille, décompression)")
+        reception = stockage.recevoir(fichier, nom=nom)
+        etape("Contrôle et recomptage des DUI actifs (DuckDB)")
+        resultat = recalcul.recompter(reception.chemin, nom=reception.nom or nom, definition=definition,
                                       finess_autorises=membres(dossier))
+    except UsageRefuse as exc:
+        if reception is not None:
+            reception.effacer()
+        _refus_televersement(actor=actor, action="usages.deposer_preuve.refus", dossier=dossier, nom=nom,
+                             raisons=exc.messages)
+        raise
+    try:
         _autorisations_editeur(actor, set(resultat.par_etablissement))
+        etape("Enregistrement et chaînage au journal des preuves")
         return _enregistrer_preuve(actor=actor, dossier=dossier, reception=reception, nom=nom,
                                    definition=definition, resultat=resultat, canal=_canal(actor, canal))
     finally:
@@ -200,10 +284,8 @@ def _enregistrer_preuve(*, actor, dossier, reception, nom, definition, resultat,
             ecritures_min=definition.ecritures_min, fenetre_jours=definition.fenetre_jours,
             nb_evenements=resultat.nb_evenements, nb_dui=resultat.nb_dui, resultats=resultat.par_etablissement,
             canal=canal, deposee_par=actor)
-        comptes = {"evenements": resultat.nb_evenements, "dui": resultat.nb_dui, "dui_actifs": resultat.par_etablissement,
-                   "periode": [definition.debut.isoformat(), definition.fin.isoformat()],
-                   "definition": {"ecritures_min": definition.ecritures_min, "fenetre_jours": definition.fenetre_jours}}
-        maillon = journal.ajouter(preuve=preuve, acteur=actor.get_username(), comptes=comptes)
+        preuve.refresh_from_db()  # the record as stored (dates, JSON) is what the log hashes
+        maillon = journal.ajouter(preuve=preuve, acteur=actor.get_username())
         audit.record(actor=actor, action="usages.deposer_preuve", obj=dossier,
                      after={"sha256": reception.sha256, "fichier": nom, "maillon": maillon.rang,
                             "dui_actifs": resultat.total, "evenements": resultat.nb_evenements})
@@ -232,11 +314,39 @@ def tolerance() -> Decimal | None:
     return Decimal(str(valeur)) if valeur is not None else None
 
 
-@transaction.atomic
+def _entrees(synthese) -> str:
+    """The fingerprint of what a validation decides on: the reports and evidence in force for the period."""
+    elements = sorted((ligne.finess_et, ligne.rapport.pk if ligne.rapport else None,
+                       ligne.preuve.pk if ligne.preuve else None) for ligne in synthese.lignes)
+    return hashlib.sha256(journal.canonique(elements).encode()).hexdigest()
+
+
 def valider_usage(*, actor, dossier: Dossier, debut: date, fin: date, motif: str = "") -> ValidationUsage:
     """Validate the usage reported for the period: the rules say which targets each establishment meets and
     which payment is due; the validated active-DUI figures feed the national indicator; the payment due is
-    ordered (the balance through `conventions.solder` when it completes the convention)."""
+    ordered (the balance through `conventions.solder` when it completes the convention).
+
+    Idempotent: validating again the same reports and evidence of a period returns the validation already
+    made (20 concurrent clicks make one validation); a uniqueness constraint backs this in the database.
+    New reports for the period can be validated again (a later, complete attainment pays the rest)."""
+    try:
+        return _valider_usage(actor=actor, dossier=dossier, debut=debut, fin=fin, motif=motif)
+    except IntegrityError:
+        # A concurrent click committed the same validation first (the constraint held): return it.
+        existante = _validation_existante(dossier, debut, fin, _entrees(selectors.synthese(dossier, debut, fin)))
+        if existante is None:
+            raise
+        return existante
+
+
+def _validation_existante(dossier: Dossier, debut: date, fin: date, entrees: str) -> ValidationUsage | None:
+    return (ValidationUsage.objects.filter(dossier=dossier, periode_debut=debut, periode_fin=fin, entrees=entrees,
+                                           decision=ValidationUsage.Decision.VALIDEE)
+            .select_related("versement").first())
+
+
+@transaction.atomic
+def _valider_usage(*, actor, dossier: Dossier, debut: date, fin: date, motif: str) -> ValidationUsage:
     dossier = _lock(dossier)
     _peut_valider(actor, dossier)
     convention = Convention.objects.filter(dossier=dossier).first()
@@ -245,6 +355,10 @@ def valider_usage(*, actor, dossier: Dossier, debut: date, fin: date, motif: str
     synthese = selectors.synthese(dossier, debut, fin, tolerance=tolerance())
     if not synthese.rapports:
         raise UsageRefuse(f"Aucun indicateur déclaré pour la période du {debut:%d/%m/%Y} au {fin:%d/%m/%Y}.")
+    entrees = _entrees(synthese)
+    existante = _validation_existante(dossier, debut, fin, entrees)
+    if existante is not None:
+        return existante
     deja = conventions.deja_verse(dossier)
     try:
         verdict = regles.evaluer_usage(dossier, synthese.indicateurs_par_et,
@@ -256,7 +370,7 @@ def valider_usage(*, actor, dossier: Dossier, debut: date, fin: date, motif: str
                              motif=motif)
     validation = ValidationUsage.objects.create(
         dossier=dossier, periode_debut=debut, periode_fin=fin, decision=ValidationUsage.Decision.VALIDEE,
-        motif=motif.strip(), acteur=actor, versement=versement,
+        motif=motif.strip(), acteur=actor, versement=versement, entrees=entrees,
         verdict={"usage": verdict["usage"], "versement": verdict["versement"],
                  "motifs": [m for m in verdict["motifs"] if m["rule"].startswith(("usage.", "versement."))],
                  "ecarts": {ligne.finess_et: ligne.ecart_dict() for ligne in synthese.lignes}})
@@ -300,7 +414,7 @@ def rejeter_usage(*, actor, dossier: Dossier, debut: date, fin: date, motif: str
     synthese = selectors.synthese(dossier, debut, fin, tolerance=tolerance())
     validation = ValidationUsage.objects.create(
         dossier=dossier, periode_debut=debut, periode_fin=fin, decision=ValidationUsage.Decision.REJETEE,
-        motif=motif.strip(), acteur=actor,
+        motif=motif.strip(), acteur=actor, entrees=_entrees(synthese),
         verdict={"ecarts": {ligne.finess_et: ligne.ecart_dict() for ligne in synthese.lignes}})
     audit.record(actor=actor, action="usages.rejeter", obj=dossier, comment=motif,
                  after={"periode": [debut.isoformat(), fin.isoformat()]})

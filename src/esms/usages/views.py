@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -28,6 +29,7 @@ from esms.referentiel.models import Etablissement
 from esms.refus import Refus, messages_de, pour_page
 from esms.rules import RulesInputError
 from esms.rules.dui_actif import TOLERANCE_ECART
+from esms.televersements import genre_televersement, refus_de_la_requete
 from esms.usages import selectors, services
 from esms.usages.forms import AutorisationForm, DecisionForm, ImportForm, PreuveForm, SaisieForm
 from esms.usages.indicateurs import COLONNES_FIXES
@@ -107,6 +109,7 @@ def _page(request: HttpRequest, dossier: Dossier, *, formulaires: dict | None = 
         "validations": selectors.validations(dossier),
         "versements": Versement.objects.filter(dossier=dossier).order_by("cree_le", "id"),
         "convention": Convention.objects.filter(dossier=dossier).first(),
+        "traitements": dossier.traitements_preuve.select_related("auteur")[:10],
     }
     if peut_declarer:
         contexte["saisie_form"] = formulaires.get("saisie") or SaisieForm(
@@ -137,6 +140,11 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, _dossier(request, pk))
 
 
+def seuil_arriere_plan() -> int:
+    """Evidence files above this size (`ESMS_PREUVE_SEUIL_ARRIERE_PLAN`, bytes) are processed by the task worker."""
+    return int(getattr(settings, "ESMS_PREUVE_SEUIL_ARRIERE_PLAN", 20 * 1024 * 1024))
+
+
 def _refus(titre: str, exc: Exception) -> dict:
     """A usage page shows every refusal in place, permission ones included (a vendor not authorised for one
     establishment of a file…)."""
@@ -164,9 +172,13 @@ def saisir(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@genre_televersement("indicateurs")
 def importer(request: HttpRequest, pk: int) -> HttpResponse:
     objet = _dossier(request, pk)
     form = ImportForm(request.POST, request.FILES)
+    if refus := refus_de_la_requete(request):
+        return _page(request, objet, formulaires={"import": form}, status=413,
+                     refus=_refus("Fichier refusé : rien n'a été enregistré", refus))
     if not form.is_valid():
         return _page(request, objet, formulaires={"import": form}, status=400)
     d = form.cleaned_data
@@ -182,12 +194,26 @@ def importer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@genre_televersement("preuves")
 def deposer_preuve(request: HttpRequest, pk: int) -> HttpResponse:
     objet = _dossier(request, pk)
     form = PreuveForm(request.POST, request.FILES)
+    if refus := refus_de_la_requete(request):
+        return _page(request, objet, formulaires={"preuve": form}, status=413,
+                     refus=_refus("Preuve refusée : rien n'a été enregistré", refus))
     if not form.is_valid():
         return _page(request, objet, formulaires={"preuve": form}, status=400)
     d = form.cleaned_data
+    if d["fichier"].size > seuil_arriere_plan():
+        try:
+            traitement = services.programmer_preuve(actor=request.user, dossier=objet, fichier=d["fichier"],
+                                                    nom=d["fichier"].name, debut=d["debut"], fin=d["fin"])
+        except (Refus, PermissionDenied) as exc:
+            return _page(request, objet, formulaires={"preuve": form},
+                         refus=_refus("Preuve refusée : rien n'a été enregistré", exc), status=400)
+        messages.info(request, f"Preuve « {traitement.nom} » reçue : son contrôle et son recomptage s'exécutent en "
+                               "arrière-plan. Suivez leur avancement dans « Traitements des preuves » ci-dessous.")
+        return redirect(_url(objet, d["debut"], d["fin"]))
     try:
         preuve = services.deposer_preuve(actor=request.user, dossier=objet, fichier=d["fichier"], nom=d["fichier"].name,
                                          debut=d["debut"], fin=d["fin"])

@@ -9,16 +9,22 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import BeforeValidator, StringConstraints, model_validator
 
+from esms import nombres
 from esms.api.schemas.communs import NumeroFiness, Texte100
 
 
 def _valeur(brute: object) -> str | None:
-    """An indicator value: a JSON number or a decimal text (comma accepted), None for « not reported »."""
-    if brute is None or isinstance(brute, str):
-        return brute
-    if isinstance(brute, int | float | Decimal) and not isinstance(brute, bool):
-        return str(brute)
-    raise ValueError("Un nombre (ou un texte décimal) est attendu.")
+    """An indicator value: a JSON number or a decimal text (comma accepted), None for « not reported »;
+    bounded like every decimal of the platform (`esms.nombres`: no exponent, at most 12 digits)."""
+    if brute is None:
+        return None
+    if isinstance(brute, bool) or not isinstance(brute, str | int | float | Decimal):
+        raise ValueError("Un nombre (ou un texte décimal) est attendu.")
+    try:
+        valeur = nombres.decimal_borne(brute, negatif=True)
+    except nombres.NombreInvalide as exc:
+        raise ValueError(f"Valeur refusée : {exc}.") from None
+    return None if valeur is None else nombres.texte_decimal(valeur)
 
 
 ValeurIndicateur = Annotated[Annotated[str, StringConstraints(max_length=40)] | None,
@@ -37,7 +43,8 @@ class SoumissionIndicateurs(_Periode):
     finess_et: NumeroFiness = Field(description="FINESS ET de l'établissement (il doit avoir autorisé l'éditeur).")
     debut: date = Field(description="Début de la période (AAAA-MM-JJ).")
     fin: date = Field(description="Fin de la période (AAAA-MM-JJ).")
-    dui_actifs: int = Field(ge=0, le=10_000_000, description="Nombre de DUI actifs déclaré pour la période.")
+    dui_actifs: int = Field(strict=True, ge=0, le=nombres.COMPTE_MAX,
+                            description="Nombre de DUI actifs déclaré pour la période (entier JSON, au plus dix millions).")
     valeurs: dict[Texte100, ValeurIndicateur] = Field(
         default_factory=dict, max_length=50,
         description="Indicateurs du catalogue de la campagne : code → valeur décimale (taux_dui_actifs…).")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
 
+from esms.exports import ecrivain_csv
 from esms.referentiel.erreurs import Anomalie
 
 EN_TETE = ("ligne", "champ", "valeur", "message")
@@ -24,7 +24,7 @@ def ecrire_rapport(anomalies: list[Anomalie], *, nom_fichier: str, horodatage: d
     base = Path(nom_fichier).name.split(".")[0] or "finess"
     chemin = dossier_rapports() / f"rejets-{base}-{horodatage:%Y%m%d-%H%M%S-%f}.csv"
     with open(chemin, "w", encoding="utf-8-sig", newline="") as flux:
-        ecrivain = csv.writer(flux, delimiter=";")
+        ecrivain = ecrivain_csv(flux)  # inert: the values come from the uploaded file
         ecrivain.writerow(EN_TETE)
         ecrivain.writerows((a.ligne, a.champ, a.valeur, a.message) for a in anomalies)
     return chemin

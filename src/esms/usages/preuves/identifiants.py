@@ -1,6 +1,10 @@
 """Direct identifiers that must never enter the platform: NIR / NIA (the INS matricule), the historical
 INS-C, INS OIDs, birth dates. Python checks (for one value) and the same checks as DuckDB SQL predicates
-(for millions of values)."""
+(for millions of values).
+
+Two levels: a whole value that *is* an identifier (`motif_identifiant` / `predicat_sql`), and a value that
+*contains* a NIR with a valid key among other characters, e.g. `usager=pat-<NIR>` (`nir_contenu` /
+`contient_sql`); `predicat_complet_sql` is either. Every text column of an evidence file is checked."""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ _NIR = re.compile(r"[1-478][0-9]{4}(?:[0-9]{2}|2[AB])[0-9]{8}")
 _INS_C = re.compile(r"[0-9]{22}")
 _DATE = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{2}/[0-9]{2}/[0-9]{4})")
 OID_INS = "1.2.250.1.213.1.4."
+# A NIR-shaped run of characters inside a value, not glued to other digits (group 1 is the candidate).
+_NIR_DANS = r"(?:^|[^0-9])([1-478][0-9]{4}(?:[0-9]{2}|2[AB])[0-9]{8})(?:[^0-9]|$)"
 
 
 def cle_nir_valide(nir: str) -> bool:
@@ -32,6 +38,35 @@ def motif_identifiant(valeur: str | None) -> str | None:
     if _DATE.fullmatch(valeur.strip()):
         return "date (date de naissance ?)"
     return None
+
+
+def nir_contenu(valeur: str | None) -> bool:
+    """`valeur` contains, among other characters, a NIR with a valid key (spaces ignored)."""
+    if not valeur or len(valeur) < 15:
+        return False
+    compact = valeur.replace(" ", "").upper()
+    return any(cle_nir_valide(candidat) for candidat in re.findall(_NIR_DANS, compact))
+
+
+def contient_sql(colonne: str) -> str:
+    """DuckDB predicate: `colonne` contains a NIR with a valid key (same rule as `nir_contenu`). Values shorter
+    than a NIR, or without 13 digits in a row, skip the extraction."""
+    compact = f"upper(replace({colonne}, ' ', ''))"
+    cle = ("97 - (TRY_CAST(replace(replace(substr(x, 1, 13), '2A', '19'), '2B', '18') AS HUGEINT) % 97)"
+           " = TRY_CAST(substr(x, 14, 2) AS INTEGER)")
+    return (f"coalesce(CASE WHEN length({colonne}) >= 15 AND regexp_matches({colonne}, '[0-9]') THEN "
+            f"len(list_filter(regexp_extract_all({compact}, '{_NIR_DANS}', 1), lambda x: {cle})) > 0 "
+            "ELSE false END, false)")
+
+
+def predicat_complet_sql(colonne: str) -> str:
+    """`colonne` is, or contains, a direct identifier."""
+    return f"({predicat_sql(colonne)} OR {contient_sql(colonne)})"
+
+
+def seulement_si(condition: str, predicat: str) -> str:
+    """`predicat`, evaluated only on the rows matching `condition` (DuckDB evaluates CASE branches lazily)."""
+    return f"coalesce(CASE WHEN {condition} THEN {predicat} ELSE false END, false)"
 
 
 def predicat_sql(colonne: str) -> str:

@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from esms.usages.erreurs import IdentifiantsDirects, PreuveInvalide
+from esms.usages.preuves import identifiants
 from esms.usages.preuves.format import COLONNES, COLONNES_IDENTIFIANTES, LIBELLES_COLONNES, normaliser_nom
 
 _OFFSET = r"(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$"
@@ -160,15 +161,34 @@ def _ouvrir_ndjson(con: duckdb.DuckDBPyConnection, chemin: Path, nom: str) -> No
     if identifiante:
         raise IdentifiantsDirects(f"{nom} : un événement contient le champ « {identifiante[0]} » (identification "
                                   "directe). Rien n'a été enregistré.")
+    # Any other field of a resource (a display name, an extension…) is checked as well, on the raw JSON text.
+    try:
+        ligne = con.execute(f"""
+            SELECT rang FROM (SELECT row_number() OVER () AS rang, CAST(json AS VARCHAR) AS brut FROM {lecture})
+            WHERE {identifiants.contient_sql('brut')} ORDER BY rang LIMIT 1""").fetchone()  # noqa: S608
+    except duckdb.Error as exc:
+        raise PreuveInvalide(f"{nom} : NDJSON illisible ({str(exc).splitlines()[0][:200]}).") from None
+    if ligne:
+        raise IdentifiantsDirects(f"{nom}, ligne {ligne[0]} : un champ de la ressource contient un identifiant direct "
+                                  "(NIR ou INS avec une clé valide). Rien n'a été enregistré.")
     if autre:
         raise PreuveInvalide(f"{nom} : ressource « {autre[0]} » : seules des ressources FHIR AuditEvent sont admises.")
+
+
+def memoire_duckdb() -> str:
+    """DuckDB's memory cap for one evidence file (it spills to `temp_directory` beyond): keeps any import
+    under the platform's 600 MB budget. Setting `ESMS_DUCKDB_MEMOIRE` (DuckDB syntax, e.g. « 1GB »)."""
+    from django.conf import settings
+
+    return str(getattr(settings, "ESMS_DUCKDB_MEMOIRE", "300MB") if settings.configured else "300MB")
 
 
 def ouvrir(chemin: Path, *, nom: str, format: str, threads: int | None = None) -> Source:
     """Open `chemin` (already identified as `format`) in a new in-memory DuckDB connection."""
     temporaire = Path(tempfile.gettempdir()) / "esms-duckdb"
     temporaire.mkdir(exist_ok=True)
-    config = {"temp_directory": str(temporaire), **({"threads": threads} if threads else {})}
+    config = {"temp_directory": str(temporaire), "memory_limit": memoire_duckdb(),
+              **({"threads": threads} if threads else {})}
     con = duckdb.connect(config=config)
     try:
         {"csv": _ouvrir_csv, "parquet": _ouvrir_parquet, "ndjson": _ouvrir_ndjson}[format](con, chemin, nom)

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from esms.rules.dui_actif import TYPES_EVENEMENT, DefinitionDuiActif
+from esms.rules.finess import erreur_numero_finess
 from esms.usages.erreurs import IdentifiantsDirects, PreuveInvalide
 from esms.usages.preuves import identifiants, lecture, requete
 from esms.usages.preuves.format import format_du_fichier
@@ -90,10 +91,34 @@ class Bilan:
     controle: dict[str, int]  # sql_controle's columns: nb_evenements, nb_usagers_vides, nb_<classe>…
 
 
+def conditions_identifiants(definition: DefinitionDuiActif) -> dict[str, str]:
+    """Per column, the rows whose value is or contains a direct identifier. `usager` is checked on its distinct
+    values (in the DUI grouping); `role_auteur` on every row past a cheap length test; `horodatage` and
+    `type_evenement` only on the values that are refused anyway (a valid timestamp or a known event type holds
+    no identifier), so that no refusal message ever repeats an identifier; `finess_et` on the distinct numbers."""
+    conditions = requete.conditions(definition)
+    return {
+        "usager": identifiants.predicat_complet_sql("usager"),
+        "role_auteur": identifiants.predicat_complet_sql("role_auteur"),
+        "horodatage": identifiants.seulement_si(conditions["horodatage"],
+                                                identifiants.predicat_complet_sql("horodatage_brut")),
+        "type_evenement": identifiants.seulement_si(conditions["type_evenement"],
+                                                    identifiants.predicat_complet_sql("type_evenement")),
+    }
+
+
+def _colonnes_gardees(source: lecture.Source) -> tuple[str, ...]:
+    """The columns checked row by row. A typed Parquet timestamp holds no text, hence no identifier."""
+    horodatage_texte = source.format != "parquet" or lecture._type_horodatage(source.con) == "VARCHAR"
+    return ("role_auteur", "horodatage", "type_evenement") if horodatage_texte else ("role_auteur", "type_evenement")
+
+
 def _bilan(source: lecture.Source, definition: DefinitionDuiActif) -> Bilan:
-    identifiant = f",\n       count_if({identifiants.predicat_sql('usager')}) AS nb_identifiants"
+    gardes = conditions_identifiants(definition)
+    identifiant = f",\n       count_if({gardes['usager']}) AS nb_identifiants"
+    autres = "".join(f",\n       count_if({gardes[c]}) AS nb_identifiants_{c}" for c in _colonnes_gardees(source))
     try:
-        curseur = source.con.execute(requete.sql_controle(definition))
+        curseur = source.con.execute(requete.sql_controle(definition, controles=autres))
         controle = dict(zip([c[0] for c in curseur.description], (int(v or 0) for v in curseur.fetchone()), strict=True))
         lignes = source.con.execute(requete.sql_bilan(definition, controles=identifiant)).fetchall()
     except duckdb.Error as exc:
@@ -118,11 +143,17 @@ def _controler(source: lecture.Source, bilan: Bilan, definition: DefinitionDuiAc
     controle, conditions, messages = bilan.controle, requete.conditions(definition), _messages(definition)
     if controle["nb_evenements"] == 0:
         raise PreuveInvalide(f"{source.nom} : le fichier ne contient aucun événement.")
+    gardes = conditions_identifiants(definition)
+    refus_identifiant = ("la valeur est ou contient un identifiant direct (NIR ou INS avec une clé valide, ou date de "
+                         "naissance) ; les preuves ne doivent contenir que des identifiants pseudonymisés. Rien n'a été "
+                         "enregistré")
     if bilan.identifiants:
-        _refuser(source, identifiants.predicat_sql("usager"), "usager",
-                 "la valeur ressemble à un identifiant direct (NIR, INS ou date de naissance) ; les preuves ne doivent "
-                 "contenir que des identifiants pseudonymisés. Rien n'a été enregistré", bilan.identifiants,
-                 IdentifiantsDirects)
+        _refuser(source, gardes["usager"], "usager", refus_identifiant, bilan.identifiants, IdentifiantsDirects)
+    for colonne in _colonnes_gardees(source):
+        if controle[f"nb_identifiants_{colonne}"]:
+            _refuser(source, gardes[colonne], colonne, refus_identifiant, controle[f"nb_identifiants_{colonne}"],
+                     IdentifiantsDirects)
+    _controler_finess(source, bilan, refus_identifiant)
     if controle["nb_usagers_vides"]:
         _refuser(source, "usager IS NULL OR usager < '!'", "usager",
                  "identifiant du dossier usager manquant (ou précédé d'une espace)",
@@ -145,6 +176,28 @@ def _controler(source: lecture.Source, bilan: Bilan, definition: DefinitionDuiAc
                      f"hors grappe : {', '.join(etrangers[:5])}{'…' if len(etrangers) > 5 else ''})", int(nombre))
     if controle["nb_periode"]:
         _refuser(source, conditions["periode"], "horodatage", messages["periode"], controle["nb_periode"])
+
+
+def _refuser_liste(source: lecture.Source, valeurs: list[str], nom_table: str, message: str,
+                   classe: type[PreuveInvalide] = PreuveInvalide) -> None:
+    source.con.execute(f"CREATE TEMP TABLE {nom_table} AS SELECT unnest(?::VARCHAR[]) AS finess", [valeurs])
+    condition = f"finess_et IN (SELECT finess FROM {nom_table})"  # noqa: S608 (the module's own table names)
+    nombre = source.con.execute(f"SELECT count(*) FROM evenements WHERE {condition}").fetchone()[0]  # noqa: S608
+    _refuser(source, condition, "finess_et", message, int(nombre), classe)
+
+
+def _controler_finess(source: lecture.Source, bilan: Bilan, refus_identifiant: str) -> None:
+    """The distinct FINESS numbers (a few thousand at most): no identifier, a valid format and key."""
+    numeros = sorted(bilan.dui_actifs)
+    identifiants_finess = [n for n in numeros if identifiants.motif_identifiant(n) or identifiants.nir_contenu(n)]
+    if identifiants_finess:
+        _refuser_liste(source, identifiants_finess, "finess_identifiants", refus_identifiant, IdentifiantsDirects)
+    invalides = {n: erreur for n in numeros if (erreur := erreur_numero_finess(n.strip()))}
+    if invalides:
+        premier = next(iter(invalides.values()))
+        _refuser_liste(source, list(invalides), "finess_invalides",
+                       f"numéro FINESS « {{valeur}} » invalide ({premier} ; {len(invalides)} numéro(s) invalide(s) "
+                       "dans le fichier)")
 
 
 def recompter(chemin: Path, *, nom: str, definition: DefinitionDuiActif,

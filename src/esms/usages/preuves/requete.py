@@ -45,14 +45,15 @@ def conditions(definition: DefinitionDuiActif) -> dict[str, str]:
     }
 
 
-def sql_controle(definition: DefinitionDuiActif, relation: str = "evenements") -> str:
-    """One cheap, ungrouped pass: the number of events, of empty identifiers and of each anomaly class."""
+def sql_controle(definition: DefinitionDuiActif, relation: str = "evenements", controles: str = "") -> str:
+    """One cheap, ungrouped pass: the number of events, of empty identifiers and of each anomaly class.
+    `controles`: extra aggregate columns (DuckDB adds its identifier guard on the other columns)."""
     classes = ",\n       ".join(f"count_if({condition}) AS nb_{classe}" for classe, condition in conditions(definition).items())
     return f"""
 SELECT count(*) AS nb_evenements,
        count_if(usager IS NULL OR {_vide('usager')}) AS nb_usagers_vides,
        count_if(finess_et IS NULL OR {_vide('finess_et')}) AS nb_finess_vides,
-       {classes}
+       {classes}{controles}
 FROM {relation}
 """.strip()  # noqa: S608 (dates of a checked definition)
 

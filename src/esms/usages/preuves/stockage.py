@@ -9,16 +9,15 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 
+from esms import televersements
 from esms.usages.erreurs import PreuveInvalide
 
 BLOC = 1 << 20
-TAILLE_MAX = int(getattr(settings, "ESMS_PREUVE_TAILLE_MAX", 4 * 1024**3))
 
 
 def racine() -> Path:
@@ -34,43 +33,28 @@ class Reception:
     chemin: Path  # temporary file
     sha256: str
     taille: int
+    nom: str = ""  # the name the content is read under (without « .gz » when it was gunzipped)
 
     def effacer(self) -> None:
         self.chemin.unlink(missing_ok=True)
 
 
-def _blocs(fichier):
-    if isinstance(fichier, bytes | bytearray | memoryview):
-        yield bytes(fichier)
-    elif hasattr(fichier, "chunks"):
-        if hasattr(fichier, "seek"):
-            fichier.seek(0)
-        yield from fichier.chunks(BLOC)
-    else:
-        while bloc := fichier.read(BLOC):
-            yield bloc
-
-
 def recevoir(fichier, *, nom: str) -> Reception:
-    """Copy bytes, a Django upload or a binary file-like object into a temporary file, hashing it."""
-    dossier_temp = racine() / "tmp"
-    dossier_temp.mkdir(parents=True, exist_ok=True)
-    descripteur, temp = tempfile.mkstemp(dir=dossier_temp, suffix=Path(nom).suffix.lower())
-    digest, taille = hashlib.sha256(), 0
+    """Stream bytes, a Django upload or a binary file-like object into a temporary file of the store (hashed,
+    under the « preuves » size limit of `esms.televersements`); a gzip file is decompressed under the caps
+    of the same kind, and what is stored (and hashed) is the decompressed extract."""
     try:
-        with os.fdopen(descripteur, "wb") as sortie:
-            for bloc in _blocs(fichier):
-                if isinstance(bloc, str):
-                    raise PreuveInvalide(f"{nom} : contenu binaire attendu (octets), texte reçu.")
-                taille += len(bloc)
-                if taille > TAILLE_MAX:
-                    raise PreuveInvalide(f"{nom} : le fichier dépasse la taille maximale ({TAILLE_MAX // 1024**2} Mo).")
-                digest.update(bloc)
-                sortie.write(bloc)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return Reception(Path(temp), digest.hexdigest(), taille)
+        recu = televersements.recevoir(fichier, nom=nom, genre="preuves", dossier=racine() / "tmp")
+        try:
+            source = televersements.decompresser(recu, genre="preuves")
+        except BaseException:
+            recu.effacer()
+            raise
+    except televersements.TeleversementRefuse as exc:
+        raise PreuveInvalide(exc.messages) from None
+    if source is not recu:
+        recu.effacer()
+    return Reception(source.chemin, source.sha256, source.taille, source.nom)
 
 
 def ranger(reception: Reception) -> bool:
