@@ -5,6 +5,8 @@ BEGIN IMMEDIATE (see settings), which already serialises writers.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import transaction
 
 from esms.comptes import audit
@@ -37,6 +39,8 @@ def creer_enveloppe(*, actor, campagne, region=None, libelle: str = "") -> Envel
 @transaction.atomic
 def doter(*, actor, enveloppe: Enveloppe, montant: int, libelle: str) -> LigneEnveloppe:
     require(actor, "enveloppes.doter")
+    if isinstance(montant, Decimal) and montant == montant.to_integral_value():
+        montant = int(montant)
     if isinstance(montant, bool) or not isinstance(montant, int) or not 0 < montant <= MONTANT_MAX:
         raise ValueError("Le montant d'une dotation est un nombre entier d'euros, de 1 à "
                          + f"{MONTANT_MAX:,}".replace(",", "\u202f") + " €.")

@@ -65,7 +65,7 @@ def verifier_valeurs(valeurs: Mapping[str, object], catalogue: Iterable[str], li
     return propres, erreurs
 
 
-def _lignes_csv(chemin: Path, nom: str) -> Iterator[list[str]]:
+def _lignes_csv(chemin: Path, nom: str) -> Iterator[list[object]]:
     """The CSV's records, streamed from the file (`;` or `,` chosen from the first line)."""
     with open(chemin, encoding="utf-8-sig", newline="") as flux:
         try:
@@ -84,7 +84,7 @@ def _lignes_csv(chemin: Path, nom: str) -> Iterator[list[str]]:
                 raise UsageRefuse(f"{nom}, ligne {lecteur.line_num + 1} : le fichier n'est pas encodé en UTF-8.") from None
             except csv.Error as exc:
                 raise UsageRefuse(f"{nom}, ligne {lecteur.line_num} : ligne CSV illisible ({exc}).") from None
-            yield ligne
+            yield list[object](ligne)
 
 
 def _lignes_xlsx(chemin: Path, nom: str) -> Iterator[list[object]]:
@@ -128,7 +128,7 @@ def lire_fichier(chemin: Path, *, nom: str, catalogue: Iterable[str], membres: I
         raise UsageRefuse(f"{nom} : format non accepté (CSV ou XLSX attendu).")
     if chemin.stat().st_size == 0:
         raise UsageRefuse(f"{nom} : le fichier est vide.")
-    lecture = _lignes_csv(chemin, nom) if extension == ".csv" else _lignes_xlsx(chemin, nom)
+    lecture: Iterator[list[object]] = _lignes_csv(chemin, nom) if extension == ".csv" else _lignes_xlsx(chemin, nom)
     codes, membres = list(catalogue), set(membres)
     numeros = enumerate(lecture, start=1)
     entete: list[str] = []
