@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 import yaml
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.urls import reverse
 
 from esms.candidatures import campagnes
@@ -73,7 +74,7 @@ def test_only_national_admin_edits_parameters(ref, make_user):
 def test_pages_show_parameters_with_sources_and_yaml_errors_are_located(client, db, make_user):
     campagnes.charger(actor=SYSTEME, code="2024")
     make_user(Role.ADMIN_NATIONAL, username="admin", password="bon-mot-de-passe-1")
-    client.login(username="admin", password="bon-mot-de-passe-1")
+    client.login(request=HttpRequest(), username="admin", password="bon-mot-de-passe-1")
     html = client.get(reverse("campagnes:detail", args=["2024"])).content.decode()
     assert "grappe.taille_min" in html and "à confirmer" in html
     url = reverse("campagnes:nouvelle_version", args=["2024"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest
 from django.urls import reverse
 
 from esms.comptes.models import Role
@@ -26,10 +27,10 @@ def test_login_with_wrong_password_shows_french_error(client, ref, make_user):
 def test_navigation_depends_on_role(client, ref, make_user):
     make_user(Role.ADMIN_NATIONAL, username="admin", password="bon-mot-de-passe-1")
     make_user(Role.PORTEUR, username="porteur", password="bon-mot-de-passe-1", organismes=[ref.og_ara.pk])
-    client.login(username="admin", password="bon-mot-de-passe-1")
+    client.login(request=HttpRequest(), username="admin", password="bon-mot-de-passe-1")
     assert "Journal d&#x27;audit" in client.get("/").content.decode()
     client.logout()
-    client.login(username="porteur", password="bon-mot-de-passe-1")
+    client.login(request=HttpRequest(), username="porteur", password="bon-mot-de-passe-1")
     html = client.get("/").content.decode()
     assert "Journal d&#x27;audit" not in html
     assert "Établissements" in html
@@ -37,7 +38,7 @@ def test_navigation_depends_on_role(client, ref, make_user):
 
 def test_audit_page_is_for_national_admins_only(client, ref, make_user):
     make_user(Role.AGENT_ARS, username="agent", password="bon-mot-de-passe-1", region="84")
-    client.login(username="agent", password="bon-mot-de-passe-1")
+    client.login(request=HttpRequest(), username="agent", password="bon-mot-de-passe-1")
     response = client.get(reverse("comptes:audit"))
     assert response.status_code == 403
     assert "habilité" in response.content.decode()
@@ -46,7 +47,7 @@ def test_audit_page_is_for_national_admins_only(client, ref, make_user):
 def test_audit_page_lists_events(client, ref, make_user):
     make_user(Role.ADMIN_NATIONAL, username="admin", password="bon-mot-de-passe-1")
     make_user(Role.AGENT_ARS, username="agent-idf", region="84")
-    client.login(username="admin", password="bon-mot-de-passe-1")
+    client.login(request=HttpRequest(), username="admin", password="bon-mot-de-passe-1")
     response = client.get(reverse("comptes:audit"), {"action": "comptes.creer"})
     assert response.status_code == 200
     assert "agent-idf" in response.content.decode()
@@ -60,7 +61,7 @@ def test_anonymous_is_redirected_to_login(client, db):
 
 def test_logout(client, ref, make_user):
     make_user(Role.ADMIN_NATIONAL, username="admin", password="bon-mot-de-passe-1")
-    client.login(username="admin", password="bon-mot-de-passe-1")
+    client.login(request=HttpRequest(), username="admin", password="bon-mot-de-passe-1")
     response = client.post(reverse("comptes:logout"))
     assert response.status_code == 302
     assert client.get(reverse("comptes:audit")).status_code == 302
@@ -74,7 +75,7 @@ def test_notifications_are_personal_and_can_be_marked_read(client, ref, make_use
     autre = make_user(Role.AGENT_ARS, region="84")
     notifier([moi], sujet="Dossier 2024-84-00001 : déposé", lien="/")
     notifier([autre], sujet="Secret de l'autre")
-    client.login(username="moi", password="bon-mot-de-passe-1")
+    client.login(request=HttpRequest(), username="moi", password="bon-mot-de-passe-1")
     html = client.get(reverse("comptes:notifications")).content.decode()
     assert "2024-84-00001" in html and "Secret de l" not in html
     assert "(1 non lue)" in html

@@ -19,6 +19,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from esms.api import traduction
 from esms.api.erreurs import ErreurAPI
 from esms.refus import CODES_FICHIER, Refus, messages_de
+from esms.comptes import securite
 from esms.rules.erreurs import ErreursLocalisees
 
 logger = logging.getLogger("esms.api")
@@ -96,6 +97,8 @@ def installer(api: NinjaAPI) -> None:
 
     def gerer(request: HttpRequest, exc: Exception) -> HttpResponse:
         erreur = traduire(exc)
+        if erreur is not None and erreur.code in ("non_habilite", "hors_perimetre", "portee_insuffisante"):
+            securite.enregistrer_refus(request, exc)
         if erreur is None:
             logger.exception("Erreur inattendue de l'API sur %s %s", request.method, request.path, exc_info=exc)
             erreur = ErreurAPI("erreur_interne", "Erreur interne du serveur : elle a été consignée.")

@@ -32,6 +32,10 @@ INSTALLED_APPS = [
     "dsfr",
     "django_htmx",
     "esms.comptes",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "esms.referentiel",
@@ -52,9 +56,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "esms.comptes.middleware.AuditRefusMiddleware",
+    # Last, as django-axes requires: turns a locked-out login attempt into the French lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "esms.urls"
@@ -123,6 +131,30 @@ AUTH_USER_MODEL = "comptes.User"
 LOGIN_URL = "comptes:login"
 LOGIN_REDIRECT_URL = "accueil"
 LOGOUT_REDIRECT_URL = "accueil"
+
+# django-axes first: it refuses a locked-out username before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "esms.comptes.backends.VerrouillageBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login throttling (django-axes): after ESMS_LOGIN_MAX_ECHECS failed attempts on one username, that username
+# is locked for ESMS_LOGIN_VERROUILLAGE_MINUTES, even with the right password. Counting by username (not by IP)
+# stops a guesser who changes address, without locking out everyone behind an administration's shared proxy.
+AXES_FAILURE_LIMIT = int(os.environ.get("ESMS_LOGIN_MAX_ECHECS", "5"))
+AXES_COOLOFF_TIME = int(os.environ.get("ESMS_LOGIN_VERROUILLAGE_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]  # counting by username is the choice explained above
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "comptes/verrouille.html"
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("ESMS_PROXY_COUNT", "0")) or None
+
+# Idle sessions expire: every request pushes the expiry ESMS_SESSION_INACTIVITE_MINUTES further; a session left
+# idle longer is gone server-side (the database session store ignores expired rows).
+SESSION_COOKIE_AGE = int(os.environ.get("ESMS_SESSION_INACTIVITE_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
