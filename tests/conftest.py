@@ -19,6 +19,33 @@ def shared_data() -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def double_facteur_des_tests(monkeypatch):
+    """National administrators need a TOTP step: a test client logged in with force_login/login passes it.
+
+    The two-factor pages themselves are tested in tests/comptes/test_double_facteur.py without this shortcut
+    (`client_sans_double_facteur`).
+    """
+    from django.test import Client
+
+    force_login, login = Client.force_login, Client.login
+
+    def force_login_verifie(self, user, backend=None):
+        force_login(self, user, backend)
+        factories.verifier_double_facteur(self, user)
+
+    def login_verifie(self, **credentials):
+        ok = login(self, **credentials)
+        if ok:
+            from django.contrib.auth import get_user_model
+
+            factories.verifier_double_facteur(self, get_user_model().objects.get(username=credentials["username"]))
+        return ok
+
+    monkeypatch.setattr(Client, "force_login", force_login_verifie)
+    monkeypatch.setattr(Client, "login", login_verifie)
+
+
 @pytest.fixture
 def ref(db):
     """Two regions (ARA, Corse) with a département, a category, an EJ and two ET each."""

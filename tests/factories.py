@@ -160,3 +160,29 @@ def dossier_brouillon(actor, og, membres=(), *, pieces: bool = False, nom: str =
         for type_ in (Document.Type.LETTRE_ENGAGEMENT, Document.Type.CONVENTION_GRAPPE, Document.Type.NON_CUMUL_UE):
             services.deposer_document(actor=actor, dossier=dossier, type=type_, fichier=pdf_upload(f"{type_}.pdf"))
     return dossier
+
+
+def verifier_double_facteur(client, user) -> None:
+    """Mark a test client's session as having passed the TOTP step (national administrators need it)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from esms.comptes.double_facteur import exige_double_facteur
+
+    if user is None or not exige_double_facteur(user):
+        return
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or \
+        TOTPDevice.objects.create(user=user, name="tests", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+def code_totp(user) -> str:
+    """The current code of the user's confirmed TOTP device (what the authenticator application shows)."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "pk").first()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"

@@ -18,8 +18,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from esms.api import traduction
 from esms.api.erreurs import ErreurAPI
-from esms.refus import CODES_FICHIER, Refus, messages_de
 from esms.comptes import securite
+from esms.refus import CODES_FICHIER, Refus, messages_de
 from esms.rules.erreurs import ErreursLocalisees
 
 logger = logging.getLogger("esms.api")

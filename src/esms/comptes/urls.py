@@ -1,11 +1,20 @@
 from django.urls import path
 
 from esms.comptes import views
+from esms.comptes import views_mots_de_passe as mdp
 
 app_name = "comptes"
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
+    path("mot-de-passe/oublie/", mdp.ReinitialisationView.as_view(), name="mdp_oublie"),
+    path("mot-de-passe/oublie/envoye/", mdp.ReinitialisationEnvoyeeView.as_view(), name="mdp_envoye"),
+    path("mot-de-passe/nouveau/<uidb64>/<token>/", mdp.NouveauMotDePasseView.as_view(), name="mdp_nouveau"),
+    path("mot-de-passe/modifie/", mdp.ReinitialisationTermineeView.as_view(), name="mdp_termine"),
+    path("mot-de-passe/changer/", mdp.ChangementMotDePasseView.as_view(), name="mdp_changer"),
+    path("double-facteur/", mdp.otp, name="otp"),
+    path("double-facteur/activer/", mdp.otp_enrolement, name="otp_enrolement"),
+    path("mon-compte/", views.mon_compte, name="mon_compte"),
     path("audit/", views.audit, name="audit"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/lues/", views.notifications_lues, name="notifications_lues"),

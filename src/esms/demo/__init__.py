@@ -3,7 +3,13 @@ référentiel, in every state of the workflow, created through the platform's ow
 
 from __future__ import annotations
 
-from esms.demo.comptes import DEMO_PASSWORD, DemoAccount, create_demo_accounts
+from esms.demo.comptes import (
+    DEMO_CODES_SECOURS,
+    DEMO_PASSWORD,
+    DEMO_TOTP_KEY,
+    DemoAccount,
+    create_demo_accounts,
+)
 
 
 def charger_demo(*, stdout=None) -> list[DemoAccount]:
@@ -25,4 +31,4 @@ def charger_demo(*, stdout=None) -> list[DemoAccount]:
     return comptes
 
 
-__all__ = ["DEMO_PASSWORD", "DemoAccount", "charger_demo", "create_demo_accounts"]
+__all__ = ["DEMO_CODES_SECOURS", "DEMO_PASSWORD", "DEMO_TOTP_KEY", "DemoAccount", "charger_demo", "create_demo_accounts"]

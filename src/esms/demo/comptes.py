@@ -13,6 +13,10 @@ from esms.comptes.services import create_user
 from esms.referentiel.models import Etablissement, Region
 
 DEMO_PASSWORD = "demo-esms-2026"  # noqa: S105 — local demo only, printed on purpose
+# The demo national administrator's TOTP secret (hex, as django-otp stores it) and single-use backup codes:
+# local demo only, printed by `esms demo` so that the two-factor step can be passed without a phone.
+DEMO_TOTP_KEY = "455353206e756d657269717565206465"
+DEMO_CODES_SECOURS = [f"demo-secours-{i:02d}" for i in range(1, 11)]
 
 
 @dataclass(frozen=True)
@@ -53,4 +57,16 @@ def create_demo_accounts() -> list[DemoAccount]:
         if not User.objects.filter(username=username).exists():
             create_user(actor=SYSTEME, username=username, password=DEMO_PASSWORD, role=role, **scope)
         accounts.append(DemoAccount(username, role, perimetre))
+    _double_facteur_demo(User.objects.get(username="admin.cnsa"))
     return accounts
+
+
+def _double_facteur_demo(admin: User) -> None:
+    """The demo administrator's authenticator (known secret) and fresh backup codes (re-issued each run)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from esms.comptes.double_facteur import codes_de_secours
+
+    TOTPDevice.objects.update_or_create(user=admin, name="Démonstration",
+                                        defaults={"key": DEMO_TOTP_KEY, "confirmed": True})
+    codes_de_secours(admin, DEMO_CODES_SECOURS)

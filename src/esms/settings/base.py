@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "esms.comptes.double_facteur.DoubleFacteurMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -152,6 +153,11 @@ AXES_IPWARE_PROXY_COUNT = int(os.environ.get("ESMS_PROXY_COUNT", "0")) or None
 
 # Idle sessions expire: every request pushes the expiry ESMS_SESSION_INACTIVITE_MINUTES further; a session left
 # idle longer is gone server-side (the database session store ignores expired rows).
+# Password reset links are valid ESMS_REINITIALISATION_HEURES hours and once (Django's token includes the
+# password hash and the last login, so using it or logging in makes it void).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("ESMS_REINITIALISATION_HEURES", "1")) * 3600
+OTP_TOTP_ISSUER = "ESMS numérique"
+
 SESSION_COOKIE_AGE = int(os.environ.get("ESMS_SESSION_INACTIVITE_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
