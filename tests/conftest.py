@@ -46,6 +46,28 @@ def double_facteur_des_tests(monkeypatch):
     monkeypatch.setattr(Client, "login", login_verifie)
 
 
+@pytest.fixture(scope="session")
+def _serveur_smtp():
+    from tests.serveurs.smtp import ServeurSMTP
+
+    serveur = ServeurSMTP().demarrer()
+    yield serveur
+    serveur.arreter()
+
+
+@pytest.fixture
+def smtp(_serveur_smtp, settings):
+    """A real SMTP server on loopback (started once per session), Django's SMTP backend pointed at it; the
+    messages it received are in `smtp.boite.recus`."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _serveur_smtp.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_TIMEOUT = 10
+    _serveur_smtp.boite.vider()
+    yield _serveur_smtp
+    _serveur_smtp.boite.vider()
+
+
 @pytest.fixture
 def ref(db):
     """Two regions (ARA, Corse) with a département, a category, an EJ and two ET each."""

@@ -62,6 +62,14 @@ def porteurs(dossier: Dossier) -> list[User]:
     return comptes.representants(organisme=dossier.grappe.porteur_id)
 
 
+# The e-mail category of each transition's notification (recipients choose how they receive them).
+CATEGORIES_NOTIFICATION = {
+    "deposer": "dossier_depose", "repondre_complement": "dossier_depose", "demander_complement": "complement",
+    "retenir": "decision", "ne_pas_retenir": "decision", "classer_sans_suite": "decision",
+    "signer_convention": "convention", "solder": "versement",
+}
+
+
 @dataclass
 class Contexte:
     """What the effects of a transition see: who acts, the locked dossier, the comment and the service's data;
@@ -107,7 +115,7 @@ def transitionner(*, actor, dossier: Dossier, nom: str, commentaire: str = "",
         destinataires += instructeurs(dossier)
     notifier([u for u in destinataires if u != actor],
              sujet=f"Dossier {dossier} : {Etat(transition.vers).label.lower()}",
-             texte=commentaire, lien=_lien(dossier))
+             texte=commentaire, lien=_lien(dossier), categorie=CATEGORIES_NOTIFICATION.get(nom, "autre"))
     return contexte
 
 
@@ -483,7 +491,8 @@ def _enregistrer_message(*, actor, dossier: Dossier, texte: str, recu) -> Messag
     message = Message.objects.create(dossier=dossier, auteur=actor, texte=texte.strip(), piece_jointe=piece)
     audit.record(actor=actor, action="dossiers.message", obj=dossier, after={"message": message.pk})
     destinataires = porteurs(dossier) if has_perm(actor, "candidatures.instruire") else instructeurs(dossier)
-    notifier(destinataires, sujet=f"Nouveau message sur le dossier {dossier}", texte=texte[:500], lien=_lien(dossier))
+    notifier(destinataires, sujet=f"Nouveau message sur le dossier {dossier}", texte=texte[:500], lien=_lien(dossier),
+             categorie="message")
     return message
 
 

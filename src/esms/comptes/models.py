@@ -16,8 +16,16 @@ class Role(models.TextChoices):
     EDITEUR = "editeur", "Éditeur de DUI (client API)"
 
 
+class FrequenceCourriels(models.TextChoices):
+    IMMEDIAT = "immediat", "À chaque notification"
+    QUOTIDIEN = "quotidien", "Un résumé par jour"
+    AUCUN = "aucun", "Aucun courriel (notifications dans l'application seulement)"
+
+
 class User(AbstractUser):
     role = models.CharField(max_length=30, choices=Role.choices, blank=True)
+    frequence_courriels = models.CharField("courriels de notification", max_length=10,
+                                           choices=FrequenceCourriels.choices, default=FrequenceCourriels.IMMEDIAT)
     region = models.ForeignKey(
         "referentiel.Region", null=True, blank=True, on_delete=models.PROTECT, help_text="Agents ARS : leur région."
     )
@@ -60,11 +68,51 @@ class AuditEvent(models.Model):
         return f"{self.created_at:%d/%m/%Y %H:%M} {self.actor_label} {self.action} {self.object_repr}"
 
 
+class Courriel(models.Model):
+    """One e-mail to send (a notification, or a day's digest), sent by the task queue and retried on failure."""
+
+    class Statut(models.TextChoices):
+        EN_ATTENTE = "en_attente", "En attente d'envoi"
+        ENVOYE = "envoye", "Envoyé"
+        ECHEC = "echec", "Échec définitif"
+
+    destinataire = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="courriels")
+    adresse = models.EmailField()
+    sujet = models.CharField(max_length=250)
+    texte = models.TextField()
+    html = models.TextField()
+    statut = models.CharField(max_length=12, choices=Statut.choices, default=Statut.EN_ATTENTE, db_index=True)
+    tentatives = models.PositiveSmallIntegerField(default=0)
+    derniere_erreur = models.TextField("dernière erreur", blank=True)
+    prochain_essai = models.DateTimeField("prochain essai", null=True, blank=True)
+    cree_le = models.DateTimeField(auto_now_add=True)
+    envoye_le = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-cree_le", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.adresse} : {self.sujet}"
+
+
 class Notification(models.Model):
-    """An in-app notification (also sent by e-mail when the user has an address)."""
+    """An in-app notification, also e-mailed according to the recipient's preference."""
+
+    class Categorie(models.TextChoices):
+        DOSSIER_DEPOSE = "dossier_depose", "Dossier déposé"
+        COMPLEMENT = "complement", "Complément demandé"
+        DECISION = "decision", "Décision"
+        CONVENTION = "convention", "Convention"
+        VERSEMENT = "versement", "Versement"
+        INVITATION = "invitation", "Invitation"
+        MESSAGE = "message", "Message"
+        AUTRE = "autre", "Information"
 
     destinataire = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                      related_name="notifications")
+    categorie = models.CharField(max_length=20, choices=Categorie.choices, default=Categorie.AUTRE)
+    courriel = models.ForeignKey(Courriel, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="notifications", help_text="Le courriel qui l'a portée.")
     sujet = models.CharField(max_length=200)
     texte = models.TextField(blank=True)
     lien = models.CharField(max_length=300, blank=True)

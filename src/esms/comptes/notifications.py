@@ -1,23 +1,22 @@
-"""Notify users in the app and by e-mail (Django's mail backend), once the transaction commits."""
+"""Notify users in the app and by e-mail (through the task queue, according to each user's preference)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import transaction
-
-from esms.comptes.models import Notification, User
+from esms.comptes import courriels
+from esms.comptes.models import FrequenceCourriels, Notification, User
 
 
-def notifier(destinataires: Iterable[User], *, sujet: str, texte: str = "", lien: str = "") -> int:
+def notifier(destinataires: Iterable[User], *, sujet: str, texte: str = "", lien: str = "",
+             categorie: str = Notification.Categorie.AUTRE) -> int:
     users = {u.pk: u for u in destinataires if u is not None and u.is_active}
-    Notification.objects.bulk_create(
-        [Notification(destinataire=u, sujet=sujet, texte=texte, lien=lien) for u in users.values()]
+    notifications = Notification.objects.bulk_create(
+        [Notification(destinataire=u, sujet=sujet, texte=texte, lien=lien, categorie=categorie)
+         for u in users.values()]
     )
-    mails = [(f"[ESMS numérique] {sujet}", f"{texte}\n\n{lien}".strip(), settings.DEFAULT_FROM_EMAIL, [u.email])
-             for u in users.values() if u.email]
-    if mails:
-        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=False))
+    for notification in notifications:
+        user = users[notification.destinataire_id]
+        if user.email and user.frequence_courriels == FrequenceCourriels.IMMEDIAT:
+            courriels.programmer(courriels.preparer_immediat(user, notification))
     return len(users)

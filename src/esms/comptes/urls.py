@@ -1,6 +1,6 @@
 from django.urls import path
 
-from esms.comptes import views
+from esms.comptes import views, views_courriels
 from esms.comptes import views_mots_de_passe as mdp
 
 app_name = "comptes"
@@ -14,7 +14,9 @@ urlpatterns = [
     path("mot-de-passe/changer/", mdp.ChangementMotDePasseView.as_view(), name="mdp_changer"),
     path("double-facteur/", mdp.otp, name="otp"),
     path("double-facteur/activer/", mdp.otp_enrolement, name="otp_enrolement"),
-    path("mon-compte/", views.mon_compte, name="mon_compte"),
+    path("mon-compte/", views_courriels.mon_compte, name="mon_compte"),
+    path("courriels/", views_courriels.liste_courriels, name="courriels"),
+    path("courriels/<int:pk>/renvoyer/", views_courriels.renvoyer_courriel, name="courriel_renvoyer"),
     path("audit/", views.audit, name="audit"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/lues/", views.notifications_lues, name="notifications_lues"),

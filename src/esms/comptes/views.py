@@ -47,8 +47,3 @@ def notifications(request: HttpRequest) -> HttpResponse:
 def notifications_lues(request: HttpRequest) -> HttpResponse:
     services.marquer_notifications_lues(user=request.user)
     return redirect("comptes:notifications")
-
-
-@login_required
-def mon_compte(request: HttpRequest) -> HttpResponse:
-    return render(request, "comptes/mon_compte.html", {"title": "Mon compte"})

@@ -194,6 +194,16 @@ FINESS_API = os.environ.get("ESMS_FINESS_API", "https://www.data.gouv.fr/api/1/d
 
 EMAIL_BACKEND = os.environ.get("ESMS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("ESMS_FROM_EMAIL", "ne-pas-repondre@esms-numerique.example")
+EMAIL_HOST = os.environ.get("ESMS_SMTP_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("ESMS_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("ESMS_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ESMS_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("ESMS_SMTP_STARTTLS", "0") == "1"
+EMAIL_TIMEOUT = 30
+# Attempts before an e-mail is marked « échec définitif » (then shown to national administrators).
+ESMS_COURRIEL_TENTATIVES = int(os.environ.get("ESMS_COURRIEL_TENTATIVES", "5"))
+# Public address of the platform, for the links in e-mails.
+ESMS_BASE_URL = os.environ.get("ESMS_BASE_URL", "http://127.0.0.1:8000")
 
 SITE_TITLE = "ESMS numérique"
 SITE_TAGLINE = "Plateforme du programme de financement du dossier usager informatisé"

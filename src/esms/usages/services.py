@@ -438,6 +438,8 @@ def ordonner_versement(*, actor, versement: Versement) -> Versement:
     versement.save(update_fields=["statut"])
     audit.record(actor=actor, action="versements.ordonner", obj=dossier,
                  before={"statut": Versement.Statut.PROGRAMME}, after={"versement": versement.pk, "statut": versement.statut})
+    notifier(candidatures.porteurs(dossier), sujet=f"Dossier {dossier} : versement de {versement.montant} € ordonné",
+             texte=versement.libelle, lien=_lien(dossier), categorie="versement")
     return versement
 
 
