@@ -7,7 +7,7 @@ ESMS := $(UV) run --frozen esms
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: venv demo demo-data serve test lint bench clean
+.PHONY: venv demo demo-data serve test lint bench clean oidc-deps
 
 $(CURDIR)/.tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -30,7 +30,12 @@ lint: venv
 	$(UV) run --frozen ruff check src tests benchmarks
 	$(UV) run --frozen mypy
 
-test: venv lint
+# The OpenID provider the ProConnect tests start (npm « oidc-provider », pinned by tests/oidc/package-lock.json).
+oidc-deps:
+	@if command -v npm >/dev/null; then npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error; \
+	else echo "npm absent : les tests ProConnect seront ignorés (installez nodejs et npm)"; fi
+
+test: venv lint oidc-deps
 	$(UV) run --frozen pytest $(PYTEST_ARGS)
 
 bench: venv

@@ -68,6 +68,39 @@ def smtp(_serveur_smtp, settings):
     _serveur_smtp.boite.vider()
 
 
+COMPTES_OIDC = {
+    "agent.ara": {"email": "agent.ara@ars.sante.fr", "given_name": "Alex", "usual_name": "Martin"},
+    "inconnu": {"email": "personne@ars.sante.fr", "given_name": "Personne", "usual_name": "Inconnue"},
+}
+
+
+def _fournisseur_oidc(**options):
+    from tests.serveurs import oidc
+
+    raison = oidc.indisponible()
+    if raison:
+        if os.environ.get("ESMS_REQUIRE_OIDC") == "1":
+            pytest.fail(f"fournisseur OpenID indisponible alors que ESMS_REQUIRE_OIDC=1 : {raison}")
+        pytest.skip(f"fournisseur OpenID indisponible : {raison}")
+    return oidc.FournisseurOIDC(COMPTES_OIDC, **options)
+
+
+@pytest.fixture(scope="session")
+def fournisseur_oidc():
+    """A real OpenID provider (npm oidc-provider on Node.js) on loopback, started once per session."""
+    fournisseur = _fournisseur_oidc()
+    yield fournisseur
+    fournisseur.arreter()
+
+
+@pytest.fixture(scope="session")
+def fournisseur_oidc_en_retard():
+    """The same provider with a clock 5 minutes late and 1-minute ID tokens: they arrive already expired."""
+    fournisseur = _fournisseur_oidc(decalage_secondes=300, ttl_id_token=60)
+    yield fournisseur
+    fournisseur.arreter()
+
+
 @pytest.fixture
 def ref(db):
     """Two regions (ARA, Corse) with a département, a category, an EJ and two ET each."""

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from esms.comptes import views, views_courriels
+from esms.comptes import proconnect, views, views_courriels
 from esms.comptes import views_mots_de_passe as mdp
 
 app_name = "comptes"
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
+    path("proconnect/", proconnect.ConnexionView.as_view(), name="proconnect"),
+    path("proconnect/retour/", proconnect.RetourView.as_view(), name="proconnect_retour"),
     path("mot-de-passe/oublie/", mdp.ReinitialisationView.as_view(), name="mdp_oublie"),
     path("mot-de-passe/oublie/envoye/", mdp.ReinitialisationEnvoyeeView.as_view(), name="mdp_envoye"),
     path("mot-de-passe/nouveau/<uidb64>/<token>/", mdp.NouveauMotDePasseView.as_view(), name="mdp_nouveau"),

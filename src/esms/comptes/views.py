@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -9,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from esms.comptes import selectors, services
+from esms.comptes import proconnect, selectors, services
 from esms.comptes.forms import LoginForm
 
 
@@ -17,11 +18,20 @@ class LoginView(auth_views.LoginView):
     template_name = "comptes/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
-    extra_context = {"title": "Se connecter"}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title="Se connecter", proconnect=proconnect.actif(), **kwargs)
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    """Logs out here, then at ProConnect when the session came from it."""
+
+    def post(self, request, *args, **kwargs):
+        id_token = request.session.get("oidc_id_token")
+        response = super().post(request, *args, **kwargs)
+        if id_token and proconnect.actif() and settings.OIDC_OP_LOGOUT_ENDPOINT:
+            return redirect(proconnect.url_deconnexion(request, id_token))
+        return response
 
 
 @login_required

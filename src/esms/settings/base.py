@@ -137,7 +137,32 @@ LOGOUT_REDIRECT_URL = "accueil"
 AUTHENTICATION_BACKENDS = [
     "esms.comptes.backends.VerrouillageBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "esms.comptes.proconnect.ProConnectBackend",
 ]
+
+# ProConnect (OpenID Connect) for State agents: enabled when ESMS_OIDC_CLIENT_ID and the endpoints are set
+# (see README, « ProConnect »). Code flow with PKCE (S256), state and nonce; RS256 ID tokens checked against
+# the provider's JWKS, with audience, issuer and expiry.
+OIDC_RP_CLIENT_ID = os.environ.get("ESMS_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("ESMS_OIDC_CLIENT_SECRET", "")
+OIDC_OP_ISSUER = os.environ.get("ESMS_OIDC_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("ESMS_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("ESMS_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("ESMS_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("ESMS_OIDC_JWKS_ENDPOINT", "")
+OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("ESMS_OIDC_LOGOUT_ENDPOINT", "")
+OIDC_RP_SCOPES = os.environ.get("ESMS_OIDC_SCOPES", "openid email given_name usual_name")
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = (
+    {"acr_values": os.environ["ESMS_OIDC_ACR_VALUES"]} if os.environ.get("ESMS_OIDC_ACR_VALUES") else {}
+)
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_CREATE_USER = False
+OIDC_STORE_ID_TOKEN = True  # for the logout at the provider (id_token_hint)
+OIDC_TIMEOUT = 15
+OIDC_AUTHENTICATION_CALLBACK_URL = "comptes:proconnect_retour"
 
 # Login throttling (django-axes): after ESMS_LOGIN_MAX_ECHECS failed attempts on one username, that username
 # is locked for ESMS_LOGIN_VERROUILLAGE_MINUTES, even with the right password. Counting by username (not by IP)
