@@ -7,5 +7,8 @@ class ComptesConfig(AppConfig):
 
     def ready(self) -> None:
         from esms.comptes import securite
+        from esms.comptes.models import Rattachement
+        from esms.comptes.permissions import register_scope
 
         securite.connecter()
+        register_scope(Rattachement, region="region_id")

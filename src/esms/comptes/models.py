@@ -24,6 +24,8 @@ class FrequenceCourriels(models.TextChoices):
 
 class User(AbstractUser):
     role = models.CharField(max_length=30, choices=Role.choices, blank=True)
+    email_verifie = models.BooleanField("adresse vérifiée", default=True,
+                                        help_text="Faux pour une inscription dont l'adresse n'est pas encore vérifiée.")
     frequence_courriels = models.CharField("courriels de notification", max_length=10,
                                            choices=FrequenceCourriels.choices, default=FrequenceCourriels.IMMEDIAT)
     region = models.ForeignKey(
@@ -76,7 +78,8 @@ class Courriel(models.Model):
         ENVOYE = "envoye", "Envoyé"
         ECHEC = "echec", "Échec définitif"
 
-    destinataire = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="courriels")
+    destinataire = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="courriels", help_text="Vide pour une invitation sans compte.")
     adresse = models.EmailField()
     sujet = models.CharField(max_length=250)
     texte = models.TextField()
@@ -124,3 +127,62 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.sujet
+
+
+class Rattachement(models.Model):
+    """A claim: a self-registered user asks to represent an organisme (EJ) or to manage establishments (ET),
+    with a supporting document. No scope is granted before an agent of the region (or a national
+    administrator) validates it."""
+
+    class Type(models.TextChoices):
+        ORGANISME = "organisme", "Organisme gestionnaire (FINESS EJ)"
+        ETABLISSEMENTS = "etablissements", "Établissements (FINESS ET)"
+
+    class Statut(models.TextChoices):
+        EN_ATTENTE = "en_attente", "En attente de validation"
+        VALIDE = "valide", "Validé"
+        REFUSE = "refuse", "Refusé"
+
+    demandeur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="rattachements")
+    type = models.CharField(max_length=20, choices=Type.choices)
+    organisme = models.ForeignKey("referentiel.OrganismeGestionnaire", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    etablissements = models.ManyToManyField("referentiel.Etablissement", blank=True, related_name="+")
+    region = models.ForeignKey("referentiel.Region", on_delete=models.PROTECT, related_name="+",
+                               help_text="La région dont les agents ARS valident la demande.")
+    fonction = models.CharField("fonction dans l'organisme", max_length=200)
+    justificatif = models.FileField(upload_to="justificatifs/%Y/%m/")
+    statut = models.CharField(max_length=12, choices=Statut.choices, default=Statut.EN_ATTENTE, db_index=True)
+    decideur = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    motif = models.TextField(blank=True)
+    cree_le = models.DateTimeField(auto_now_add=True)
+    decide_le = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-cree_le", "-id"]
+        verbose_name = "demande de rattachement"
+
+    def __str__(self) -> str:
+        cible = self.organisme or ", ".join(self.etablissements.values_list("pk", flat=True))
+        return f"Rattachement de {self.demandeur} à {cible}"
+
+
+class Invitation(models.Model):
+    """A porteur invites a colleague to its organisme: the link in the e-mail creates or completes the account."""
+
+    organisme = models.ForeignKey("referentiel.OrganismeGestionnaire", on_delete=models.PROTECT, related_name="+")
+    email = models.EmailField()
+    invite_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    jeton = models.CharField(max_length=64, unique=True)
+    expire_le = models.DateTimeField()
+    acceptee_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    acceptee_le = models.DateTimeField(null=True, blank=True)
+    cree_le = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-cree_le", "-id"]
+
+    def __str__(self) -> str:
+        return f"Invitation de {self.email} à {self.organisme_id}"

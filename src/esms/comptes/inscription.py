@@ -1,0 +1,344 @@
+"""Self-service accounts: sign-up with e-mail verification, claims of an organisme (EJ) or of establishments
+(ET) validated in the region, invitations of colleagues by a porteur, deactivation, and the account
+administration of national administrators and ARS agents. Keyword-only, one permission decision, audited,
+transactional; e-mails go through the task queue (esms.comptes.courriels)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from esms.comptes import audit, courriels
+from esms.comptes.models import Courriel, Invitation, Notification, Rattachement, Role, User
+from esms.comptes.notifications import notifier
+from esms.comptes.permissions import require, role_of
+from esms.comptes.services import _snapshot
+from esms.referentiel.models import Etablissement, OrganismeGestionnaire, Region
+
+SEL_VERIFICATION = "esms.comptes.verification"
+EXTENSIONS_JUSTIFICATIF = {".pdf", ".png", ".jpg", ".jpeg"}
+ROLES_DELEGUES = (Role.PORTEUR, Role.GESTIONNAIRE_ESSMS, Role.EDITEUR)  # what an ARS agent may grant
+
+
+def _courriel(*, adresse: str, destinataire: User | None, sujet: str, gabarit: str, contexte: dict) -> Courriel:
+    courriel = Courriel.objects.create(
+        destinataire=destinataire, adresse=adresse, sujet=f"{courriels.PREFIXE} {sujet}",
+        texte=render_to_string(f"comptes/email/{gabarit}.txt", contexte),
+        html=render_to_string(f"comptes/email/{gabarit}.html", contexte))
+    courriels.programmer(courriel)
+    return courriel
+
+
+# --- Sign-up and e-mail verification ----------------------------------------------------------------
+
+@transaction.atomic
+def inscrire(*, email: str, prenom: str, nom: str, mot_de_passe: str) -> User:
+    """A new account, inactive until its address is verified by the link e-mailed now. No role, no scope."""
+    email = email.strip().lower()
+    if User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
+        raise ValidationError({"email": "Un compte existe déjà pour cette adresse : utilisez « Mot de passe "
+                                        "oublié » si vous ne vous en souvenez plus."})
+    user = User(username=email, email=email, first_name=prenom.strip(), last_name=nom.strip(), is_active=False,
+                email_verifie=False)
+    try:
+        validate_password(mot_de_passe, user)
+    except ValidationError as exc:
+        raise ValidationError({"mot_de_passe": exc.messages}) from None
+    user.set_password(mot_de_passe)
+    user.full_clean(exclude=["password", "role"])
+    user.save()
+    audit.record(actor=user, action="comptes.inscription", obj=user, after=_snapshot(user))
+    jeton = signing.dumps({"u": user.pk, "e": email}, salt=SEL_VERIFICATION)
+    _courriel(adresse=email, destinataire=user, sujet="Confirmez votre adresse électronique", gabarit="verification",
+              contexte={"user": user, "lien": courriels.url_absolue(reverse("comptes:verification", args=[jeton])),
+                        "jours": settings.ESMS_VERIFICATION_JOURS})
+    return user
+
+
+@transaction.atomic
+def verifier_email(*, jeton: str) -> User:
+    """Activate the account of a verification link (valid ESMS_VERIFICATION_JOURS days, once)."""
+    try:
+        donnees = signing.loads(jeton, salt=SEL_VERIFICATION, max_age=settings.ESMS_VERIFICATION_JOURS * 86400)
+    except signing.SignatureExpired:
+        raise ValidationError("Ce lien de vérification a expiré : inscrivez-vous de nouveau.") from None
+    except signing.BadSignature:
+        raise ValidationError("Ce lien de vérification est invalide.") from None
+    user = User.objects.select_for_update().filter(pk=donnees["u"], email__iexact=donnees["e"]).first()
+    if user is None or user.email_verifie:
+        raise ValidationError("Ce lien de vérification a déjà servi ou ne correspond à aucun compte.")
+    user.email_verifie, user.is_active = True, True
+    user.save(update_fields=["email_verifie", "is_active"])
+    audit.record(actor=user, action="comptes.email_verifie", obj=user)
+    return user
+
+
+# --- Claims -----------------------------------------------------------------------------------------
+
+def _verifier_justificatif(fichier) -> None:
+    if fichier is None:
+        raise ValidationError({"justificatif": "Joignez un justificatif (PDF ou image)."})
+    nom = Path(fichier.name or "").name
+    if Path(nom).suffix.lower() not in EXTENSIONS_JUSTIFICATIF:
+        raise ValidationError({"justificatif": f"{nom} : format non accepté (PDF, PNG ou JPEG attendu)."})
+    if fichier.size == 0:
+        raise ValidationError({"justificatif": f"{nom} : le fichier est vide."})
+    if fichier.size > settings.ESMS_JUSTIFICATIF_MAX_OCTETS:
+        limite = settings.ESMS_JUSTIFICATIF_MAX_OCTETS // (1024 * 1024)
+        raise ValidationError({"justificatif": f"{nom} : le fichier dépasse la taille maximale ({limite} Mo)."})
+
+
+def _region_organisme(og: OrganismeGestionnaire) -> Region | None:
+    if og.departement_id:
+        return og.departement.region
+    et = Etablissement.objects.filter(organisme=og).select_related("region").order_by("finess_et").first()
+    return et.region if et else None
+
+
+@transaction.atomic
+def demander_rattachement(*, actor: User, type: str, fonction: str, justificatif, organisme: str = "",
+                          etablissements: Iterable[str] = ()) -> Rattachement:
+    """Ask to represent an organisme or manage establishments; the agents of the region are notified."""
+    if not actor.is_authenticated or not actor.is_active:
+        raise PermissionDenied("Connectez-vous pour demander un rattachement.")
+    if actor.role not in ("", Role.PORTEUR, Role.GESTIONNAIRE_ESSMS):
+        raise PermissionDenied("Votre rôle ne permet pas de demander un rattachement à un organisme.")
+    type = Rattachement.Type(type)
+    if not fonction.strip():
+        raise ValidationError({"fonction": "Indiquez votre fonction dans l'organisme."})
+    _verifier_justificatif(justificatif)
+    ets: list[Etablissement] = []
+    if type == Rattachement.Type.ORGANISME:
+        og = OrganismeGestionnaire.objects.select_related("departement__region").filter(pk=organisme.strip()).first()
+        if og is None:
+            raise ValidationError({"organisme": f"FINESS EJ « {organisme} » inconnu du référentiel."})
+        region = _region_organisme(og)
+    else:
+        numeros = sorted({n.strip() for n in etablissements if n.strip()})
+        if not numeros:
+            raise ValidationError({"etablissements": "Indiquez au moins un numéro FINESS ET."})
+        ets = list(Etablissement.objects.filter(pk__in=numeros).select_related("region"))
+        inconnus = sorted(set(numeros) - {e.pk for e in ets})
+        if inconnus:
+            raise ValidationError({"etablissements": "FINESS ET inconnu(s) du référentiel : " + ", ".join(inconnus)})
+        regions = {e.region_id for e in ets}
+        if len(regions) > 1:
+            raise ValidationError({"etablissements": "Ces établissements relèvent de plusieurs régions : déposez "
+                                                     "une demande par région."})
+        og, region = None, ets[0].region
+    if region is None:
+        raise ValidationError({"organisme": "La région de cet organisme est inconnue du référentiel."})
+    if Rattachement.objects.filter(demandeur=actor, statut=Rattachement.Statut.EN_ATTENTE, organisme=og,
+                                   type=type).exists() and og is not None:
+        raise ValidationError({"organisme": "Une demande pour cet organisme est déjà en attente."})
+    demande = Rattachement.objects.create(demandeur=actor, type=type, organisme=og, region=region,
+                                          fonction=fonction.strip()[:200], justificatif=justificatif)
+    demande.etablissements.set(ets)
+    audit.record(actor=actor, action="comptes.rattachement_demande", obj=demande,
+                 after={"type": type, "organisme": og.pk if og else None, "etablissements": [e.pk for e in ets],
+                        "region": region.pk})
+    agents = User.objects.filter(is_active=True, role=Role.AGENT_ARS, region=region)
+    notifier(agents, sujet=f"Demande de rattachement à valider : {actor.get_full_name() or actor.email}",
+             texte=str(demande), lien=reverse("comptes:rattachement", args=[demande.pk]))
+    return demande
+
+
+def _accorder(user: User, role: Role, *, organismes: Iterable[str] = (), etablissements: Iterable[str] = ()) -> None:
+    if user.role and user.role != role:
+        raise ValidationError(f"Ce compte a déjà le rôle « {user.get_role_display()} » : un compte n'a qu'un rôle.")
+    user.role = role
+    user.save(update_fields=["role"])
+    user.organismes.add(*organismes)
+    user.etablissements.add(*etablissements)
+
+
+@transaction.atomic
+def decider_rattachement(*, actor: User, rattachement: Rattachement, valider: bool, motif: str = "") -> Rattachement:
+    """An agent of the claim's region (or a national administrator) grants the scope, or refuses with a reason."""
+    require(actor, "comptes.administrer", rattachement)
+    demande = Rattachement.objects.select_for_update().get(pk=rattachement.pk)
+    if demande.statut != Rattachement.Statut.EN_ATTENTE:
+        raise ValidationError(f"Cette demande est déjà « {demande.get_statut_display().lower()} ».")
+    if not valider and not motif.strip():
+        raise ValidationError({"motif": "Le motif du refus est obligatoire."})
+    user = User.objects.select_for_update().get(pk=demande.demandeur_id)
+    avant = _snapshot(user)
+    if valider:
+        if demande.type == Rattachement.Type.ORGANISME:
+            _accorder(user, Role.PORTEUR, organismes=[demande.organisme_id])
+        else:
+            _accorder(user, Role.GESTIONNAIRE_ESSMS, etablissements=demande.etablissements.values_list("pk", flat=True))
+    demande.statut = Rattachement.Statut.VALIDE if valider else Rattachement.Statut.REFUSE
+    demande.decideur, demande.motif, demande.decide_le = actor, motif.strip(), timezone.now()
+    demande.save(update_fields=["statut", "decideur", "motif", "decide_le"])
+    audit.record(actor=actor, action="comptes.rattachement_valide" if valider else "comptes.rattachement_refuse",
+                 obj=demande, before=avant, after=_snapshot(user), comment=motif)
+    notifier([user], sujet="Votre demande de rattachement est " + ("validée" if valider else "refusée"),
+             texte=motif or str(demande), lien=reverse("comptes:mon_compte"), categorie=Notification.Categorie.DECISION)
+    return demande
+
+
+# --- Invitations --------------------------------------------------------------------------------------
+
+@transaction.atomic
+def inviter(*, actor: User, organisme: str, email: str) -> Invitation:
+    require(actor, "comptes.inviter")
+    if not actor.organismes.filter(pk=organisme).exists():
+        raise PermissionDenied("Vous ne pouvez inviter que dans les organismes que vous représentez.")
+    email = email.strip().lower()
+    if not email or "@" not in email:
+        raise ValidationError({"email": "Adresse électronique invalide."})
+    og = OrganismeGestionnaire.objects.get(pk=organisme)
+    invitation = Invitation.objects.create(organisme=og, email=email, invite_par=actor,
+                                           jeton=secrets.token_urlsafe(32),
+                                           expire_le=timezone.now() + timedelta(days=settings.ESMS_INVITATION_JOURS))
+    audit.record(actor=actor, action="comptes.inviter", obj=invitation, after={"email": email, "organisme": og.pk})
+    lien = courriels.url_absolue(reverse("comptes:invitation", args=[invitation.jeton]))
+    existant = User.objects.filter(email__iexact=email, is_active=True).first()
+    _courriel(adresse=email, destinataire=existant, sujet=f"Invitation à rejoindre {og.raison_sociale or og.pk}",
+              gabarit="invitation", contexte={"invitation": invitation, "organisme": og, "lien": lien,
+                                              "jours": settings.ESMS_INVITATION_JOURS})
+    if existant:  # also in the app, for an existing account (no e-mail: the invitation was just sent)
+        Notification.objects.create(destinataire=existant, sujet=f"Invitation à rejoindre {og}",
+                                    lien=reverse("comptes:invitation", args=[invitation.jeton]),
+                                    categorie=Notification.Categorie.INVITATION)
+    return invitation
+
+
+def invitation_valide(jeton: str) -> Invitation:
+    invitation = Invitation.objects.select_related("organisme").filter(jeton=jeton).first()
+    if invitation is None or invitation.acceptee_le is not None:
+        raise ValidationError("Cette invitation est invalide ou a déjà servi.")
+    if invitation.expire_le < timezone.now():
+        raise ValidationError("Cette invitation a expiré : demandez à votre collègue de vous inviter de nouveau.")
+    return invitation
+
+
+@transaction.atomic
+def accepter_invitation(*, jeton: str, user: User | None = None, prenom: str = "", nom: str = "",
+                        mot_de_passe: str = "") -> User:
+    """The invited person joins the organisme as porteur: with its signed-in account (same address), or with an
+    account created now (the link proves the address)."""
+    invitation = invitation_valide(jeton)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if user is not None and user.is_authenticated:
+        if user.email.lower() != invitation.email:
+            raise PermissionDenied(f"Cette invitation est adressée à {invitation.email}, pas à votre compte.")
+    else:
+        if User.objects.filter(Q(email__iexact=invitation.email) | Q(username__iexact=invitation.email)).exists():
+            raise ValidationError("Un compte existe déjà pour cette adresse : connectez-vous puis rouvrez le lien.")
+        user = User(username=invitation.email, email=invitation.email, first_name=prenom.strip(),
+                    last_name=nom.strip())
+        try:
+            validate_password(mot_de_passe, user)
+        except ValidationError as exc:
+            raise ValidationError({"mot_de_passe": exc.messages}) from None
+        user.set_password(mot_de_passe)
+        user.save()
+        audit.record(actor=user, action="comptes.inscription", obj=user, after=_snapshot(user),
+                     comment="par invitation")
+    avant = _snapshot(user)
+    _accorder(user, Role.PORTEUR, organismes=[invitation.organisme_id])
+    invitation.acceptee_par, invitation.acceptee_le = user, timezone.now()
+    invitation.save(update_fields=["acceptee_par", "acceptee_le"])
+    audit.record(actor=user, action="comptes.invitation_acceptee", obj=invitation, before=avant,
+                 after=_snapshot(user))
+    notifier([invitation.invite_par], sujet=f"{user.get_full_name() or user.email} a rejoint {invitation.organisme}",
+             categorie=Notification.Categorie.INVITATION)
+    return user
+
+
+# --- Administration -------------------------------------------------------------------------------
+
+def comptes_visibles(actor: User, q: str = "") -> QuerySet[User]:
+    """Accounts a national administrator (all) or an ARS agent (its region) administers."""
+    require(actor, "comptes.administrer")
+    comptes = User.objects.select_related("region").order_by("username")
+    if role_of(actor) == Role.AGENT_ARS:
+        r = actor.region_id
+        dans_region = (Q(region=r) | Q(organismes__departement__region=r) | Q(organismes__etablissements__region=r)
+                       | Q(etablissements__region=r) | Q(rattachements__region=r))
+        comptes = comptes.filter(pk__in=User.objects.filter(dans_region).values("pk"))
+    if q:
+        comptes = comptes.filter(Q(username__icontains=q) | Q(email__icontains=q) | Q(last_name__icontains=q))
+    return comptes
+
+
+def _administrable(actor: User, user: User) -> None:
+    if not comptes_visibles(actor).filter(pk=user.pk).exists():
+        raise PermissionDenied("Ce compte est hors de votre périmètre.")
+    if role_of(actor) == Role.AGENT_ARS and user.role not in ("", *ROLES_DELEGUES):
+        raise PermissionDenied("Seul un administrateur national gère les comptes d'agents et d'administrateurs.")
+
+
+@transaction.atomic
+def modifier_habilitations(*, actor: User, user: User, role: str, region: str | None = None,
+                           organismes: Iterable[str] = (), etablissements: Iterable[str] = ()) -> User:
+    """Grant or remove a role and its scope. An ARS agent only grants porteur/manager/vendor roles on
+    organismes and establishments of its region."""
+    _administrable(actor, user)
+    organismes, etablissements = sorted(set(organismes)), sorted(set(etablissements))
+    if role and role not in Role.values:
+        raise ValidationError({"role": "Rôle inconnu."})
+    if role_of(actor) == Role.AGENT_ARS:
+        if role and role not in ROLES_DELEGUES:
+            raise PermissionDenied("Seul un administrateur national attribue ce rôle.")
+        r = actor.region_id
+        hors = sorted(set(organismes) - set(OrganismeGestionnaire.objects.filter(
+            Q(departement__region=r) | Q(etablissements__region=r), pk__in=organismes).values_list("pk", flat=True)))
+        hors += sorted(set(etablissements) - set(Etablissement.objects.filter(region=r, pk__in=etablissements)
+                                                 .values_list("pk", flat=True)))
+        if hors:
+            raise PermissionDenied("Hors de votre région : " + ", ".join(hors))
+        region = None
+    inconnus = sorted(set(organismes) - set(OrganismeGestionnaire.objects.filter(pk__in=organismes)
+                                            .values_list("pk", flat=True)))
+    inconnus += sorted(set(etablissements) - set(Etablissement.objects.filter(pk__in=etablissements)
+                                                 .values_list("pk", flat=True)))
+    if inconnus:
+        raise ValidationError("FINESS inconnu(s) du référentiel : " + ", ".join(inconnus))
+    if role == Role.AGENT_ARS and not region:
+        raise ValidationError({"region": "Un agent ARS doit être rattaché à une région."})
+    user = User.objects.select_for_update().get(pk=user.pk)
+    avant = _snapshot(user)
+    user.role, user.region_id = role, (region or None) if role == Role.AGENT_ARS else None
+    user.save(update_fields=["role", "region"])
+    user.organismes.set(organismes if role == Role.PORTEUR else [])
+    user.etablissements.set(etablissements if role in (Role.GESTIONNAIRE_ESSMS, Role.EDITEUR) else [])
+    audit.record(actor=actor, action="comptes.habilitations", obj=user, before=avant, after=_snapshot(user))
+    return user
+
+
+@transaction.atomic
+def changer_activation(*, actor: User, user: User, actif: bool, motif: str = "") -> User:
+    """Deactivate (or reactivate) an account: oneself, or an administrator within its scope; audited.
+    A deactivated account's sessions stop at once (Django refuses inactive users)."""
+    if not (actor.pk == user.pk and not actif):
+        _administrable(actor, user)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    avant = user.is_active
+    user.is_active = actif
+    user.save(update_fields=["is_active"])
+    audit.record(actor=actor, action="comptes.reactiver" if actif else "comptes.desactiver", obj=user,
+                 before={"is_active": avant}, after={"is_active": actif}, comment=motif)
+    return user
+
+
+def rattachements_visibles(actor: User, statut: str = "") -> QuerySet[Rattachement]:
+    from esms.comptes.permissions import filter_scope
+
+    require(actor, "comptes.administrer")
+    qs = filter_scope(actor, Rattachement.objects.select_related("demandeur", "organisme", "region"))
+    return qs.filter(statut=statut) if statut else qs
