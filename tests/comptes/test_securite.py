@@ -94,6 +94,14 @@ def test_idle_session_expires(client, ref, make_user):
     # Each request pushes the expiry to now + the configured idle time.
     restant = session.expire_date - timezone.now()
     assert timedelta(seconds=settings.SESSION_COOKIE_AGE - 60) < restant <= timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    # Activity pushes the expiry (written at most once a minute, not on every request).
+    session_client = client.session
+    session_client["esms_activite"] = 0
+    session_client.save()
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + timedelta(minutes=2))
+    assert client.get(reverse("comptes:notifications")).status_code == 200
+    restant = Session.objects.get(pk=session.pk).expire_date - timezone.now()
+    assert restant > timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
     # Idle longer than that: the session is gone, the next request is anonymous.
     Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
     response = client.get(reverse("comptes:notifications"))
@@ -109,7 +117,7 @@ def test_idle_time_is_configurable(monkeypatch):
     monkeypatch.setenv("ESMS_LOGIN_MAX_ECHECS", "9")
     try:
         rechargé = importlib.reload(base)
-        assert rechargé.SESSION_COOKIE_AGE == 7 * 60 and rechargé.SESSION_SAVE_EVERY_REQUEST
+        assert rechargé.SESSION_COOKIE_AGE == 7 * 60
         assert rechargé.AXES_FAILURE_LIMIT == 9
     finally:
         monkeypatch.undo()

@@ -6,6 +6,8 @@ A failed login is recorded with the username typed (never the password) and the 
 
 from __future__ import annotations
 
+import time
+
 from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -27,6 +29,10 @@ def _contexte(request: HttpRequest | None) -> dict:
 
 @receiver(auth_signals.user_logged_in, dispatch_uid="esms-audit-connexion")
 def _connexion(sender, request, user, **kwargs) -> None:
+    from esms.comptes.middleware import InactiviteMiddleware
+
+    if request is not None and hasattr(request, "session"):
+        request.session[InactiviteMiddleware.CLE] = int(time.time())  # saved with the login: no write next request
     audit.record(actor=user, action="comptes.connexion", obj=user, after=_contexte(request))
 
 

@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "esms.comptes.middleware.InactiviteMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -176,15 +177,15 @@ AXES_LOCKOUT_TEMPLATE = "comptes/verrouille.html"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("ESMS_PROXY_COUNT", "0")) or None
 
-# Idle sessions expire: every request pushes the expiry ESMS_SESSION_INACTIVITE_MINUTES further; a session left
-# idle longer is gone server-side (the database session store ignores expired rows).
 # Password reset links are valid ESMS_REINITIALISATION_HEURES hours and once (Django's token includes the
 # password hash and the last login, so using it or logging in makes it void).
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("ESMS_REINITIALISATION_HEURES", "1")) * 3600
 OTP_TOTP_ISSUER = "ESMS numérique"
 
+# Idle sessions expire: activity pushes the expiry ESMS_SESSION_INACTIVITE_MINUTES further (written at most once
+# a minute by esms.comptes.middleware.InactiviteMiddleware); a session left idle longer is gone server-side
+# (the database session store ignores expired rows).
 SESSION_COOKIE_AGE = int(os.environ.get("ESMS_SESSION_INACTIVITE_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 AUTH_PASSWORD_VALIDATORS = [
