@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.accueil, name="accueil"),
     path("accessibilite/", views.accessibilite, name="accessibilite"),
     path("comptes/", include("esms.comptes.urls")),
+    path("comptes/", include("esms.inscriptions.urls")),
     path("referentiel/", include("esms.referentiel.urls")),
     path("candidatures/", include("esms.candidatures.urls")),
     path("financement/", include("esms.financement.urls")),

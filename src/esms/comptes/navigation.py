@@ -28,7 +28,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("Campagnes", "campagnes:liste", "candidatures.consulter"),
     NavEntry("Imports FINESS", "referentiel:imports", "referentiel.voir_imports"),
     NavEntry("Journal d'audit", "comptes:audit", "audit.consulter"),
-    NavEntry("Comptes", "comptes:gestion_comptes", "comptes.administrer"),
+    NavEntry("Comptes", "inscriptions:gestion_comptes", "comptes.administrer"),
     NavEntry("Courriels", "comptes:courriels", "comptes.gerer"),
     NavEntry("Jetons d'API", "jetons:liste", "api.jetons"),
 ]

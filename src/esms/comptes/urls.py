@@ -1,6 +1,6 @@
 from django.urls import path
 
-from esms.comptes import proconnect, views, views_courriels, views_gestion, views_inscription
+from esms.comptes import proconnect, views, views_courriels
 from esms.comptes import views_mots_de_passe as mdp
 
 app_name = "comptes"
@@ -19,18 +19,6 @@ urlpatterns = [
     path("mon-compte/", views_courriels.mon_compte, name="mon_compte"),
     path("courriels/", views_courriels.liste_courriels, name="courriels"),
     path("courriels/<int:pk>/renvoyer/", views_courriels.renvoyer_courriel, name="courriel_renvoyer"),
-    path("inscription/", views_inscription.inscription_view, name="inscription"),
-    path("inscription/verification/<str:jeton>/", views_inscription.verification, name="verification"),
-    path("rattachement/", views_inscription.rattachement_nouveau, name="rattachement_nouveau"),
-    path("invitation/<str:jeton>/", views_inscription.invitation, name="invitation"),
-    path("inviter/", views_inscription.inviter, name="inviter"),
-    path("mon-compte/desactiver/", views_inscription.desactiver_mon_compte, name="desactiver_mon_compte"),
-    path("gestion/", views_gestion.comptes, name="gestion_comptes"),
-    path("gestion/<int:pk>/", views_gestion.compte, name="gestion_compte"),
-    path("gestion/<int:pk>/activation/", views_gestion.activation, name="gestion_activation"),
-    path("rattachements/", views_gestion.rattachements, name="rattachements"),
-    path("rattachements/<int:pk>/", views_gestion.rattachement, name="rattachement"),
-    path("rattachements/<int:pk>/justificatif/", views_gestion.justificatif, name="rattachement_justificatif"),
     path("audit/", views.audit, name="audit"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/lues/", views.notifications_lues, name="notifications_lues"),

@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from dsfr.forms import DsfrBaseForm
 
-from esms.comptes import inscription
 from esms.comptes.models import Rattachement
+from esms.inscriptions import services as inscription
 
 
 class InscriptionForm(DsfrBaseForm):

@@ -13,14 +13,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from dsfr.forms import DsfrBaseForm
 
-from esms.comptes import inscription
-from esms.comptes.models import Rattachement, Role, User
+from esms.comptes.habilitations import CHOIX_ROLES
+from esms.comptes.models import Rattachement, User
 from esms.comptes.permissions import get_in_scope, require
+from esms.inscriptions import services as inscription
 from esms.referentiel.models import Region
 
 
 class HabilitationsForm(DsfrBaseForm):
-    role = forms.ChoiceField(label="Rôle", choices=[("", "Aucun rôle")] + list(Role.choices), required=False)
+    role = forms.ChoiceField(label="Rôle", choices=CHOIX_ROLES, required=False)
     region = forms.ModelChoiceField(label="Région (agents ARS)", queryset=Region.objects.order_by("nom"),
                                     required=False)
     organismes = forms.CharField(label="Organismes représentés (FINESS EJ, un par ligne)", required=False,
@@ -61,7 +62,7 @@ def compte(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(champ if champ in form.fields else None, erreurs)
         else:
             messages.success(request, f"Habilitations de {user} enregistrées.")
-            return redirect("comptes:gestion_compte", pk=user.pk)
+            return redirect("inscriptions:gestion_compte", pk=user.pk)
     return render(request, "comptes/gestion_compte.html", {"title": f"Compte {user}", "compte": user, "form": form})
 
 
@@ -72,7 +73,7 @@ def activation(request: HttpRequest, pk: int) -> HttpResponse:
     actif = request.POST.get("actif") == "1"
     inscription.changer_activation(actor=request.user, user=user, actif=actif, motif=request.POST.get("motif", ""))
     messages.success(request, f"Compte {user} {'réactivé' if actif else 'désactivé'}.")
-    return redirect("comptes:gestion_compte", pk=user.pk)
+    return redirect("inscriptions:gestion_compte", pk=user.pk)
 
 
 @login_required
@@ -102,7 +103,7 @@ def rattachement(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, "Décision enregistrée ; le demandeur en est informé.")
-            return redirect("comptes:rattachements")
+            return redirect("inscriptions:rattachements")
     return render(request, "comptes/rattachement.html", {"title": "Demande de rattachement", "demande": demande})
 
 

@@ -20,16 +20,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from esms.comptes import audit, courriels
-from esms.comptes.models import Courriel, Invitation, Notification, Rattachement, Role, User
+from esms.comptes import audit, courriels, habilitations
+from esms.comptes.models import Courriel, Invitation, Notification, Rattachement, User
 from esms.comptes.notifications import notifier
-from esms.comptes.permissions import require, role_of
+from esms.comptes.permissions import require
 from esms.comptes.services import _snapshot
 from esms.referentiel.models import Etablissement, OrganismeGestionnaire, Region
 
 SEL_VERIFICATION = "esms.comptes.verification"
 EXTENSIONS_JUSTIFICATIF = {".pdf", ".png", ".jpg", ".jpeg"}
-ROLES_DELEGUES = (Role.PORTEUR, Role.GESTIONNAIRE_ESSMS, Role.EDITEUR)  # what an ARS agent may grant
 
 
 def _courriel(*, adresse: str, destinataire: User | None, sujet: str, gabarit: str, contexte: dict) -> Courriel:
@@ -62,7 +61,7 @@ def inscrire(*, email: str, prenom: str, nom: str, mot_de_passe: str) -> User:
     audit.record(actor=user, action="comptes.inscription", obj=user, after=_snapshot(user))
     jeton = signing.dumps({"u": user.pk, "e": email}, salt=SEL_VERIFICATION)
     _courriel(adresse=email, destinataire=user, sujet="Confirmez votre adresse électronique", gabarit="verification",
-              contexte={"user": user, "lien": courriels.url_absolue(reverse("comptes:verification", args=[jeton])),
+              contexte={"user": user, "lien": courriels.url_absolue(reverse("inscriptions:verification", args=[jeton])),
                         "jours": settings.ESMS_VERIFICATION_JOURS})
     return user
 
@@ -113,7 +112,7 @@ def demander_rattachement(*, actor: User, type: str, fonction: str, justificatif
     """Ask to represent an organisme or manage establishments; the agents of the region are notified."""
     if not actor.is_authenticated or not actor.is_active:
         raise PermissionDenied("Connectez-vous pour demander un rattachement.")
-    if actor.role not in ("", Role.PORTEUR, Role.GESTIONNAIRE_ESSMS):
+    if not habilitations.peut_demander_rattachement(actor):
         raise PermissionDenied("Votre rôle ne permet pas de demander un rattachement à un organisme.")
     type = Rattachement.Type(type)
     if not fonction.strip():
@@ -149,19 +148,10 @@ def demander_rattachement(*, actor: User, type: str, fonction: str, justificatif
     audit.record(actor=actor, action="comptes.rattachement_demande", obj=demande,
                  after={"type": type, "organisme": og.pk if og else None, "etablissements": [e.pk for e in ets],
                         "region": region.pk})
-    agents = User.objects.filter(is_active=True, role=Role.AGENT_ARS, region=region)
+    agents = habilitations.agents_de_region(region.pk)
     notifier(agents, sujet=f"Demande de rattachement à valider : {actor.get_full_name() or actor.email}",
-             texte=str(demande), lien=reverse("comptes:rattachement", args=[demande.pk]))
+             texte=str(demande), lien=reverse("inscriptions:rattachement", args=[demande.pk]))
     return demande
-
-
-def _accorder(user: User, role: Role, *, organismes: Iterable[str] = (), etablissements: Iterable[str] = ()) -> None:
-    if user.role and user.role != role:
-        raise ValidationError(f"Ce compte a déjà le rôle « {user.get_role_display()} » : un compte n'a qu'un rôle.")
-    user.role = role
-    user.save(update_fields=["role"])
-    user.organismes.add(*organismes)
-    user.etablissements.add(*etablissements)
 
 
 @transaction.atomic
@@ -177,9 +167,9 @@ def decider_rattachement(*, actor: User, rattachement: Rattachement, valider: bo
     avant = _snapshot(user)
     if valider:
         if demande.type == Rattachement.Type.ORGANISME:
-            _accorder(user, Role.PORTEUR, organismes=[demande.organisme_id])
+            habilitations.accorder(user, organismes=[demande.organisme_id])
         else:
-            _accorder(user, Role.GESTIONNAIRE_ESSMS, etablissements=demande.etablissements.values_list("pk", flat=True))
+            habilitations.accorder(user, etablissements=list(demande.etablissements.values_list("pk", flat=True)))
     demande.statut = Rattachement.Statut.VALIDE if valider else Rattachement.Statut.REFUSE
     demande.decideur, demande.motif, demande.decide_le = actor, motif.strip(), timezone.now()
     demande.save(update_fields=["statut", "decideur", "motif", "decide_le"])
@@ -205,14 +195,14 @@ def inviter(*, actor: User, organisme: str, email: str) -> Invitation:
                                            jeton=secrets.token_urlsafe(32),
                                            expire_le=timezone.now() + timedelta(days=settings.ESMS_INVITATION_JOURS))
     audit.record(actor=actor, action="comptes.inviter", obj=invitation, after={"email": email, "organisme": og.pk})
-    lien = courriels.url_absolue(reverse("comptes:invitation", args=[invitation.jeton]))
+    lien = courriels.url_absolue(reverse("inscriptions:invitation", args=[invitation.jeton]))
     existant = User.objects.filter(email__iexact=email, is_active=True).first()
     _courriel(adresse=email, destinataire=existant, sujet=f"Invitation à rejoindre {og.raison_sociale or og.pk}",
               gabarit="invitation", contexte={"invitation": invitation, "organisme": og, "lien": lien,
                                               "jours": settings.ESMS_INVITATION_JOURS})
     if existant:  # also in the app, for an existing account (no e-mail: the invitation was just sent)
         Notification.objects.create(destinataire=existant, sujet=f"Invitation à rejoindre {og}",
-                                    lien=reverse("comptes:invitation", args=[invitation.jeton]),
+                                    lien=reverse("inscriptions:invitation", args=[invitation.jeton]),
                                     categorie=Notification.Categorie.INVITATION)
     return invitation
 
@@ -250,7 +240,7 @@ def accepter_invitation(*, jeton: str, user: User | None = None, prenom: str = "
         audit.record(actor=user, action="comptes.inscription", obj=user, after=_snapshot(user),
                      comment="par invitation")
     avant = _snapshot(user)
-    _accorder(user, Role.PORTEUR, organismes=[invitation.organisme_id])
+    habilitations.accorder(user, organismes=[invitation.organisme_id])
     invitation.acceptee_par, invitation.acceptee_le = user, timezone.now()
     invitation.save(update_fields=["acceptee_par", "acceptee_le"])
     audit.record(actor=user, action="comptes.invitation_acceptee", obj=invitation, before=avant,
@@ -266,7 +256,7 @@ def comptes_visibles(actor: User, q: str = "") -> QuerySet[User]:
     """Accounts a national administrator (all) or an ARS agent (its region) administers."""
     require(actor, "comptes.administrer")
     comptes = User.objects.select_related("region").order_by("username")
-    if role_of(actor) == Role.AGENT_ARS:
+    if habilitations.est_agent_ars(actor):
         r = actor.region_id
         dans_region = (Q(region=r) | Q(organismes__departement__region=r) | Q(organismes__etablissements__region=r)
                        | Q(etablissements__region=r) | Q(rattachements__region=r))
@@ -279,7 +269,7 @@ def comptes_visibles(actor: User, q: str = "") -> QuerySet[User]:
 def _administrable(actor: User, user: User) -> None:
     if not comptes_visibles(actor).filter(pk=user.pk).exists():
         raise PermissionDenied("Ce compte est hors de votre périmètre.")
-    if role_of(actor) == Role.AGENT_ARS and user.role not in ("", *ROLES_DELEGUES):
+    if habilitations.est_agent_ars(actor) and not habilitations.administrable_par_agent(user):
         raise PermissionDenied("Seul un administrateur national gère les comptes d'agents et d'administrateurs.")
 
 
@@ -290,11 +280,9 @@ def modifier_habilitations(*, actor: User, user: User, role: str, region: str | 
     organismes and establishments of its region."""
     _administrable(actor, user)
     organismes, etablissements = sorted(set(organismes)), sorted(set(etablissements))
-    if role and role not in Role.values:
-        raise ValidationError({"role": "Rôle inconnu."})
-    if role_of(actor) == Role.AGENT_ARS:
-        if role and role not in ROLES_DELEGUES:
-            raise PermissionDenied("Seul un administrateur national attribue ce rôle.")
+    par_agent = habilitations.est_agent_ars(actor)
+    habilitations.verifier_role(role, par_agent=par_agent, region=region)
+    if par_agent:
         r = actor.region_id
         hors = sorted(set(organismes) - set(OrganismeGestionnaire.objects.filter(
             Q(departement__region=r) | Q(etablissements__region=r), pk__in=organismes).values_list("pk", flat=True)))
@@ -309,14 +297,9 @@ def modifier_habilitations(*, actor: User, user: User, role: str, region: str | 
                                                  .values_list("pk", flat=True)))
     if inconnus:
         raise ValidationError("FINESS inconnu(s) du référentiel : " + ", ".join(inconnus))
-    if role == Role.AGENT_ARS and not region:
-        raise ValidationError({"region": "Un agent ARS doit être rattaché à une région."})
     user = User.objects.select_for_update().get(pk=user.pk)
     avant = _snapshot(user)
-    user.role, user.region_id = role, (region or None) if role == Role.AGENT_ARS else None
-    user.save(update_fields=["role", "region"])
-    user.organismes.set(organismes if role == Role.PORTEUR else [])
-    user.etablissements.set(etablissements if role in (Role.GESTIONNAIRE_ESSMS, Role.EDITEUR) else [])
+    habilitations.appliquer(user, role=role, region=region, organismes=organismes, etablissements=etablissements)
     audit.record(actor=actor, action="comptes.habilitations", obj=user, before=avant, after=_snapshot(user))
     return user
 

@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from esms.comptes import inscription
 from esms.comptes.models import AuditEvent, Rattachement, Role, User
+from esms.inscriptions import services as inscription
 
 MDP = "Une-phrase-de-passe-solide-42"
 
@@ -26,7 +26,7 @@ def _lien(message, motif: str) -> str:
 
 
 def _inscrire(client, email="camille@asso-ain.example"):
-    return client.post(reverse("comptes:inscription"), {"email": email, "prenom": "Camille", "nom": "Martin",
+    return client.post(reverse("inscriptions:inscription"), {"email": email, "prenom": "Camille", "nom": "Martin",
                                                        "mot_de_passe": MDP})
 
 
@@ -51,7 +51,7 @@ def test_sign_up_needs_the_verification_link(client, ref, django_capture_on_comm
 
 def test_sign_up_refuses_weak_password_and_known_address(client, ref, make_user):
     make_user(Role.AGENT_ARS, region="84", email="deja@ars.example")
-    html = client.post(reverse("comptes:inscription"), {"email": "x@y.example", "prenom": "A", "nom": "B",
+    html = client.post(reverse("inscriptions:inscription"), {"email": "x@y.example", "prenom": "A", "nom": "B",
                                                         "mot_de_passe": "123"}).content.decode()
     assert "trop court" in html
     assert "Un compte existe déjà" in _inscrire(client, "DEJA@ars.example").content.decode()
@@ -139,23 +139,23 @@ def test_claims_across_two_regions_are_refused(ref):
 def test_claim_pages_and_document_download_are_scoped(client, ref, make_user):
     demandeur = _nouvel_inscrit()
     client.force_login(demandeur)
-    response = client.post(reverse("comptes:rattachement_nouveau"), {
+    response = client.post(reverse("inscriptions:rattachement_nouveau"), {
         "type": "organisme", "organisme": ref.og_ara.pk, "etablissements": "", "fonction": "Présidente",
         "justificatif": _pdf()})
     assert response.status_code == 302
     demande = Rattachement.objects.get()
-    assert client.get(reverse("comptes:rattachement_justificatif", args=[demande.pk])).status_code == 403
+    assert client.get(reverse("inscriptions:rattachement_justificatif", args=[demande.pk])).status_code == 403
     client.force_login(make_user(Role.AGENT_ARS, region="94"))
-    assert client.get(reverse("comptes:rattachement", args=[demande.pk])).status_code == 404
-    assert client.get(reverse("comptes:rattachement_justificatif", args=[demande.pk])).status_code == 404
+    assert client.get(reverse("inscriptions:rattachement", args=[demande.pk])).status_code == 404
+    assert client.get(reverse("inscriptions:rattachement_justificatif", args=[demande.pk])).status_code == 404
     agent = make_user(Role.AGENT_ARS, region="84")
     client.force_login(agent)
-    assert "Association de l" in client.get(reverse("comptes:rattachements")).content.decode()
-    page = client.get(reverse("comptes:rattachement", args=[demande.pk])).content.decode()
+    assert "Association de l" in client.get(reverse("inscriptions:rattachements")).content.decode()
+    page = client.get(reverse("inscriptions:rattachement", args=[demande.pk])).content.decode()
     assert "Présidente" in page
-    fichier = client.get(reverse("comptes:rattachement_justificatif", args=[demande.pk]))
+    fichier = client.get(reverse("inscriptions:rattachement_justificatif", args=[demande.pk]))
     assert fichier.status_code == 200 and b"".join(fichier.streaming_content).startswith(b"%PDF")
-    assert client.post(reverse("comptes:rattachement", args=[demande.pk]), {"decision": "valider"}).status_code == 302
+    assert client.post(reverse("inscriptions:rattachement", args=[demande.pk]), {"decision": "valider"}).status_code == 302
     demandeur.refresh_from_db()
     assert demandeur.role == Role.PORTEUR
 
@@ -164,7 +164,7 @@ def test_porteur_invites_a_colleague(client, ref, make_user, django_capture_on_c
     porteur = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk], email="dg@asso-ain.example")
     client.force_login(porteur)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("comptes:inviter"), {"organisme": ref.og_ara.pk, "email": "Collegue@Asso-Ain.example"})
+        client.post(reverse("inscriptions:inviter"), {"organisme": ref.og_ara.pk, "email": "Collegue@Asso-Ain.example"})
     [message] = mail.outbox
     assert message.to == ["collegue@asso-ain.example"] and "Invitation à rejoindre" in message.subject
     lien = _lien(message, "/comptes/invitation/")
@@ -189,7 +189,7 @@ def test_invitation_only_to_ones_own_organisme(ref, make_user):
 def test_deactivating_ones_account_ends_the_session(client, ref, make_user):
     porteur = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
     client.force_login(porteur)
-    assert client.post(reverse("comptes:desactiver_mon_compte")).status_code == 302
+    assert client.post(reverse("inscriptions:desactiver_mon_compte")).status_code == 302
     porteur.refresh_from_db()
     assert not porteur.is_active
     assert client.get(reverse("comptes:mon_compte")).status_code == 302
@@ -216,14 +216,14 @@ def test_ars_agent_administers_accounts_of_its_region_only(client, ref, make_use
     with pytest.raises(PermissionDenied):
         inscription.changer_activation(actor=agent, user=porteur_corse, actif=False)
     client.force_login(agent)
-    assert client.get(reverse("comptes:gestion_compte", args=[porteur_corse.pk])).status_code == 404
-    assert client.post(reverse("comptes:gestion_activation", args=[porteur_ara.pk]), {"actif": "0"}).status_code == 302
+    assert client.get(reverse("inscriptions:gestion_compte", args=[porteur_corse.pk])).status_code == 404
+    assert client.post(reverse("inscriptions:gestion_activation", args=[porteur_ara.pk]), {"actif": "0"}).status_code == 302
     porteur_ara.refresh_from_db()
     assert not porteur_ara.is_active
     assert AuditEvent.objects.filter(action="comptes.habilitations", actor=agent).count() == 1
     assert AuditEvent.objects.filter(action="comptes.desactiver", actor=agent).count() == 1
     client.force_login(admin)
-    html = client.get(reverse("comptes:gestion_comptes")).content.decode()
+    html = client.get(reverse("inscriptions:gestion_comptes")).content.decode()
     assert "porteur-corse" in html and "porteur-ara" in html
 
 
@@ -231,10 +231,10 @@ def test_national_admin_grants_an_agent_role_with_its_region(client, ref, make_u
     admin = make_user(Role.ADMIN_NATIONAL)
     inscrit = _nouvel_inscrit("agent.futur@ars.sante.fr")
     client.force_login(admin)
-    response = client.post(reverse("comptes:gestion_compte", args=[inscrit.pk]),
+    response = client.post(reverse("inscriptions:gestion_compte", args=[inscrit.pk]),
                            {"role": "agent_ars", "region": "", "organismes": "", "etablissements": ""})
     assert "Un agent ARS doit être rattaché à une région." in response.content.decode()
-    response = client.post(reverse("comptes:gestion_compte", args=[inscrit.pk]),
+    response = client.post(reverse("inscriptions:gestion_compte", args=[inscrit.pk]),
                            {"role": "agent_ars", "region": "94", "organismes": "", "etablissements": ""})
     assert response.status_code == 302
     inscrit.refresh_from_db()
@@ -242,7 +242,7 @@ def test_national_admin_grants_an_agent_role_with_its_region(client, ref, make_u
 
 
 def test_porteur_and_anonymous_cannot_reach_administration(client, ref, make_user):
-    assert client.get(reverse("comptes:gestion_comptes")).status_code == 302
+    assert client.get(reverse("inscriptions:gestion_comptes")).status_code == 302
     client.force_login(make_user(Role.PORTEUR, organismes=[ref.og_ara.pk]))
-    assert client.get(reverse("comptes:gestion_comptes")).status_code == 403
-    assert client.get(reverse("comptes:rattachements")).status_code == 403
+    assert client.get(reverse("inscriptions:gestion_comptes")).status_code == 403
+    assert client.get(reverse("inscriptions:rattachements")).status_code == 403

@@ -1,0 +1,61 @@
+"""Role questions of self-service and account administration, kept in `comptes` (the only app naming roles):
+who may claim, who validates, which roles an ARS agent may grant, and granting a role with its scope."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+
+from esms.comptes.models import Role, User
+from esms.comptes.permissions import role_of
+
+# What an ARS agent may grant (never the agent or national administrator roles).
+ROLES_DELEGUES = (Role.PORTEUR, Role.GESTIONNAIRE_ESSMS, Role.EDITEUR)
+CHOIX_ROLES = [("", "Aucun rôle"), *Role.choices]
+
+
+def peut_demander_rattachement(user: User) -> bool:
+    return user.role in ("", Role.PORTEUR, Role.GESTIONNAIRE_ESSMS)
+
+
+def agents_de_region(region_id: str):
+    return User.objects.filter(is_active=True, role=Role.AGENT_ARS, region_id=region_id)
+
+
+def est_agent_ars(user: User) -> bool:
+    return role_of(user) == Role.AGENT_ARS
+
+
+def administrable_par_agent(user: User) -> bool:
+    return user.role in ("", *ROLES_DELEGUES)
+
+
+def verifier_role(role: str, *, par_agent: bool, region: str | None) -> None:
+    if role and role not in Role.values:
+        raise ValidationError({"role": "Rôle inconnu."})
+    if par_agent and role and role not in ROLES_DELEGUES:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("Seul un administrateur national attribue ce rôle.")
+    if role == Role.AGENT_ARS and not region and not par_agent:
+        raise ValidationError({"region": "Un agent ARS doit être rattaché à une région."})
+
+
+def accorder(user: User, *, organismes: Iterable[str] = (), etablissements: Iterable[str] = ()) -> None:
+    """Add a claim's scope: organismes make a porteur, establishments an ESSMS manager (one role per account)."""
+    role = Role.PORTEUR if organismes else Role.GESTIONNAIRE_ESSMS
+    if user.role and user.role != role:
+        raise ValidationError(f"Ce compte a déjà le rôle « {user.get_role_display()} » : un compte n'a qu'un rôle.")
+    user.role = role
+    user.save(update_fields=["role"])
+    user.organismes.add(*organismes)
+    user.etablissements.add(*etablissements)
+
+
+def appliquer(user: User, *, role: str, region: str | None, organismes: list[str], etablissements: list[str]) -> None:
+    """Set the role and exactly the scope that goes with it (the rest is removed)."""
+    user.role, user.region_id = role, (region or None) if role == Role.AGENT_ARS else None
+    user.save(update_fields=["role", "region"])
+    user.organismes.set(organismes if role == Role.PORTEUR else [])
+    user.etablissements.set(etablissements if role in (Role.GESTIONNAIRE_ESSMS, Role.EDITEUR) else [])
