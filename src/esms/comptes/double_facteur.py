@@ -55,10 +55,10 @@ def verifier(request: HttpRequest, code: str) -> bool:
     code = "".join(code.split())
     device = match_token(request.user, code) if code else None
     if device is None:
-        audit.record(actor=request.user, action="comptes.double_facteur_echoue", obj=request.user)
+        audit.record(actor=request.user, action="comptes.double_facteur_echoue", obj=request.user)  # type: ignore[arg-type]
         return False
     otp_login(request, device)
-    audit.record(actor=request.user, action="comptes.double_facteur", obj=request.user,
+    audit.record(actor=request.user, action="comptes.double_facteur", obj=request.user,  # type: ignore[arg-type]
                  after={"appareil": device.persistent_id})
     return True
 
@@ -72,7 +72,7 @@ def confirmer_enrolement(request: HttpRequest, code: str) -> bool:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     otp_login(request, device)
-    audit.record(actor=request.user, action="comptes.double_facteur_active", obj=request.user,
+    audit.record(actor=request.user, action="comptes.double_facteur_active", obj=request.user,  # type: ignore[arg-type]
                  after={"appareil": device.persistent_id})
     return True
 

@@ -49,13 +49,14 @@ def accorder(user: User, *, organismes: Iterable[str] = (), etablissements: Iter
         raise ValidationError(f"Ce compte a déjà le rôle « {user.get_role_display()} » : un compte n'a qu'un rôle.")
     user.role = role
     user.save(update_fields=["role"])
-    user.organismes.add(*organismes)
-    user.etablissements.add(*etablissements)
+    user.organismes.add(*organismes)  # type: ignore[arg-type]  # primary keys (FINESS numbers)
+    user.etablissements.add(*etablissements)  # type: ignore[arg-type]
 
 
 def appliquer(user: User, *, role: str, region: str | None, organismes: list[str], etablissements: list[str]) -> None:
     """Set the role and exactly the scope that goes with it (the rest is removed)."""
     user.role, user.region_id = role, (region or None) if role == Role.AGENT_ARS else None
     user.save(update_fields=["role", "region"])
-    user.organismes.set(organismes if role == Role.PORTEUR else [])
-    user.etablissements.set(etablissements if role in (Role.GESTIONNAIRE_ESSMS, Role.EDITEUR) else [])
+    user.organismes.set(organismes if role == Role.PORTEUR else [])  # type: ignore[arg-type]
+    gere = role in (Role.GESTIONNAIRE_ESSMS, Role.EDITEUR)
+    user.etablissements.set(etablissements if gere else [])  # type: ignore[arg-type]

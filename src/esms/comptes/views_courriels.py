@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +14,7 @@ from django.views.decorators.http import require_POST
 from dsfr.forms import DsfrBaseForm
 
 from esms.comptes import audit, courriels
-from esms.comptes.models import Courriel, FrequenceCourriels
+from esms.comptes.models import Courriel, FrequenceCourriels, User
 from esms.comptes.permissions import require
 
 
@@ -23,7 +25,7 @@ class PreferencesForm(DsfrBaseForm):
 
 @login_required
 def mon_compte(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = cast(User, request.user)  # login_required
     form = PreferencesForm(request.POST or None, initial={"frequence_courriels": user.frequence_courriels})
     if request.method == "POST" and form.is_valid():
         avant = user.frequence_courriels

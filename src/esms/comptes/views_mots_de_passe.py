@@ -8,7 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from esms.comptes import audit, double_facteur
@@ -79,7 +79,7 @@ def _suite(request: HttpRequest) -> str:
     cible = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(cible, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return cible
-    return reverse_lazy("accueil")
+    return reverse("accueil")
 
 
 @login_required
@@ -96,7 +96,7 @@ def otp(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def otp_enrolement(request: HttpRequest) -> HttpResponse:
-    if request.user.is_verified():
+    if request.user.is_verified():  # type: ignore[union-attr]  # set by django-otp's middleware
         return redirect("accueil")
     if double_facteur.user_has_device(request.user):
         return redirect("comptes:otp")

@@ -23,7 +23,7 @@ from django.utils import timezone
 from esms.comptes import audit, courriels, habilitations
 from esms.comptes.models import Courriel, Invitation, Notification, Rattachement, User
 from esms.comptes.notifications import notifier
-from esms.comptes.permissions import require
+from esms.comptes.permissions import Acteur, require
 from esms.comptes.services import _snapshot
 from esms.referentiel.models import Etablissement, OrganismeGestionnaire, Region
 
@@ -100,14 +100,14 @@ def _verifier_justificatif(fichier) -> None:
 
 
 def _region_organisme(og: OrganismeGestionnaire) -> Region | None:
-    if og.departement_id:
+    if og.departement is not None:
         return og.departement.region
     et = Etablissement.objects.filter(organisme=og).select_related("region").order_by("finess_et").first()
     return et.region if et else None
 
 
 @transaction.atomic
-def demander_rattachement(*, actor: User, type: str, fonction: str, justificatif, organisme: str = "",
+def demander_rattachement(*, actor: Acteur, type: str, fonction: str, justificatif, organisme: str = "",
                           etablissements: Iterable[str] = ()) -> Rattachement:
     """Ask to represent an organisme or manage establishments; the agents of the region are notified."""
     if not actor.is_authenticated or not actor.is_active:
@@ -155,7 +155,7 @@ def demander_rattachement(*, actor: User, type: str, fonction: str, justificatif
 
 
 @transaction.atomic
-def decider_rattachement(*, actor: User, rattachement: Rattachement, valider: bool, motif: str = "") -> Rattachement:
+def decider_rattachement(*, actor: Acteur, rattachement: Rattachement, valider: bool, motif: str = "") -> Rattachement:
     """An agent of the claim's region (or a national administrator) grants the scope, or refuses with a reason."""
     require(actor, "comptes.administrer", rattachement)
     demande = Rattachement.objects.select_for_update().get(pk=rattachement.pk)
@@ -167,7 +167,7 @@ def decider_rattachement(*, actor: User, rattachement: Rattachement, valider: bo
     avant = _snapshot(user)
     if valider:
         if demande.type == Rattachement.Type.ORGANISME:
-            habilitations.accorder(user, organismes=[demande.organisme_id])
+            habilitations.accorder(user, organismes=[str(demande.organisme_id)])
         else:
             habilitations.accorder(user, etablissements=list(demande.etablissements.values_list("pk", flat=True)))
     demande.statut = Rattachement.Statut.VALIDE if valider else Rattachement.Statut.REFUSE
@@ -183,7 +183,7 @@ def decider_rattachement(*, actor: User, rattachement: Rattachement, valider: bo
 # --- Invitations --------------------------------------------------------------------------------------
 
 @transaction.atomic
-def inviter(*, actor: User, organisme: str, email: str) -> Invitation:
+def inviter(*, actor: Acteur, organisme: str, email: str) -> Invitation:
     require(actor, "comptes.inviter")
     if not actor.organismes.filter(pk=organisme).exists():
         raise PermissionDenied("Vous ne pouvez inviter que dans les organismes que vous représentez.")
@@ -217,7 +217,7 @@ def invitation_valide(jeton: str) -> Invitation:
 
 
 @transaction.atomic
-def accepter_invitation(*, jeton: str, user: User | None = None, prenom: str = "", nom: str = "",
+def accepter_invitation(*, jeton: str, user: Acteur = None, prenom: str = "", nom: str = "",
                         mot_de_passe: str = "") -> User:
     """The invited person joins the organisme as porteur: with its signed-in account (same address), or with an
     account created now (the link proves the address)."""
@@ -252,7 +252,7 @@ def accepter_invitation(*, jeton: str, user: User | None = None, prenom: str = "
 
 # --- Administration -------------------------------------------------------------------------------
 
-def comptes_visibles(actor: User, q: str = "") -> QuerySet[User]:
+def comptes_visibles(actor: Acteur, q: str = "") -> QuerySet[User]:
     """Accounts a national administrator (all) or an ARS agent (its region) administers."""
     require(actor, "comptes.administrer")
     comptes = User.objects.select_related("region").order_by("username")
@@ -266,7 +266,7 @@ def comptes_visibles(actor: User, q: str = "") -> QuerySet[User]:
     return comptes
 
 
-def _administrable(actor: User, user: User) -> None:
+def _administrable(actor: Acteur, user: User) -> None:
     if not comptes_visibles(actor).filter(pk=user.pk).exists():
         raise PermissionDenied("Ce compte est hors de votre périmètre.")
     if habilitations.est_agent_ars(actor) and not habilitations.administrable_par_agent(user):
@@ -274,7 +274,7 @@ def _administrable(actor: User, user: User) -> None:
 
 
 @transaction.atomic
-def modifier_habilitations(*, actor: User, user: User, role: str, region: str | None = None,
+def modifier_habilitations(*, actor: Acteur, user: User, role: str, region: str | None = None,
                            organismes: Iterable[str] = (), etablissements: Iterable[str] = ()) -> User:
     """Grant or remove a role and its scope. An ARS agent only grants porteur/manager/vendor roles on
     organismes and establishments of its region."""
@@ -305,7 +305,7 @@ def modifier_habilitations(*, actor: User, user: User, role: str, region: str | 
 
 
 @transaction.atomic
-def changer_activation(*, actor: User, user: User, actif: bool, motif: str = "") -> User:
+def changer_activation(*, actor: Acteur, user: Acteur, actif: bool, motif: str = "") -> User:
     """Deactivate (or reactivate) an account: oneself, or an administrator within its scope; audited.
     A deactivated account's sessions stop at once (Django refuses inactive users)."""
     if not (actor.pk == user.pk and not actif):
@@ -319,7 +319,7 @@ def changer_activation(*, actor: User, user: User, actif: bool, motif: str = "")
     return user
 
 
-def rattachements_visibles(actor: User, statut: str = "") -> QuerySet[Rattachement]:
+def rattachements_visibles(actor: Acteur, statut: str = "") -> QuerySet[Rattachement]:
     from esms.comptes.permissions import filter_scope
 
     require(actor, "comptes.administrer")

@@ -111,4 +111,4 @@ def rattachement(request: HttpRequest, pk: int) -> HttpResponse:
 def justificatif(request: HttpRequest, pk: int) -> FileResponse:
     demande = _rattachement(request, pk)
     return FileResponse(demande.justificatif.open("rb"), as_attachment=True,
-                        filename=demande.justificatif.name.rsplit("/", 1)[-1])
+                        filename=(demande.justificatif.name or "justificatif").rsplit("/", 1)[-1])
