@@ -1,6 +1,6 @@
-"""Console script `esms`: Django management commands with the project's settings, plus `esms rules …`.
+"""Console script `esms`: Django management commands with the project's settings, plus `esms rules …` and `esms bourse …`.
 
-`esms rules …` is answered by the pure-Python rules package without starting Django.
+`esms rules …` and `esms bourse …` are answered by pure-Python packages without starting Django.
 """
 
 from __future__ import annotations
@@ -15,6 +15,10 @@ def main(argv: list[str] | None = None) -> int:
         from esms.rules.cli import main as rules_main
 
         return rules_main(args[1:])
+    if args and args[0] == "bourse":
+        from esms.bourse.solveur.cli import main as bourse_main
+
+        return bourse_main(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "esms.settings.base")
     from django.core.management import execute_from_command_line
 
