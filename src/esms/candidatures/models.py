@@ -72,6 +72,13 @@ class Grappe(models.Model):
 
 
 class Membre(models.Model):
+    """An establishment in a grappe. Another organisme's establishment enters as « proposé » and counts
+    (rules verdict, "already in another dossier") only once its organisme or its manager accepts."""
+
+    class Adhesion(models.TextChoices):
+        ACCEPTEE = "acceptee", "Acceptée"
+        PROPOSEE = "proposee", "Proposée, en attente de l'accord de l'établissement"
+
     class Cas(models.TextChoices):
         ACQUISITION = "acquisition", "Acquisition d'une solution DUI"
         USAGE = "usage", "Usage (DUI existant mis à niveau par le SONS)"
@@ -87,6 +94,13 @@ class Membre(models.Model):
                                                 default=1)
     sons_eligible = models.BooleanField("éligible au SONS", default=True)
     montant_equipement_demande = models.PositiveIntegerField("équipement demandé (€)", null=True, blank=True)
+    adhesion = models.CharField("adhésion", max_length=20, choices=Adhesion.choices, default=Adhesion.ACCEPTEE,
+                                db_index=True)
+    propose_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="adhesions_proposees")
+    accepte_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="adhesions_acceptees")
+    accepte_le = models.DateTimeField("accepté le", null=True, blank=True)
 
     class Meta:
         ordering = ["etablissement_id"]

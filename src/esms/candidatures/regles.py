@@ -40,7 +40,8 @@ def tailles_organismes(finess_ej: list[str]) -> dict[str, int]:
 
 
 def entree(grappe: Grappe, *, submitted_at: datetime, call: str | None = None) -> dict:
-    membres = list(Membre.objects.filter(grappe=grappe)
+    # Proposed members (another organisme's establishment that has not accepted yet) do not count.
+    membres = list(Membre.objects.filter(grappe=grappe, adhesion=Membre.Adhesion.ACCEPTEE)
                    .select_related("etablissement").order_by("etablissement_id"))
     porteur = grappe.porteur
     tailles = tailles_organismes(sorted({m.etablissement.organisme_id for m in membres} | {porteur.finess_ej}))

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from esms.candidatures import regles, workflow
+from esms.candidatures import adhesions, regles, workflow
 from esms.candidatures.documents import recevoir_document
 from esms.candidatures.erreurs import CandidatureRefusee
 from esms.candidatures.etats import ETATS_ENGAGEANTS, ETATS_MODIFIABLES, Etat
@@ -193,8 +193,19 @@ def ajouter_membres(*, actor, dossier: Dossier, finess_et: Iterable[str], cas: s
             erreurs.append(f"{numero} : « {et.raison_sociale} » est déjà membre de la grappe.")
     if erreurs:
         raise CandidatureRefusee(erreurs)
-    membres = Membre.objects.bulk_create([Membre(grappe=dossier.grappe, etablissement_id=n, cas=cas) for n in numeros])
-    audit.record(actor=actor, action="grappes.ajouter_membres", obj=dossier.grappe, after={"membres": numeros})
+    # Another organisme's establishment is only proposed: it counts once its side accepts (adhesions.py).
+    porteur = dossier.grappe.porteur_id
+    membres = Membre.objects.bulk_create([
+        Membre(grappe=dossier.grappe, etablissement_id=n, cas=cas, propose_par=actor,
+               adhesion=Membre.Adhesion.ACCEPTEE if trouves[n].organisme_id == porteur else Membre.Adhesion.PROPOSEE)
+        for n in numeros
+    ])
+    proposes = [m for m in membres if m.adhesion == Membre.Adhesion.PROPOSEE]
+    for m in proposes:
+        m.etablissement = trouves[m.etablissement_id]
+    audit.record(actor=actor, action="grappes.ajouter_membres", obj=dossier.grappe,
+                 after={"membres": numeros, "proposes": [m.etablissement_id for m in proposes]})
+    adhesions.notifier_propositions(actor=actor, dossier=dossier, membres=proposes)
     return membres
 
 
@@ -290,8 +301,9 @@ def pieces_manquantes(dossier: Dossier) -> list[str]:
 def membres_deja_engages(dossier: Dossier) -> list[str]:
     """Members already in another filed dossier of the same campagne, or in a dossier retained in any
     campagne (an ESSMS is funded once): one French message per establishment."""
-    nos_etablissements = Membre.objects.filter(grappe=dossier.grappe).values("etablissement_id")
-    autres = (Membre.objects.filter(etablissement_id__in=nos_etablissements)
+    acceptes = Membre.objects.filter(adhesion=Membre.Adhesion.ACCEPTEE)
+    nos_etablissements = acceptes.filter(grappe=dossier.grappe).values("etablissement_id")
+    autres = (acceptes.filter(etablissement_id__in=nos_etablissements)
               .exclude(grappe=dossier.grappe)
               .filter(grappe__dossier__etat__in=ETATS_ENGAGEANTS)
               .select_related("grappe__dossier", "grappe__campagne", "etablissement"))
@@ -314,6 +326,12 @@ def _recevabilite(dossier: Dossier, *, maintenant: datetime, version, refus: str
     """Evaluate the grappe as filed at `maintenant` under `version`; refuse (nothing written) when late,
     not admissible, missing a document or sharing establishments with another dossier. Sets the routing
     (appel, region pilote, regions) and returns the fields to freeze on the dossier."""
+    en_attente = list(dossier.grappe.membres.filter(adhesion=Membre.Adhesion.PROPOSEE)
+                      .values_list("etablissement_id", flat=True))
+    if en_attente:
+        raise CandidatureRefusee([
+            f"{refus} : des établissements d'autres organismes n'ont pas encore accepté de rejoindre la grappe "
+            "(attendez leur accord ou retirez-les).", *en_attente])
     verdict = regles.evaluer(dossier.grappe, submitted_at=maintenant, version=version)
     if not verdict["dans_les_delais"]:
         raise CandidatureRefusee(

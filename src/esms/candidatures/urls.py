@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 
 from esms import exports
-from esms.candidatures import views_dossier, views_instruction, views_porteur
+from esms.candidatures import views_adhesions, views_dossier, views_instruction, views_porteur
 
 app_name = "candidatures"
 FORMATS = rf"(?P<format>{'|'.join(exports.FORMATS)})"
@@ -32,6 +32,10 @@ urlpatterns = [
     path("dossiers/<int:pk>/documents/<int:document_pk>/", views_dossier.document, name="document"),
     path("dossiers/<int:pk>/convention.pdf", views_dossier.convention_pdf, name="convention_pdf"),
     re_path(rf"^dossiers/(?P<pk>\d+)/membres\.{FORMATS}$", views_dossier.export_membres, name="export_membres"),
+    # Consent of another organisme's establishment to join a grappe.
+    path("adhesions/", views_adhesions.liste, name="adhesions"),
+    path("adhesions/<int:pk>/accepter/", views_adhesions.accepter, name="accepter_adhesion"),
+    path("adhesions/<int:pk>/retirer/", views_adhesions.retirer, name="retirer_adhesion"),
     # Instruction queue.
     path("instruction/", views_instruction.instruction, name="instruction"),
     re_path(rf"^instruction/export\.{FORMATS}$", views_instruction.export, name="export"),

@@ -1,0 +1,127 @@
+"""Consent to membership: another organisme's establishment joins a grappe only if it agrees.
+
+A porteur adding an establishment of another organisme creates a member « proposé »: it does not count for
+the rules' verdict nor for "already in another dossier" until its organisme gestionnaire (a porteur user of
+that EJ) or its establishment manager accepts. Before filing, either side may withdraw. Every step is
+audited and notifies the other side. The porteur's own establishments need no consent.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from esms.candidatures.errors import CandidatureRefusee
+from esms.candidatures.etats import ETATS_MODIFIABLES, Etat
+from esms.candidatures.models import Dossier, Membre
+from esms.comptes import audit
+from esms.comptes.models import Role, User
+from esms.comptes.notifications import notifier
+from esms.comptes.permissions import has_perm, in_scope, require
+
+
+def cote_etablissement(etablissement) -> list[User]:
+    """Users who may consent for an establishment: porteurs of its EJ and its managers."""
+    return list(
+        User.objects.filter(is_active=True, role=Role.PORTEUR, organismes=etablissement.organisme_id)
+        | User.objects.filter(is_active=True, role=Role.GESTIONNAIRE_ESSMS, etablissements=etablissement.pk)
+    )
+
+
+def cote_porteur(dossier: Dossier) -> list[User]:
+    return list(User.objects.filter(is_active=True, role=Role.PORTEUR, organismes=dossier.grappe.porteur_id))
+
+
+def peut_consentir(actor, membre: Membre) -> bool:
+    return has_perm(actor, "candidatures.consentir") and in_scope(actor, membre.etablissement)
+
+
+def _lien(dossier: Dossier) -> str:
+    return reverse("candidatures:adhesions")
+
+
+def notifier_propositions(*, actor, dossier: Dossier, membres: list[Membre]) -> None:
+    """Tell each proposed establishment's side that a grappe asks it to join."""
+    for membre in membres:
+        notifier(
+            [u for u in cote_etablissement(membre.etablissement) if u != actor],
+            sujet=f"Proposition d'adhésion à la grappe « {dossier.grappe.nom} »",
+            texte=(
+                f"{dossier.grappe.porteur} propose que {membre.etablissement.raison_sociale} "
+                f"({membre.etablissement_id}) rejoigne sa grappe pour la campagne {dossier.grappe.campagne.code}. "
+                "Il ne comptera dans la grappe qu'après votre accord."
+            ),
+            lien=_lien(dossier),
+        )
+
+
+def _avant_depot(membre: Membre) -> Dossier:
+    dossier = Dossier.objects.select_for_update(of=("self",)).select_related("grappe__porteur").get(
+        grappe_id=membre.grappe_id
+    )
+    if dossier.etat not in ETATS_MODIFIABLES:
+        raise CandidatureRefusee(
+            f"Le dossier {dossier} est « {Etat(dossier.etat).label.lower()} » : l'adhésion ne peut plus changer."
+        )
+    return dossier
+
+
+def _membre(pk: int) -> Membre:
+    membre = Membre.objects.select_for_update(of=("self",)).select_related("etablissement", "grappe").filter(pk=pk).first()
+    if membre is None:
+        raise CandidatureRefusee("Cette adhésion n'existe plus (retirée entre-temps).")
+    return membre
+
+
+@transaction.atomic
+def accepter(*, actor, membre: Membre) -> Membre:
+    """The establishment's side accepts: the member now counts in the grappe."""
+    membre = _membre(membre.pk)
+    require(actor, "candidatures.consentir", membre.etablissement)
+    dossier = _avant_depot(membre)
+    if membre.adhesion == Membre.Adhesion.ACCEPTEE:
+        raise CandidatureRefusee(f"{membre.etablissement_id} a déjà accepté de rejoindre la grappe.")
+    membre.adhesion, membre.accepte_par, membre.accepte_le = Membre.Adhesion.ACCEPTEE, actor, timezone.now()
+    membre.save(update_fields=["adhesion", "accepte_par", "accepte_le"])
+    audit.record(actor=actor, action="grappes.accepter_adhesion", obj=membre.grappe,
+                 before={"membre": membre.etablissement_id, "adhesion": Membre.Adhesion.PROPOSEE},
+                 after={"membre": membre.etablissement_id, "adhesion": Membre.Adhesion.ACCEPTEE})
+    notifier([u for u in cote_porteur(dossier) if u != actor],
+             sujet=f"{membre.etablissement.raison_sociale} accepte de rejoindre « {dossier.grappe.nom} »",
+             lien=reverse("candidatures:edition", args=[dossier.pk]))
+    return membre
+
+
+@transaction.atomic
+def retirer(*, actor, membre: Membre, commentaire: str = "") -> None:
+    """Either side withdraws the membership before filing (the proposal is declined, or consent taken back)."""
+    membre = _membre(membre.pk)
+    dossier = _avant_depot(membre)
+    cote_et = peut_consentir(actor, membre)
+    if not cote_et and not (has_perm(actor, "candidatures.deposer") and in_scope(actor, dossier)):
+        raise PermissionDenied("Vous ne représentez ni l'établissement ni le porteur de la grappe.")
+    etat = membre.adhesion
+    membre.delete()
+    audit.record(actor=actor, action="grappes.retirer_adhesion", obj=dossier.grappe,
+                 before={"membre": membre.etablissement_id, "adhesion": etat},
+                 after={"par": "etablissement" if cote_et else "porteur"}, comment=commentaire)
+    destinataires = cote_porteur(dossier) if cote_et else cote_etablissement(membre.etablissement)
+    notifier([u for u in destinataires if u != actor],
+             sujet=f"{membre.etablissement.raison_sociale} ne fait plus partie de la grappe « {dossier.grappe.nom} »",
+             texte=commentaire, lien=reverse("candidatures:liste"))
+
+
+def en_attente_pour(actor):
+    """Proposals waiting for this user's consent (their EJ's or their establishments')."""
+    from esms.comptes.permissions import filter_scope
+    from esms.referentiel.models import Etablissement
+
+    if not has_perm(actor, "candidatures.consentir"):
+        return Membre.objects.none()
+    etablissements = filter_scope(actor, Etablissement.objects.all()).values("pk")
+    return (Membre.objects.filter(etablissement_id__in=etablissements)
+            .filter(grappe__dossier__etat__in=list(ETATS_MODIFIABLES))
+            .select_related("etablissement", "grappe__porteur", "grappe__campagne", "grappe__dossier")
+            .order_by("adhesion", "-grappe__creee_le"))
