@@ -162,6 +162,9 @@ def charger() -> list[DemoAccount]:
                                         solution_dui=SOLUTIONS[rang % len(SOLUTIONS)],
                                         description="Grappe de démonstration construite à partir du FINESS.")
         services.ajouter_membres(actor=porteur, dossier=dossier, finess_et=membres)
+        # The other organismes' establishments of a demo grappe have already agreed to join it.
+        Membre.objects.filter(grappe=dossier.grappe, adhesion=Membre.Adhesion.PROPOSEE).update(
+            adhesion=Membre.Adhesion.ACCEPTEE, accepte_le=timezone.now())
         acquisition = rang % 3 == 0
         if acquisition:
             Membre.objects.filter(grappe=dossier.grappe, etablissement_id__in=membres[:3]).update(cas="acquisition")
