@@ -12,6 +12,7 @@ urlpatterns = [
     path("comptes/", include("esms.inscriptions.urls")),
     path("referentiel/", include("esms.referentiel.urls")),
     path("candidatures/", include("esms.candidatures.urls")),
+    path("bourse/", include("esms.bourse.urls")),
     path("financement/", include("esms.financement.urls")),
     path("usages/", include("esms.usages.urls")),
     path("referencement/", include("esms.referencement.urls")),

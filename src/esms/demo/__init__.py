@@ -24,6 +24,10 @@ def charger_demo(*, stdout=None) -> list[DemoAccount]:
     comptes = create_demo_accounts()
     dire("Grappes et dossiers de démonstration…")
     comptes += dossiers.charger()
+    dire("Bourse aux grappes…")
+    from esms.bourse.demo import charger as charger_bourse
+
+    comptes += charger_bourse()
     dire("Indicateurs d'usage et preuves de démonstration…")
     from esms.usages.demo import charger_demo_usages
 

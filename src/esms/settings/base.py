@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "esms.candidatures",
     "esms.financement",
     "esms.usages",
+    "esms.bourse",
     "esms.referencement",
     "ninja",
     "esms.api",

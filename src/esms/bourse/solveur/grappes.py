@@ -20,8 +20,9 @@ from typing import Any
 from esms.bourse.solveur.entree import SOLUTION_A_CHOISIR
 from esms.bourse.solveur.geo import distance_km
 from esms.bourse.solveur.modeles import Demande, Instance, Offre
-from esms.rules import evaluate, parse_dossier
+from esms.rules import DossierVerdict, evaluate, evaluer_avec, parse_dossier
 from esms.rules.decisions.membre import normaliser_solution
+from esms.rules.evaluation import date_des_parametres
 from esms.rules.sortie import verdict_vers_dict
 
 REGIONS_TERRITOIRE_REGIONAL = frozenset({"94", "01", "02", "03", "04", "06"})
@@ -72,8 +73,16 @@ def dossier(instance: Instance, offre: Offre | None, ajouts: Sequence[int]) -> d
     }
 
 
-def verdict_regles(donnees: dict[str, Any]) -> dict[str, Any]:
-    return verdict_vers_dict(evaluate(parse_dossier(donnees)))
+def verdict_regles(instance: Instance, donnees: dict[str, Any]) -> dict[str, Any]:
+    """The rules' verdict: `evaluate`, or `evaluer_avec` the instance's stored parameters."""
+    return verdict_vers_dict(verdict_type(instance, donnees))
+
+
+def verdict_type(instance: Instance, donnees: dict[str, Any]) -> DossierVerdict:
+    dossier_ = parse_dossier(donnees)
+    if instance.parametres is None:
+        return evaluate(dossier_)
+    return evaluer_avec(dossier_, instance.parametres, date_des_parametres(dossier_))
 
 
 def liens(points: Sequence[tuple[float, float]], portees: Sequence[float]) -> list[list[tuple[int, float]]]:
@@ -171,7 +180,7 @@ def verifier_grappe(instance: Instance, offre: Offre | None, ajouts: Sequence[in
     probleme, total = probleme_distance(instance, offre, ajouts)
     if probleme:
         raisons.append(probleme)
-    verdict = verdict_regles(donnees) if donnees is not None else None
+    verdict = verdict_regles(instance, donnees) if donnees is not None else None
     if verdict is not None and not verdict["eligible"]:
         echecs = [m["message"] for m in verdict["motifs"] if m["bloquant"] and not m["ok"]]
         raisons.append("règles : " + " ; ".join(echecs))

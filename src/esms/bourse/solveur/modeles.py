@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from esms.rules import Campagne
+
 
 @dataclass(frozen=True, slots=True)
 class Demande:
@@ -39,6 +41,9 @@ class Instance:
     submitted_at: str
     demandes: tuple[Demande, ...]
     offres: tuple[Offre, ...]
+    # The campaign parameters to judge with (a version stored by the platform, `campagne_from_dict`);
+    # None: the shipped parameters of `campaign` in force at `submitted_at`, as `esms rules evaluate`.
+    parametres: Campagne | None = None
 
 
 @dataclass(frozen=True, slots=True)

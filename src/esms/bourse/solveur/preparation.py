@@ -19,9 +19,9 @@ import numpy as np
 
 from esms.bourse.solveur.entree import SOLUTION_A_CHOISIR
 from esms.bourse.solveur.geo import matrice_km
-from esms.bourse.solveur.grappes import compatible, dossier, membre_regles, territoire
+from esms.bourse.solveur.grappes import compatible, dossier, membre_regles, territoire, verdict_type
 from esms.bourse.solveur.modeles import Instance
-from esms.rules import evaluate, load_campagne, parse_dossier
+from esms.rules import load_campagne, parse_dossier
 from esms.rules.decisions.membre import evaluer_membre, normaliser_solution
 from esms.rules.evaluation import date_des_parametres
 from esms.rules.parametres import Campagne
@@ -80,6 +80,8 @@ class Preparation:
 
     @cached_property
     def campagne(self) -> Campagne:
+        if self.instance.parametres is not None:
+            return self.instance.parametres
         exemple = (
             dossier(self.instance, self.instance.offres[0], [])
             if self.instance.offres
@@ -107,7 +109,7 @@ class Preparation:
 
     def base_eligibles(self, g: int) -> int:
         offre = self.instance.offres[g]
-        return evaluate(parse_dossier(dossier(self.instance, offre, []))).nb_membres_eligibles
+        return verdict_type(self.instance, dossier(self.instance, offre, [])).nb_membres_eligibles
 
     def reduite(self, region: str) -> bool:
         return region in self.seuils.regions_reduites

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class BourseConfig(AppConfig):
+    name = "esms.bourse"
+    verbose_name = "Bourse aux grappes"
+
+    def ready(self) -> None:
+        from esms.bourse.models import Besoin, Ouverture, Proposition
+        from esms.comptes.permissions import register_scope
+
+        register_scope(Besoin, region="etablissement__region_id", ej="etablissement__organisme_id",
+                       et="etablissement_id")
+        register_scope(Ouverture, region="grappe__porteur__departement__region_id", ej="grappe__porteur_id")
+        register_scope(Proposition, region="besoin__etablissement__region_id",
+                       ej="ouverture__grappe__porteur_id", et="besoin__etablissement_id")

@@ -1,0 +1,99 @@
+"""Reads of the bourse: the market of a region, and the solver's input built from it (set-based)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from esms.bourse.models import Besoin, Ouverture, Proposition
+from esms.candidatures import regles
+from esms.candidatures.models import Membre
+
+
+def besoins_ouverts(*, campagne: str, region: str | None = None) -> QuerySet[Besoin]:
+    qs = (Besoin.objects.filter(statut=Besoin.Statut.OUVERT, campagne__code=campagne)
+          .select_related("etablissement__departement", "etablissement__categorie", "etablissement__organisme"))
+    return qs.filter(etablissement__region_id=region) if region else qs
+
+
+def ouvertures(*, campagne: str, region: str | None = None) -> QuerySet[Ouverture]:
+    qs = (Ouverture.objects.filter(ouverte=True, grappe__campagne__code=campagne, cloture__gte=timezone.localdate(),
+                                   grappe__dossier__etat__in=["brouillon"])
+          .select_related("grappe__porteur", "grappe__dossier")
+          .annotate(nb_membres=Count("grappe__membres", filter=Q(grappe__membres__adhesion="acceptee"))))
+    if region:
+        qs = qs.filter(grappe__membres__etablissement__region_id=region).distinct()
+    return qs
+
+
+def propositions_pour(actor) -> QuerySet[Proposition]:
+    from esms.comptes.permissions import filter_scope
+
+    return filter_scope(actor, Proposition.objects.filter(statut=Proposition.Statut.PROPOSEE)).select_related(
+        "besoin__etablissement", "ouverture__grappe__porteur", "ouverture__grappe__dossier")
+
+
+def par_departement(besoins: QuerySet[Besoin], offres: QuerySet[Ouverture]) -> dict[str, dict[str, int]]:
+    """Counts of needs and open grappes per département, for the map."""
+    comptes: dict[str, dict[str, int]] = {}
+    for dep, n in Counter(besoins.values_list("etablissement__departement_id", flat=True)).items():
+        comptes.setdefault(dep, {"besoins": 0, "offres": 0})["besoins"] = n
+    for ouverture in offres:
+        dep = ouverture.grappe.porteur.departement_id if hasattr(ouverture.grappe.porteur, "departement_id") else None
+        if dep:
+            comptes.setdefault(dep, {"besoins": 0, "offres": 0})["offres"] += 1
+    return comptes
+
+
+def instance(*, campagne: str, region: str | None = None) -> tuple[dict[str, Any], dict[str, Besoin], dict[str, Ouverture]]:
+    """The solver's JSON input (docs/bourse.md) for the open needs and grappes of a region (or the country)."""
+    maintenant = timezone.now()
+    besoins = {b.etablissement_id: b for b in besoins_ouverts(campagne=campagne, region=region)
+               if b.etablissement.latitude is not None}
+    offres: dict[str, Ouverture] = {}
+    donnees_offres = []
+    for ouverture in ouvertures(campagne=campagne, region=region):
+        entree = regles.entree(ouverture.grappe, submitted_at=maintenant)
+        if not entree["members"]:
+            continue
+        coords = dict(Membre.objects.filter(grappe=ouverture.grappe, adhesion=Membre.Adhesion.ACCEPTEE)
+                      .values_list("etablissement_id", "etablissement__latitude"))
+        longs = dict(Membre.objects.filter(grappe=ouverture.grappe, adhesion=Membre.Adhesion.ACCEPTEE)
+                     .values_list("etablissement_id", "etablissement__longitude"))
+        membres = [{**m, "latitude": coords[m["finess_et"]], "longitude": longs[m["finess_et"]]}
+                   for m in entree["members"] if coords.get(m["finess_et"]) is not None]
+        if not membres or not ouverture.grappe.solution_dui:
+            continue
+        deja = Membre.objects.filter(grappe=ouverture.grappe).count()
+        offres[str(ouverture.pk)] = ouverture
+        donnees_offres.append({
+            "id": str(ouverture.pk),
+            "porteur": entree["porteur"],
+            "solution_dui": ouverture.grappe.solution_dui,
+            "places": max(0, ouverture.places - (deja - len(entree["members"]))),
+            "membres": membres,
+        })
+    donnees = {
+        "campaign": campagne,
+        "submitted_at": timezone.localtime(maintenant).isoformat(),
+        "demandes": [
+            {
+                "finess_et": b.etablissement_id,
+                "finess_ej": b.etablissement.organisme_id,
+                "categorie": b.etablissement.categorie_id,
+                "region": b.etablissement.region_id,
+                "departement": b.etablissement.departement_id,
+                "latitude": b.etablissement.latitude,
+                "longitude": b.etablissement.longitude,
+                "solution_dui": b.solution_dui or None,
+                "distance_max_km": b.distance_max_km,
+                "cas": b.cas,
+            }
+            for b in besoins.values()
+        ],
+        "offres": donnees_offres,
+    }
+    return donnees, besoins, offres

@@ -1,0 +1,15 @@
+"""Bourse aux grappes pages."""
+
+from django.urls import path
+
+from esms.bourse import views
+
+app_name = "bourse"
+
+urlpatterns = [
+    path("", views.marche, name="marche"),
+    path("besoins/", views.declarer, name="declarer"),
+    path("grappes/<int:pk>/ouvrir/", views.ouvrir, name="ouvrir"),
+    path("propositions/calculer/", views.calculer, name="calculer"),
+    path("propositions/<int:pk>/repondre/", views.repondre, name="repondre"),
+]

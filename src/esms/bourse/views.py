@@ -1,0 +1,114 @@
+"""Bourse pages: the market of a region (needs, open grappes, map), declaring a need, opening a grappe,
+computing proposals (ARS, national) and answering them. Thin: services and selectors do the work."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from esms.bourse import selectors, services
+from esms.bourse.forms import BesoinForm, OuvertureForm
+from esms.bourse.models import Proposition
+from esms.candidatures.models import Dossier
+from esms.candidatures.views import REFUS, refus
+from esms.comptes.permissions import filter_scope, has_perm, require
+from esms.pilotage.carte import carte
+from esms.pilotage.selectors import geographie
+from esms.referentiel.models import Region
+
+
+def _contexte(request: HttpRequest, **extra) -> dict:
+    campagne = request.GET.get("campagne") or request.POST.get("campagne_marche") or "2025"
+    region = request.GET.get("region") or getattr(request.user, "region_id", None) or ""
+    besoins = selectors.besoins_ouverts(campagne=campagne, region=region or None)
+    offres = selectors.ouvertures(campagne=campagne, region=region or None)
+    comptes = selectors.par_departement(besoins, offres)
+    valeurs = {dep: float(c["besoins"] + c["offres"]) for dep, c in comptes.items()}
+    svg = carte(identifiant="carte-bourse", titre="Besoins et grappes ouvertes par département",
+                description="Nombre de besoins déclarés et de grappes ouvertes, par département.",
+                niveau="departement", valeurs=valeurs, geographie=geographie(), perimetre=region or None, unite="",
+                format_valeur=lambda v: "aucun" if v is None else f"{int(v)} besoin(s) ou grappe(s)")
+    brouillons = (filter_scope(request.user, Dossier.objects.filter(etat="brouillon")).select_related("grappe")
+                  if has_perm(request.user, "bourse.ouvrir") else Dossier.objects.none())
+    return {
+        "title": "Bourse aux grappes", "campagne": campagne, "region": region,
+        "regions": Region.objects.order_by("code"), "besoins": besoins, "offres": offres, "carte": svg,
+        "comptes": sorted(comptes.items()), "propositions": selectors.propositions_pour(request.user),
+        "peut_declarer": has_perm(request.user, "bourse.declarer"),
+        "peut_ouvrir": has_perm(request.user, "bourse.ouvrir"), "brouillons": brouillons,
+        "peut_proposer": has_perm(request.user, "bourse.proposer"),
+        "besoin_form": BesoinForm(initial={"campagne": campagne}), "ouverture_form": OuvertureForm(), **extra,
+    }
+
+
+@login_required
+@require_GET
+def marche(request: HttpRequest) -> HttpResponse:
+    require(request.user, "bourse.consulter")
+    return render(request, "bourse/marche.html", _contexte(request))
+
+
+@login_required
+@require_POST
+def declarer(request: HttpRequest) -> HttpResponse:
+    require(request.user, "bourse.declarer")
+    form = BesoinForm(request.POST)
+    if form.is_valid():
+        try:
+            services.declarer_besoin(actor=request.user, **form.cleaned_data)
+        except REFUS as exc:
+            return render(request, "bourse/marche.html",
+                          _contexte(request, besoin_form=form, refus=refus(exc, "Déclaration refusée")), status=409)
+        messages.success(request, "Besoin déclaré : il apparaît dans la bourse de votre région.")
+        return redirect("bourse:marche")
+    return render(request, "bourse/marche.html", _contexte(request, besoin_form=form), status=400)
+
+
+@login_required
+@require_POST
+def ouvrir(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "bourse.ouvrir")
+    dossier = get_object_or_404(filter_scope(request.user, Dossier.objects.all()), pk=pk)
+    form = OuvertureForm(request.POST)
+    if form.is_valid():
+        try:
+            services.ouvrir_grappe(actor=request.user, dossier=dossier, **form.cleaned_data)
+        except REFUS as exc:
+            return render(request, "bourse/marche.html",
+                          _contexte(request, ouverture_form=form, refus=refus(exc, "Ouverture refusée")), status=409)
+        messages.success(request, f"La grappe « {dossier.grappe.nom} » est ouverte aux nouveaux membres.")
+        return redirect("bourse:marche")
+    return render(request, "bourse/marche.html", _contexte(request, ouverture_form=form), status=400)
+
+
+@login_required
+@require_POST
+def calculer(request: HttpRequest) -> HttpResponse:
+    require(request.user, "bourse.proposer")
+    campagne = request.POST.get("campagne", "2025")
+    region = request.POST.get("region") or None
+    try:
+        creees = services.calculer_propositions(actor=request.user, campagne=campagne, region=region)
+    except REFUS as exc:
+        return render(request, "bourse/marche.html", _contexte(request, refus=refus(exc, "Calcul refusé")), status=409)
+    messages.success(request, f"{len(creees)} proposition(s) envoyée(s) aux établissements et aux porteurs.")
+    return redirect(f"/bourse/?campagne={campagne}&region={region or ''}")
+
+
+@login_required
+@require_POST
+def repondre(request: HttpRequest, pk: int) -> HttpResponse:
+    proposition = get_object_or_404(filter_scope(request.user, Proposition.objects.all()), pk=pk)
+    accepter = request.POST.get("reponse") == "accepter"
+    try:
+        proposition = services.repondre(actor=request.user, proposition=proposition, accepter=accepter)
+    except REFUS as exc:
+        return render(request, "bourse/marche.html", _contexte(request, refus=refus(exc, "Réponse refusée")), status=409)
+    if proposition.statut == Proposition.Statut.ACCEPTEE:
+        messages.success(request, "Les deux parties ont accepté : l'établissement rejoint la grappe.")
+    else:
+        messages.success(request, "Réponse enregistrée.")
+    return redirect("bourse:marche")
