@@ -30,5 +30,31 @@ def test_demo_covers_every_state(shared_data):
     retenus = Dossier.objects.filter(montant_retenu__isnull=False)
     engage = -(LigneEnveloppe.objects.filter(type="engagement").aggregate(s=Sum("montant"))["s"] or 0)
     assert engage == sum(retenus.values_list("montant_retenu", flat=True))
+    parcours_de_la_bourse()
     assert charger_demo() is not None  # a second run adds nothing and does not fail
     assert Dossier.objects.count() == len(set(Dossier.objects.values_list("grappe_id", flat=True)))
+
+
+def parcours_de_la_bourse() -> None:
+    """Issue 13's walk on the demo data: nouveau.demo declares a need, agent.ara computes the proposals,
+    both sides accept, and porteur.demo's open grappe becomes admissible."""
+    from esms.bourse import services as bourse
+    from esms.bourse.demo import NOM
+    from esms.candidatures import regles
+    from esms.candidatures.models import Grappe
+    from esms.comptes.models import User
+
+    nouveau = User.objects.get(username="nouveau.demo")
+    porteur = User.objects.get(username="porteur.demo")
+    grappe = Grappe.objects.get(nom=NOM)
+    assert not regles.evaluer(grappe)["eligible"]
+    etablissement = nouveau.etablissements.get()
+    bourse.declarer_besoin(actor=nouveau, finess_et=etablissement.pk, campagne="2025", contact="direction@example.org",
+                           distance_max_km=30)
+    propositions = bourse.calculer_propositions(actor=User.objects.get(username="agent.ara"), campagne="2025",
+                                                region=etablissement.region_id)
+    (proposition,) = [p for p in propositions if p.besoin.etablissement_id == etablissement.pk]
+    bourse.repondre(actor=nouveau, proposition=proposition, accepter=True)
+    bourse.repondre(actor=porteur, proposition=proposition, accepter=True)
+    verdict = regles.evaluer(grappe)
+    assert verdict["eligible"], [m["message"] for m in verdict["motifs"] if not m["ok"]]
