@@ -42,6 +42,7 @@ bench: venv
 	$(UV) run --frozen python benchmarks/import_finess.py
 	$(UV) run --frozen python benchmarks/rules.py
 	$(UV) run --frozen python benchmarks/dui_actifs.py
+	$(UV) run --frozen python benchmarks/bourse.py
 
 clean:
 	rm -rf .venv .tools var
