@@ -20,6 +20,8 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("Accueil", "accueil", None),
     NavEntry("Statistiques", "statistiques:accueil", None),
     NavEntry("Dossiers", "candidatures:liste", "candidatures.consulter"),
+    NavEntry("Bourse aux grappes", "bourse:marche", "bourse.consulter"),
+    NavEntry("Adhésions", "candidatures:adhesions", "candidatures.consentir"),
     NavEntry("Enveloppes", "financement:enveloppes", "enveloppes.consulter"),
     NavEntry("Usages", "usages:liste", "usages.consulter"),
     NavEntry("Pilotage", "pilotage:accueil", "pilotage.regional"),
