@@ -13,7 +13,7 @@ from esms.bourse import services
 from esms.bourse.models import Besoin, Proposition
 from esms.candidatures import regles
 from esms.candidatures import services as candidatures
-from esms.candidatures.errors import CandidatureRefusee
+from esms.candidatures.erreurs import CandidatureRefusee
 from esms.candidatures.models import Membre
 from esms.comptes.models import AuditEvent, Notification, Role
 from tests import factories

@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from esms.candidatures import adhesions, regles, services
-from esms.candidatures.errors import CandidatureRefusee
+from esms.candidatures.erreurs import CandidatureRefusee
 from esms.candidatures.models import Membre
 from esms.comptes.models import AuditEvent, Notification, Role
 from tests import factories

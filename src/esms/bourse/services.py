@@ -19,7 +19,7 @@ from esms.bourse import selectors
 from esms.bourse.models import Besoin, Ouverture, Proposition
 from esms.bourse.solveur import lire_instance, proposer
 from esms.candidatures import adhesions, regles
-from esms.candidatures.errors import CandidatureRefusee
+from esms.candidatures.erreurs import CandidatureRefusee
 from esms.candidatures.etats import Etat
 from esms.candidatures.models import Campagne, Dossier, Membre
 from esms.comptes import audit

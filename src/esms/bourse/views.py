@@ -13,11 +13,12 @@ from esms.bourse import selectors, services
 from esms.bourse.forms import BesoinForm, OuvertureForm
 from esms.bourse.models import Proposition
 from esms.candidatures.models import Dossier
-from esms.candidatures.views import REFUS, refus
 from esms.comptes.permissions import filter_scope, has_perm, require
 from esms.pilotage.carte import carte
 from esms.pilotage.selectors import geographie
 from esms.referentiel.models import Region
+from esms.refus import REFUS
+from esms.refus import pour_page as refus
 
 
 def _contexte(request: HttpRequest, **extra) -> dict:

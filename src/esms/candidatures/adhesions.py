@@ -13,25 +13,24 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from esms.candidatures.errors import CandidatureRefusee
+from esms.candidatures.erreurs import CandidatureRefusee
 from esms.candidatures.etats import ETATS_MODIFIABLES, Etat
 from esms.candidatures.models import Dossier, Membre
 from esms.comptes import audit
-from esms.comptes.models import Role, User
+from esms.comptes import selectors as comptes
+from esms.comptes.models import User
 from esms.comptes.notifications import notifier
 from esms.comptes.permissions import has_perm, in_scope, require
 
 
 def cote_etablissement(etablissement) -> list[User]:
     """Users who may consent for an establishment: porteurs of its EJ and its managers."""
-    return list(
-        User.objects.filter(is_active=True, role=Role.PORTEUR, organismes=etablissement.organisme_id)
-        | User.objects.filter(is_active=True, role=Role.GESTIONNAIRE_ESSMS, etablissements=etablissement.pk)
-    )
+    return [*comptes.representants(organisme=etablissement.organisme_id),
+            *comptes.gestionnaires(etablissement=etablissement.pk)]
 
 
 def cote_porteur(dossier: Dossier) -> list[User]:
-    return list(User.objects.filter(is_active=True, role=Role.PORTEUR, organismes=dossier.grappe.porteur_id))
+    return comptes.representants(organisme=dossier.grappe.porteur_id)
 
 
 def peut_consentir(actor, membre: Membre) -> bool:

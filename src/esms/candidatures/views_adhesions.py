@@ -10,8 +10,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from esms.candidatures import adhesions
 from esms.candidatures.models import Membre
-from esms.candidatures.views import REFUS, refus
 from esms.comptes.permissions import require
+from esms.refus import REFUS
+from esms.refus import pour_page as refus
 
 
 @login_required

@@ -45,6 +45,11 @@ def representants(*, organisme) -> list[User]:
     return list(User.objects.filter(is_active=True, role=Role.PORTEUR, organismes=organisme))
 
 
+def gestionnaires(*, etablissement) -> list[User]:
+    """Active establishment-manager accounts of an establishment (FINESS ET)."""
+    return list(User.objects.filter(is_active=True, role=Role.GESTIONNAIRE_ESSMS, etablissements=etablissement))
+
+
 def editeurs(*, etablissements=None) -> QuerySet[User]:
     """Active DUI vendor accounts (those authorised by one of `etablissements`, when given)."""
     qs = User.objects.filter(role=Role.EDITEUR, is_active=True)
