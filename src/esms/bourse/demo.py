@@ -14,6 +14,7 @@ from esms.bourse.solveur.geo import distance_km
 from esms.candidatures import services as candidatures
 from esms.candidatures.models import Membre
 from esms.comptes.models import Role, User
+from esms.comptes.permissions import SYSTEME
 from esms.comptes.services import create_user
 from esms.demo.comptes import DEMO_PASSWORD, DemoAccount
 from esms.referentiel.models import Etablissement
@@ -32,22 +33,22 @@ def charger() -> list[DemoAccount]:
     siens = list(libres.filter(organisme_id=ej).order_by("finess_et")[:14])
     if len(siens) < 14:
         return []
-    centre = (siens[0].latitude, siens[0].longitude)
+    centre = (float(siens[0].latitude or 0), float(siens[0].longitude or 0))
     voisins = sorted(
         (e for e in libres.filter(departement_id=siens[0].departement_id).exclude(organisme_id=ej)[:500]),
-        key=lambda e: distance_km(centre, (e.latitude, e.longitude)),
+        key=lambda e: distance_km(centre, (float(e.latitude or 0), float(e.longitude or 0))),
     )
     if not voisins:
         return []
     nouveau = voisins[0]
-    dossier = candidatures.creer_grappe(actor=porteur, campagne_code="2025", porteur=ej, nom=NOM,
+    dossier = candidatures.creer_grappe(actor=porteur, campagne_code="2025", porteur=str(ej), nom=NOM,
                                         solution_dui="Solution DUI démo",
                                         description="Grappe en préparation ouverte aux établissements isolés.")
     candidatures.ajouter_membres(actor=porteur, dossier=dossier, finess_et=[e.pk for e in siens])
     services.ouvrir_grappe(actor=porteur, dossier=dossier, places=3,
                            cloture=timezone.localdate() + timedelta(days=60), secteurs="tous")
     if not User.objects.filter(username="nouveau.demo").exists():
-        create_user(actor=None, username="nouveau.demo", password=DEMO_PASSWORD, role=Role.GESTIONNAIRE_ESSMS,
+        create_user(actor=SYSTEME, username="nouveau.demo", password=DEMO_PASSWORD, role=Role.GESTIONNAIRE_ESSMS,
                     etablissements=[nouveau.pk])
     return [DemoAccount("nouveau.demo", Role.GESTIONNAIRE_ESSMS,
                         f"ET {nouveau.pk} — établissement isolé : déclarer un besoin dans la bourse aux grappes")]

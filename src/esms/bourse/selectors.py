@@ -42,9 +42,9 @@ def par_departement(besoins: QuerySet[Besoin], offres: QuerySet[Ouverture]) -> d
     for dep, n in Counter(besoins.values_list("etablissement__departement_id", flat=True)).items():
         comptes.setdefault(dep, {"besoins": 0, "offres": 0})["besoins"] = n
     for ouverture in offres:
-        dep = ouverture.grappe.porteur.departement_id if hasattr(ouverture.grappe.porteur, "departement_id") else None
-        if dep:
-            comptes.setdefault(dep, {"besoins": 0, "offres": 0})["offres"] += 1
+        departement = ouverture.grappe.porteur.departement_id
+        if departement:
+            comptes.setdefault(departement, {"besoins": 0, "offres": 0})["offres"] += 1
     return comptes
 
 

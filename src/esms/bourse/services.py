@@ -49,6 +49,7 @@ def declarer_besoin(*, actor, finess_et: str, campagne: str, contact: str, solut
         erreurs.append(f"{et.pk} : un besoin est déjà ouvert pour cette campagne.")
     if erreurs:
         raise CandidatureRefusee(erreurs)
+    assert campagne_ is not None
     besoin = Besoin.objects.create(etablissement=et, campagne=campagne_, contact=contact.strip(),
                                    solution_dui=solution_dui.strip(), distance_max_km=distance_max_km, cas=cas,
                                    commande_sons=commande_sons.strip(), declare_par=actor)

@@ -27,7 +27,7 @@ def _contexte(request: HttpRequest, **extra) -> dict:
     besoins = selectors.besoins_ouverts(campagne=campagne, region=region or None)
     offres = selectors.ouvertures(campagne=campagne, region=region or None)
     comptes = selectors.par_departement(besoins, offres)
-    valeurs = {dep: float(c["besoins"] + c["offres"]) for dep, c in comptes.items()}
+    valeurs: dict[str, float | None] = {dep: float(c["besoins"] + c["offres"]) for dep, c in comptes.items()}
     svg = carte(identifiant="carte-bourse", titre="Besoins et grappes ouvertes par département",
                 description="Nombre de besoins déclarés et de grappes ouvertes, par département.",
                 niveau="departement", valeurs=valeurs, geographie=geographie(), perimetre=region or None, unite="",

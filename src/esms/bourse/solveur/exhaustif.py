@@ -87,7 +87,7 @@ def _optimum_bloc(instance: Instance, prep: Preparation, besoins: list[int], off
                 liste.pop()
         if nouvelles_possibles:
             for groupe in nouvelles:
-                nommees = {instance.demandes[j].solution_dui for j in groupe} - {None}
+                nommees = {s for j in groupe if (s := instance.demandes[j].solution_dui) is not None}
                 if all(compatible(demande, s) for s in nommees):
                     groupe.append(i)
                     explorer(rang + 1, places + 1)

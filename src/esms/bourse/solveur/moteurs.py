@@ -116,7 +116,11 @@ def _highs(
     h.addCols(n, couts, np.zeros(n), np.ones(n), 0, np.array([], dtype=np.int32), np.array([], dtype=np.int32), np.array([]))
     h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * n))
     if modele.lignes:
-        debuts, indices, valeurs, bas, hauts = [], [], [], [], []
+        debuts: list[int] = []
+        indices: list[int] = []
+        valeurs: list[int] = []
+        bas: list[float] = []
+        hauts: list[float] = []
         for lignes_indices, coefficients, lo, hi in modele.lignes:
             debuts.append(len(indices))
             indices.extend(lignes_indices)
