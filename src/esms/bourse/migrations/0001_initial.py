@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('candidatures', '0002_adhesion_membres'),
+        ('candidatures', '0004_adhesion_membres'),
         ('referentiel', '0004_index_alleges_pour_l_import'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
