@@ -145,17 +145,22 @@ def version_parametres(camp=None, *, parametres: dict | None = None, date_effet=
 
 
 
-def dossier_brouillon(actor, og, membres=(), *, pieces: bool = False, nom: str = "Grappe test", camp=None):
+def dossier_brouillon(actor, og, membres=(), *, pieces: bool = False, nom: str = "Grappe test", camp=None,
+                      consentis: bool = True):
     """A draft built through the services by porteur `actor`: its members and, with `pieces`, the three
-    documents every dossier needs."""
+    documents every dossier needs. Other organismes' establishments have agreed to join (`consentis`;
+    consent itself is tested in tests/candidatures/test_adhesions.py)."""
     from esms.candidatures import services
-    from esms.candidatures.models import Document
+    from esms.candidatures.models import Document, Membre
 
     camp = camp or campagne()
     dossier = services.creer_grappe(actor=actor, campagne_code=camp.code, porteur=og.pk, nom=nom,
                                     solution_dui="DUI Test")
     if membres:
         services.ajouter_membres(actor=actor, dossier=dossier, finess_et=[e.pk for e in membres])
+        if consentis:
+            Membre.objects.filter(grappe=dossier.grappe, adhesion=Membre.Adhesion.PROPOSEE).update(
+                adhesion=Membre.Adhesion.ACCEPTEE)
     if pieces:
         for type_ in (Document.Type.LETTRE_ENGAGEMENT, Document.Type.CONVENTION_GRAPPE, Document.Type.NON_CUMUL_UE):
             services.deposer_document(actor=actor, dossier=dossier, type=type_, fichier=pdf_upload(f"{type_}.pdf"))
