@@ -15,12 +15,13 @@ from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpRe
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from esms.comptes.permissions import has_perm, in_scope, require
+from esms.comptes.permissions import get_in_scope, has_perm, in_scope, require
 from esms.exports import ecrivain_csv
 from esms.referentiel import selectors, services, televersement
 from esms.referentiel.carte import carte
 from esms.referentiel.erreurs import ErreurReferentiel
 from esms.referentiel.forms import ImportForm, QualificationForm, RechercheForm
+from esms.referentiel.models import Etablissement
 from esms.referentiel.taches import importer_finess_en_tache
 from esms.rules.categories import SECTEUR_LIBELLES
 
@@ -98,6 +99,7 @@ def etablissement(request: HttpRequest, finess_et: str) -> HttpResponse:
 @require_POST
 def qualifier(request: HttpRequest, finess_et: str) -> HttpResponse:
     require(request.user, "referentiel.qualifier")
+    get_in_scope(request.user, Etablissement.objects.all(), pk=finess_et)  # 404 outside the agent's region
     form = QualificationForm(request.POST)
     if form.is_valid():
         try:

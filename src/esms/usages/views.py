@@ -151,9 +151,15 @@ def _refus(titre: str, exc: Exception) -> dict:
     return pour_page(exc, titre, permission_sur_la_page=True)
 
 
+def _statut(exc: Exception) -> int:
+    """A refusal for lack of right or scope answers 403 (the page still says why); a business refusal 400."""
+    return 403 if isinstance(exc, PermissionDenied) else 400
+
+
 @login_required
 @require_POST
 def saisir(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "usages.declarer")
     objet = _dossier(request, pk)
     campagne = regles.campagne_de(regles.version_du_dossier(objet))
     membres = sorted(services.membres(objet))
@@ -165,7 +171,7 @@ def saisir(request: HttpRequest, pk: int) -> HttpResponse:
         services.declarer_indicateurs(actor=request.user, dossier=objet, finess_et=d["finess_et"], debut=d["debut"],
                                       fin=d["fin"], dui_actifs=d["dui_actifs"], valeurs=form.valeurs())
     except (Refus, PermissionDenied) as exc:
-        return _page(request, objet, formulaires={"saisie": form}, refus=_refus("Déclaration refusée", exc), status=400)
+        return _page(request, objet, formulaires={"saisie": form}, refus=_refus("Déclaration refusée", exc), status=_statut(exc))
     messages.success(request, f"Indicateurs de l'établissement {d['finess_et']} enregistrés.")
     return redirect(_url(objet, d["debut"], d["fin"]))
 
@@ -174,6 +180,7 @@ def saisir(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @genre_televersement("indicateurs")
 def importer(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "usages.declarer")
     objet = _dossier(request, pk)
     form = ImportForm(request.POST, request.FILES)
     if refus := refus_de_la_requete(request):
@@ -187,7 +194,7 @@ def importer(request: HttpRequest, pk: int) -> HttpResponse:
                                                  nom=d["fichier"].name, debut=d["debut"], fin=d["fin"])
     except (Refus, PermissionDenied) as exc:
         return _page(request, objet, formulaires={"import": form}, refus=_refus("Fichier refusé : rien n'a été enregistré", exc),
-                     status=400)
+                     status=_statut(exc))
     messages.success(request, f"{len(rapports)} établissement(s) importé(s) depuis « {d['fichier'].name} ».")
     return redirect(_url(objet, d["debut"], d["fin"]))
 
@@ -196,6 +203,7 @@ def importer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @genre_televersement("preuves")
 def deposer_preuve(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "usages.declarer")
     objet = _dossier(request, pk)
     form = PreuveForm(request.POST, request.FILES)
     if refus := refus_de_la_requete(request):
@@ -219,7 +227,7 @@ def deposer_preuve(request: HttpRequest, pk: int) -> HttpResponse:
                                          debut=d["debut"], fin=d["fin"])
     except (Refus, PermissionDenied) as exc:
         return _page(request, objet, formulaires={"preuve": form}, refus=_refus("Preuve refusée : rien n'a été enregistré", exc),
-                     status=400)
+                     status=_statut(exc))
     total = sum(preuve.resultats.values())
     messages.success(request, f"Preuve « {preuve.nom_original} » enregistrée : {preuve.nb_evenements} événements, "
                               f"{total} DUI actifs recalculés.")
@@ -229,6 +237,7 @@ def deposer_preuve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def decider(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "usages.valider")
     objet = _dossier(request, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
@@ -244,7 +253,7 @@ def decider(request: HttpRequest, pk: int) -> HttpResponse:
             services.rejeter_usage(actor=request.user, dossier=objet, debut=d["debut"], fin=d["fin"], motif=d["motif"])
             messages.success(request, "Usages rejetés ; le porteur est notifié.")
     except (Refus, PermissionDenied) as exc:
-        return _page(request, objet, formulaires={"decision": form}, refus=_refus("Décision refusée", exc), status=400)
+        return _page(request, objet, formulaires={"decision": form}, refus=_refus("Décision refusée", exc), status=_statut(exc))
     return redirect(_url(objet, d["debut"], d["fin"]))
 
 
@@ -283,7 +292,9 @@ def ordonner(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.ordonner_versement(actor=request.user, versement=versement)
         messages.success(request, f"Versement de {versement.montant} € ordonné.")
-    except (Refus, PermissionDenied) as exc:
+    except Refus as exc:
+        if isinstance(exc, PermissionDenied):  # no right or out of scope: 403, not a message
+            raise
         messages.error(request, " ".join(messages_de(exc)))
     return redirect("usages:versements")
 
@@ -325,7 +336,7 @@ def autoriser(request: HttpRequest) -> HttpResponse:
         services.autoriser_editeur(actor=request.user, editeur=form.cleaned_data["editeur"],
                                    finess_et=form.cleaned_data["finess_et"])
     except (Refus, PermissionDenied) as exc:
-        return _page_editeurs(request, form=form, refus=_refus("Autorisation refusée", exc), status=400)
+        return _page_editeurs(request, form=form, refus=_refus("Autorisation refusée", exc), status=_statut(exc))
     messages.success(request, f"L'éditeur « {form.cleaned_data['editeur']} » est autorisé.")
     return redirect("usages:editeurs")
 
@@ -336,7 +347,9 @@ def revoquer(request: HttpRequest) -> HttpResponse:
     try:
         services.revoquer_editeur(actor=request.user, editeur=request.POST.get("editeur", ""),
                                   finess_et=request.POST.get("finess_et", ""))
-    except (Refus, PermissionDenied) as exc:
+    except Refus as exc:
+        if isinstance(exc, PermissionDenied):  # no right or out of scope: 403, not a message
+            raise
         messages.error(request, " ".join(messages_de(exc)))
     else:
         messages.success(request, "Autorisation retirée.")

@@ -1,0 +1,64 @@
+"""The world of the route × role test: a victim side in Auvergne-Rhône-Alpes that owns one object of every kind
+a URL can name (a draft and a dossier in usage follow-up with documents, avis, convention, payments and usage
+reports, an envelope, a FINESS import, a saved search, an API token), its legitimate users, and intruders who
+hold the same roles elsewhere (Corse) — plus the national administrator and an anonymous visitor."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+from django.utils import timezone
+
+from esms.api import services as api
+from esms.candidatures.models import Avis, Grappe, RechercheSauvegardee
+from esms.comptes.models import Role
+from esms.financement.models import Enveloppe, Versement
+from esms.referentiel.models import ImportFiness
+from esms.usages.models import Canal, RapportIndicateurs
+from tests import factories
+from tests.usages.fabrique import DEBUT, FIN, construire_dossier
+
+# Strings that only the victim's objects carry: no intruder's page may contain them.
+GRAPPE_VICTIME = "Grappe Victime Tilleuls"
+BROUILLON_VICTIME = "Brouillon Victime Tilleuls"
+
+
+def construire() -> SimpleNamespace:
+    ref = factories.mini_referentiel()
+    porteur_ara = factories.make_user(Role.PORTEUR, username="porteur-ara", organismes=[ref.og_ara.pk])
+    ars_ara = factories.make_user(Role.AGENT_ARS, username="ars-ara", region="84")
+    suivi = construire_dossier(ref, porteur_ara, ars_ara, taille=15)
+    dossier = suivi.dossier
+    Grappe.objects.filter(pk=dossier.grappe_id).update(nom=GRAPPE_VICTIME)
+    admin = factories.make_user(Role.ADMIN_NATIONAL, username="admin-national")
+    brouillon = factories.dossier_brouillon(porteur_ara, ref.og_ara, [ref.et_ara[0]], nom=BROUILLON_VICTIME)
+    et_membre = suivi.ets[0]
+    monde = SimpleNamespace(
+        ref=ref, dossier=dossier, brouillon=brouillon, et_membre=et_membre, admin=admin,
+        porteur_ara=porteur_ara, ars_ara=ars_ara,
+        gestionnaire_ara=factories.make_user(Role.GESTIONNAIRE_ESSMS, username="gest-ara", etablissements=[et_membre]),
+        editeur_ara=factories.make_user(Role.EDITEUR, username="editeur-ara", etablissements=[et_membre]),
+        # Intruders: the same roles, elsewhere.
+        porteur_autre=factories.make_user(Role.PORTEUR, username="porteur-corse", organismes=[ref.og_corse.pk]),
+        gestionnaire_autre=factories.make_user(Role.GESTIONNAIRE_ESSMS, username="gest-corse",
+                                               etablissements=[ref.et_corse[0].pk]),
+        editeur_autre=factories.make_user(Role.EDITEUR, username="editeur-corse", etablissements=[ref.et_corse[0].pk]),
+        agent_autre=factories.make_user(Role.AGENT_ARS, username="ars-corse", region="94"),
+    )
+    monde.document = dossier.documents.first()
+    monde.avis = Avis.objects.create(dossier=dossier, demandeur=ars_ara, expert=ars_ara, question="Avis ?")
+    monde.enveloppe = Enveloppe.objects.get(region=ref.ara)
+    monde.versement = Versement.objects.filter(dossier=dossier).first() or Versement.objects.create(
+        dossier=dossier, type=Versement.Type.SOLDE, montant=1000, libelle="Solde", acteur=ars_ara)
+    monde.recherche = RechercheSauvegardee.objects.create(utilisateur=ars_ara, nom="Mes dossiers", parametres="q=x")
+    monde.import_finess = ImportFiness.objects.create(fichier="finess.csv", statut=ImportFiness.Statut.REUSSI,
+                                                      acteur=admin, termine_le=timezone.now())
+    monde.jeton, _ = api.creer_jeton(actor=porteur_ara, utilisateur=porteur_ara, nom="Victime",
+                                     portees=["dossiers:lire"], expire_le=timezone.now() + timedelta(days=30))
+    for et in suivi.ets:
+        RapportIndicateurs.objects.create(dossier=dossier, etablissement_id=et, periode_debut=DEBUT, periode_fin=FIN,
+                                          dui_actifs=41 if et == et_membre else 73, valeurs={}, canal=Canal.FORMULAIRE,
+                                          auteur=porteur_ara)
+    monde.marqueurs = [dossier.numero, GRAPPE_VICTIME, BROUILLON_VICTIME]
+    return monde

@@ -1,0 +1,253 @@
+"""The access rule of every page and every API operation, for the route × role test (`test_routes_roles.py`).
+
+The test walks Django's URL resolver and django-ninja's router: a route without a rule here fails it, with
+the route's name. A rule says who may use the route and, when its address names an object, which object of the
+victim's world (`monde.py`) the test puts in it; intruders then get that object's id.
+
+- `PUBLIC`: anyone, anonymous included (open data, public statistics, the login page);
+- `CONNECTE`: any signed-in user, whatever the role (lists are filtered by scope: checked by markers);
+- a set of roles: only these roles (before scope);
+- `objet=True`: the address names a victim's object: only its legitimate user (`legitime`) and the national
+  administrator are in scope; every intruder must be refused.
+
+Adding a route: add its rule here (key = the route as printed by the failing test).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from esms.comptes.models import Role
+
+PUBLIC = "public"
+CONNECTE = "connecte"
+A, ARS, P, G, E = Role.ADMIN_NATIONAL, Role.AGENT_ARS, Role.PORTEUR, Role.GESTIONNAIRE_ESSMS, Role.EDITEUR
+INSTRUCTION = frozenset({A, ARS})
+CONSULTATION = frozenset({A, ARS, P, G})
+USAGES = frozenset({A, ARS, P, G, E})
+
+
+@dataclass(frozen=True)
+class Regle:
+    acces: str | frozenset  # PUBLIC, CONNECTE, or the roles allowed
+    adresse: Callable  # monde -> path (for the API: path under /api/v1)
+    methodes: tuple[str, ...] = ("GET",)  # the methods the route serves
+    objet: bool = False  # the address names an object of the victim
+    legitime: str = "admin"  # the user of `monde` of the positive control
+    corps: Callable | None = None  # monde -> POST data naming the victim's objects
+    servi: int = 200  # status of the legitimate GET
+    admin_inclus: bool = True  # False: a personal object (a saved search, a token, an avis asked to someone)
+    # Routes whose object is named in the POST body: a refusal may be the form page (400) or a redirect with an
+    # error message, provided `temoin(monde)` — the victim's state this route could change — did not change.
+    temoin: Callable | None = None
+
+
+def _d(chemin: str) -> Callable:
+    """An address on the victim's dossier in usage follow-up."""
+    return lambda m: f"/candidatures/dossiers/{m.dossier.pk}/{chemin}"
+
+
+def _b(chemin: str) -> Callable:
+    """An address on the victim's draft."""
+    return lambda m: f"/candidatures/dossiers/{m.brouillon.pk}/{chemin}"
+
+
+def _u(chemin: str) -> Callable:
+    return lambda m: f"/usages/dossiers/{m.dossier.pk}/{chemin}"
+
+
+def _periode(m) -> dict:
+    return {"debut": "2024-10-01", "fin": "2024-12-31", "finess_et": m.et_membre}
+
+
+POST = ("POST",)
+GET_POST = ("GET", "POST")
+
+WEB: dict[str, Regle] = {
+    "": Regle(PUBLIC, lambda m: "/"),
+    "accessibilite/": Regle(PUBLIC, lambda m: "/accessibilite/"),
+    "comptes/connexion/": Regle(PUBLIC, lambda m: "/comptes/connexion/", GET_POST),
+    "comptes/deconnexion/": Regle(PUBLIC, lambda m: "/comptes/deconnexion/", POST),
+    "comptes/audit/": Regle(frozenset({A}), lambda m: "/comptes/audit/"),
+    "comptes/notifications/": Regle(CONNECTE, lambda m: "/comptes/notifications/"),
+    "comptes/notifications/lues/": Regle(CONNECTE, lambda m: "/comptes/notifications/lues/", POST),
+    # The référentiel is open data, shown to signed-in users.
+    "referentiel/etablissements/": Regle(CONNECTE, lambda m: "/referentiel/etablissements/"),
+    "referentiel/etablissements/<str:finess_et>/": Regle(
+        CONNECTE, lambda m: f"/referentiel/etablissements/{m.et_membre}/"),
+    "referentiel/etablissements/<str:finess_et>/qualifier/": Regle(
+        INSTRUCTION, lambda m: f"/referentiel/etablissements/{m.et_membre}/qualifier/", POST, objet=True,
+        legitime="ars_ara"),
+    "referentiel/organismes/<str:finess_ej>/": Regle(
+        CONNECTE, lambda m: f"/referentiel/organismes/{m.ref.og_ara.pk}/"),
+    "referentiel/imports/": Regle(INSTRUCTION, lambda m: "/referentiel/imports/"),
+    "referentiel/imports/nouveau/": Regle(frozenset({A}), lambda m: "/referentiel/imports/nouveau/", POST),
+    "referentiel/imports/<int:pk>/rejets/": Regle(
+        INSTRUCTION, lambda m: f"/referentiel/imports/{m.import_finess.pk}/rejets/", servi=404),
+    # Candidatures: the porteur's draft.
+    "candidatures/": Regle(CONSULTATION, lambda m: "/candidatures/", servi=302),
+    "candidatures/creer/": Regle(frozenset({P}), lambda m: "/candidatures/creer/", GET_POST, legitime="porteur_ara"),
+    "candidatures/dossiers/<int:pk>/modifier/": Regle(frozenset({P}), _b("modifier/"), objet=True,
+                                                      legitime="porteur_ara"),
+    "candidatures/dossiers/<int:pk>/grappe/": Regle(frozenset({P}), _b("grappe/"), POST, objet=True,
+                                                    legitime="porteur_ara"),
+    "candidatures/dossiers/<int:pk>/membres/": Regle(frozenset({P}), _b("membres/"), POST, objet=True,
+                                                     legitime="porteur_ara"),
+    "candidatures/dossiers/<int:pk>/membres/<str:finess>/": Regle(
+        frozenset({P}), lambda m: f"/candidatures/dossiers/{m.brouillon.pk}/membres/{m.ref.et_ara[0].pk}/", POST,
+        objet=True, legitime="porteur_ara"),
+    "candidatures/dossiers/<int:pk>/membres/<str:finess>/retirer/": Regle(
+        frozenset({P}), lambda m: f"/candidatures/dossiers/{m.brouillon.pk}/membres/{m.ref.et_ara[0].pk}/retirer/",
+        POST, objet=True, legitime="porteur_ara"),
+    "candidatures/dossiers/<int:pk>/etablissements/": Regle(
+        frozenset({P}), lambda m: f"/candidatures/dossiers/{m.brouillon.pk}/etablissements/?q=EHPAD", objet=True,
+        legitime="porteur_ara"),
+    "candidatures/dossiers/<int:pk>/verdict/": Regle(frozenset({P}), _b("verdict/"), objet=True,
+                                                     legitime="porteur_ara"),
+    "candidatures/dossiers/<int:pk>/pieces/": Regle(frozenset({P}), _b("pieces/"), POST, objet=True,
+                                                    legitime="porteur_ara"),
+    "candidatures/dossiers/<int:pk>/deposer/": Regle(frozenset({P}), _b("deposer/"), POST, objet=True,
+                                                     legitime="porteur_ara"),
+    # The dossier page and its actions.
+    "candidatures/dossiers/<int:pk>/": Regle(CONSULTATION, _d(""), objet=True, legitime="porteur_ara"),
+    "candidatures/dossiers/<int:pk>/transitions/<slug:nom>/": Regle(
+        INSTRUCTION, _d("transitions/classer_sans_suite/"), POST, objet=True, legitime="ars_ara"),
+    "candidatures/dossiers/<int:pk>/messages/": Regle(frozenset({A, ARS, P}), _d("messages/"), POST, objet=True,
+                                                      legitime="porteur_ara"),
+    "candidatures/dossiers/<int:pk>/annotations/": Regle(INSTRUCTION, _d("annotations/"), POST, objet=True,
+                                                         legitime="ars_ara"),
+    "candidatures/dossiers/<int:pk>/avis/": Regle(INSTRUCTION, _d("avis/"), POST, objet=True, legitime="ars_ara"),
+    "candidatures/dossiers/<int:pk>/avis/<int:avis_pk>/": Regle(
+        INSTRUCTION, lambda m: f"/candidatures/dossiers/{m.dossier.pk}/avis/{m.avis.pk}/", POST, objet=True,
+        legitime="ars_ara", admin_inclus=False),
+    "candidatures/dossiers/<int:pk>/documents/<int:document_pk>/": Regle(
+        CONSULTATION, lambda m: f"/candidatures/dossiers/{m.dossier.pk}/documents/{m.document.pk}/", objet=True,
+        legitime="porteur_ara"),
+    "candidatures/dossiers/<int:pk>/convention.pdf": Regle(CONSULTATION, _d("convention.pdf"), objet=True,
+                                                           legitime="porteur_ara"),
+    r"candidatures/^dossiers/(?P<pk>\d+)/membres\.(?P<format>csv|xlsx|ods)$": Regle(
+        CONSULTATION, lambda m: f"/candidatures/dossiers/{m.dossier.pk}/membres.xlsx", objet=True,
+        legitime="porteur_ara"),
+    # The instruction queue (filtered by scope) and its actions.
+    "candidatures/instruction/": Regle(INSTRUCTION, lambda m: "/candidatures/instruction/", legitime="ars_ara"),
+    r"candidatures/^instruction/export\.(?P<format>csv|xlsx|ods)$": Regle(
+        INSTRUCTION, lambda m: "/candidatures/instruction/export.csv", legitime="ars_ara"),
+    "candidatures/instruction/decision/": Regle(
+        INSTRUCTION, lambda m: "/candidatures/instruction/decision/", POST, objet=True, legitime="ars_ara",
+        corps=lambda m: {"dossiers": [m.dossier.pk], "decision": "classer_sans_suite", "commentaire": "x"},
+        temoin=lambda m: type(m.dossier).objects.get(pk=m.dossier.pk).etat),
+    "candidatures/instruction/recherches/": Regle(INSTRUCTION, lambda m: "/candidatures/instruction/recherches/",
+                                                  POST, legitime="ars_ara"),
+    "candidatures/instruction/recherches/<int:pk>/supprimer/": Regle(
+        INSTRUCTION, lambda m: f"/candidatures/instruction/recherches/{m.recherche.pk}/supprimer/", POST,
+        objet=True, legitime="ars_ara", admin_inclus=False),
+    # Envelopes.
+    "financement/enveloppes/": Regle(INSTRUCTION, lambda m: "/financement/enveloppes/", legitime="ars_ara"),
+    "financement/enveloppes/<int:pk>/": Regle(INSTRUCTION, lambda m: f"/financement/enveloppes/{m.enveloppe.pk}/",
+                                              objet=True, legitime="ars_ara"),
+    "financement/enveloppes/creer/": Regle(frozenset({A}), lambda m: "/financement/enveloppes/creer/", POST),
+    "financement/enveloppes/doter/": Regle(
+        frozenset({A}), lambda m: "/financement/enveloppes/doter/", POST,
+        corps=lambda m: {"enveloppe": m.enveloppe.pk, "montant": "1000", "libelle": "x"}),
+    # Usages.
+    "usages/": Regle(USAGES, lambda m: "/usages/", legitime="porteur_ara"),
+    "usages/dossiers/<int:pk>/": Regle(USAGES, _u(""), objet=True, legitime="porteur_ara"),
+    "usages/dossiers/<int:pk>/saisir/": Regle(
+        frozenset({P, E}), _u("saisir/"), POST, objet=True, legitime="porteur_ara",
+        corps=lambda m: {**_periode(m), "dui_actifs": 5}),
+    "usages/dossiers/<int:pk>/importer/": Regle(frozenset({P, E}), _u("importer/"), POST, objet=True,
+                                                legitime="porteur_ara", corps=_periode),
+    "usages/dossiers/<int:pk>/preuves/": Regle(frozenset({P, E}), _u("preuves/"), POST, objet=True,
+                                               legitime="porteur_ara", corps=_periode),
+    "usages/dossiers/<int:pk>/decider/": Regle(
+        INSTRUCTION, _u("decider/"), POST, objet=True, legitime="ars_ara",
+        corps=lambda m: {**_periode(m), "decision": "valider", "motif": "x"}),
+    "usages/dossiers/<int:pk>/modele-indicateurs/": Regle(USAGES, _u("modele-indicateurs/"), objet=True,
+                                                          legitime="porteur_ara"),
+    "usages/versements/": Regle(INSTRUCTION, lambda m: "/usages/versements/", legitime="ars_ara"),
+    "usages/versements/<int:pk>/ordonner/": Regle(
+        INSTRUCTION, lambda m: f"/usages/versements/{m.versement.pk}/ordonner/", POST, objet=True,
+        legitime="ars_ara"),
+    "usages/editeurs/": Regle(frozenset({P, G}), lambda m: "/usages/editeurs/", legitime="porteur_ara"),
+    "usages/editeurs/autoriser/": Regle(
+        frozenset({P, G}), lambda m: "/usages/editeurs/autoriser/", POST, objet=True, legitime="porteur_ara",
+        corps=lambda m: {"editeur": m.editeur_autre.username, "finess_et": m.et_membre},
+        temoin=lambda m: sorted(m.editeur_autre.etablissements.values_list("pk", flat=True))),
+    "usages/editeurs/revoquer/": Regle(
+        frozenset({P, G}), lambda m: "/usages/editeurs/revoquer/", POST, objet=True, legitime="porteur_ara",
+        corps=lambda m: {"editeur": m.editeur_ara.username, "finess_et": m.et_membre},
+        temoin=lambda m: sorted(m.editeur_ara.etablissements.values_list("pk", flat=True))),
+    # Campaigns.
+    "campagnes/": Regle(CONSULTATION, lambda m: "/campagnes/"),
+    "campagnes/<str:code>/": Regle(CONSULTATION, lambda m: "/campagnes/2024/"),
+    "campagnes/<str:code>/nouvelle-version/": Regle(frozenset({A}), lambda m: "/campagnes/2024/nouvelle-version/",
+                                                    GET_POST),
+    # Dashboards (national, regional) and public statistics.
+    "pilotage/": Regle(INSTRUCTION, lambda m: "/pilotage/"),
+    "pilotage/export/<slug:tableau>.<str:format>": Regle(frozenset({A}), lambda m: "/pilotage/export/indicateurs.csv"),
+    "pilotage/regions/<str:code>/": Regle(INSTRUCTION, lambda m: "/pilotage/regions/84/", objet=True,
+                                          legitime="ars_ara"),
+    "pilotage/regions/<str:code>/export/<slug:tableau>.<str:format>": Regle(
+        INSTRUCTION, lambda m: "/pilotage/regions/84/export/indicateurs.csv", objet=True, legitime="ars_ara"),
+    "statistiques/": Regle(PUBLIC, lambda m: "/statistiques/"),
+    "statistiques/export/<slug:tableau>.<str:format>": Regle(PUBLIC, lambda m: "/statistiques/export/chiffres-cles.csv"),
+    # API pages that are not operations: its documentation, root, unknown addresses; the tokens page.
+    "api/v1/openapi.json": Regle(PUBLIC, lambda m: "/api/v1/openapi.json"),
+    "api/v1/docs": Regle(PUBLIC, lambda m: "/api/v1/docs"),
+    "api/v1/": Regle(PUBLIC, lambda m: "/api/v1/", servi=404),
+    "api/^v1/(?P<reste>.*)$": Regle(PUBLIC, lambda m: "/api/v1/inconnue", servi=404),
+    "api/jetons/": Regle(CONNECTE, lambda m: "/api/jetons/", GET_POST),
+    "api/jetons/<int:pk>/revoquer/": Regle(CONNECTE, lambda m: f"/api/jetons/{m.jeton.pk}/revoquer/", POST,
+                                           objet=True, legitime="porteur_ara", admin_inclus=False),
+}
+
+# The Django admin: staff only; every other user is sent to its login page (except that page and logout).
+ADMIN_PREFIXE = "admin/"
+ADMIN_PUBLIC = ("admin/login/", "admin/logout/")
+
+
+def _indicateurs(m) -> dict:
+    return {"finess_et": m.et_membre, "debut": "2024-10-01", "fin": "2024-12-31", "dui_actifs": 3}
+
+
+API: dict[str, Regle] = {
+    "GET /moi": Regle(CONNECTE, lambda m: "/moi"),
+    "GET /moi/etablissements": Regle(CONNECTE, lambda m: "/moi/etablissements"),
+    "GET /referentiel/etablissements": Regle(CONNECTE, lambda m: "/referentiel/etablissements"),
+    "GET /referentiel/etablissements/{finess_et}": Regle(
+        CONNECTE, lambda m: f"/referentiel/etablissements/{m.et_membre}"),
+    "GET /referentiel/organismes/{finess_ej}": Regle(CONNECTE, lambda m: f"/referentiel/organismes/{m.ref.og_ara.pk}"),
+    "GET /referentiel/regions": Regle(CONNECTE, lambda m: "/referentiel/regions"),
+    "GET /referentiel/categories": Regle(CONNECTE, lambda m: "/referentiel/categories"),
+    "GET /dossiers": Regle(CONSULTATION, lambda m: "/dossiers", legitime="porteur_ara"),
+    "GET /dossiers/{dossier_id}": Regle(CONSULTATION, lambda m: f"/dossiers/{m.dossier.pk}", objet=True,
+                                        legitime="porteur_ara"),
+    "GET /enveloppes": Regle(INSTRUCTION, lambda m: "/enveloppes", legitime="ars_ara"),
+    "GET /enveloppes/{enveloppe_id}": Regle(INSTRUCTION, lambda m: f"/enveloppes/{m.enveloppe.pk}", objet=True,
+                                            legitime="ars_ara"),
+    "POST /usages/indicateurs": Regle(frozenset({E}), lambda m: "/usages/indicateurs", POST, objet=True,
+                                      legitime="editeur_ara", corps=_indicateurs, servi=201),
+    "POST /usages/preuves": Regle(frozenset({E}), lambda m: "/usages/preuves", POST, objet=True,
+                                  legitime="editeur_ara", corps=lambda m: {**_periode(m), "fichier": b"x"}),
+    **{f"GET /pilotage/{nom}": Regle(INSTRUCTION, lambda m, nom=nom: f"/pilotage/{nom}?region=84", objet=True,
+                                     legitime="ars_ara")
+       for nom in ("indicateurs", "couverture", "enveloppes", "dossiers", "evolution", "secteurs", "dui-actifs")},
+}
+
+# Users the test runs every route with: intruders hold each role outside the victim's scope.
+INTRUS = ("porteur_autre", "gestionnaire_autre", "editeur_autre", "agent_autre")
+
+
+@dataclass
+class Constat:
+    """What went wrong on one route for one user."""
+
+    route: str
+    methode: str
+    statut: int
+    raison: str
+    details: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"{self.methode} {self.route} → {self.statut} : {self.raison}"
