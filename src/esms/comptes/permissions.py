@@ -301,6 +301,15 @@ def in_scope(user: Acteur, obj: Model) -> bool:
     return type(obj)._default_manager.filter(q, pk=obj.pk).exists()
 
 
+def etablissements_limites(user: Acteur) -> set[str] | None:
+    """The establishments a user sees of a dossier, when limited to them (a DUI vendor sees only the usage of
+    the establishments that authorised it, never the whole grappe, its convention or its payments); None when
+    the user sees the whole dossier in scope."""
+    if role_of(user) != Role.EDITEUR:
+        return None
+    return {str(pk) for pk in _id_set(user, "etablissements")}
+
+
 def get_in_scope(user: Acteur, queryset: QuerySet[M], **lookup: Any) -> M:
     """The object matching `lookup` within the user's scope, else 404 (never reveal what exists elsewhere)."""
     obj = filter_scope(user, queryset).filter(**lookup).first()

@@ -21,7 +21,14 @@ from esms.candidatures import regles
 from esms.candidatures.etats import ETATS_DECLARATION, ETATS_VALIDATION
 from esms.candidatures.models import Dossier
 from esms.comptes import selectors as comptes
-from esms.comptes.permissions import decide, filter_scope, get_in_scope, has_perm, require
+from esms.comptes.permissions import (
+    decide,
+    etablissements_limites,
+    filter_scope,
+    get_in_scope,
+    has_perm,
+    require,
+)
 from esms.exports import FORMATS, reponse_tableau
 from esms.financement import conventions
 from esms.financement.models import Convention, Versement
@@ -90,9 +97,13 @@ def _page(request: HttpRequest, dossier: Dossier, *, formulaires: dict | None = 
     for motif in (verdict or {}).get("motifs", []):
         if motif["rule"] == "usage.cibles" and motif["finess_et"]:
             motifs[motif["finess_et"]] = motif["message"]
+    user = request.user
+    limites = etablissements_limites(user)
+    if limites is not None:  # a vendor: its establishments' figures only; no grappe verdict, convention, payment
+        synthese.lignes = [ligne for ligne in synthese.lignes if ligne.finess_et in limites]
+        verdict, erreurs_regles, atteintes, motifs = None, [], {}, {}
     lignes = [{"ligne": ligne, "atteinte": atteintes.get(ligne.finess_et), "motif": motifs.get(ligne.finess_et)}
               for ligne in synthese.lignes]
-    user = request.user
     peut_declarer = bool(decide(user, "usages.declarer", dossier))
     peut_valider = (dossier.etat in ETATS_VALIDATION and bool(decide(user, "usages.valider", dossier))
                     and bool(decide(user, "candidatures.piloter", dossier)))
@@ -100,16 +111,20 @@ def _page(request: HttpRequest, dossier: Dossier, *, formulaires: dict | None = 
     campagne = regles.campagne_de(regles.version_du_dossier(dossier))
     etablissements = [(ligne.finess_et, f"{ligne.raison_sociale} ({ligne.finess_et})") for ligne in synthese.lignes]
     formulaires = formulaires or {}
+    preuves = dossier.preuves.filter(periode_debut=debut, periode_fin=fin)
+    if limites is not None:
+        preuves = preuves.filter(deposee_par=user)
     contexte = {
         "title": f"Usages du dossier {dossier}", "dossier": dossier, "synthese": synthese, "lignes": lignes,
         "verdict": verdict, "erreurs_regles": erreurs_regles, "periodes": selectors.periodes(dossier),
         "debut": debut, "fin": fin, "refus": refus, "peut_declarer": peut_declarer, "peut_valider": peut_valider,
         "definition": campagne.usage.dui_actif, "tolerance": services.tolerance() or TOLERANCE_ECART.valeur,
-        "preuves": dossier.preuves.filter(periode_debut=debut, periode_fin=fin).select_related("deposee_par", "maillon"),
-        "validations": selectors.validations(dossier),
-        "versements": Versement.objects.filter(dossier=dossier).order_by("cree_le", "id"),
-        "convention": Convention.objects.filter(dossier=dossier).first(),
-        "traitements": dossier.traitements_preuve.select_related("auteur")[:10],
+        "preuves": preuves.select_related("deposee_par", "maillon"), "limite": limites is not None,
+        "validations": selectors.validations(dossier) if limites is None else [],
+        "versements": Versement.objects.filter(dossier=dossier).order_by("cree_le", "id") if limites is None else [],
+        "convention": Convention.objects.filter(dossier=dossier).first() if limites is None else None,
+        "traitements": (dossier.traitements_preuve if limites is None else
+                        dossier.traitements_preuve.filter(auteur=user)).select_related("auteur")[:10],
     }
     if peut_declarer:
         contexte["saisie_form"] = formulaires.get("saisie") or SaisieForm(
@@ -262,7 +277,9 @@ def decider(request: HttpRequest, pk: int) -> HttpResponse:
 def modele_indicateurs(request: HttpRequest, pk: int) -> HttpResponse:
     objet = _dossier(request, pk)
     codes = services.catalogue(objet)
-    lignes = [[et, "", *[""] * len(codes)] for et in sorted(services.membres(objet))]
+    limites = etablissements_limites(request.user)
+    membres = sorted(et for et in services.membres(objet) if limites is None or et in limites)
+    lignes = [[et, "", *[""] * len(codes)] for et in membres]
     return reponse_tableau(nom=f"indicateurs-{objet.numero}", entetes=[*COLONNES_FIXES, *codes], lignes=lignes,
                            format=request.GET.get("format", "csv") if request.GET.get("format") in FORMATS else "csv",
                            titre="Indicateurs")
