@@ -91,22 +91,40 @@ TYPES_DEPOSABLES = [(t.value, t.label) for t in Document.Type
                     if t not in (Document.Type.CONVENTION_SIGNEE, Document.Type.COMPLEMENT)]
 
 
-class DocumentForm(DsfrBaseForm):
+class _IdsPropres(DsfrBaseForm):
+    """A form whose HTML ids carry its own prefix (`id_<ids>_<field>`), so that two forms of one page never share
+    an id: clicking a label always focuses its own field (the field names posted are unchanged)."""
+
+    ids = ""
+
+    def __init__(self, *args, **kwargs):
+        if self.ids:
+            kwargs.setdefault("auto_id", f"id_{self.ids}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class DocumentForm(_IdsPropres):
+    ids = "document"
     type = forms.ChoiceField(label="Type de pièce", choices=TYPES_DEPOSABLES)
     fichier = forms.FileField(label="Fichier", help_text="PDF, image, bureautique ou CSV ; 20 Mo au plus.")
 
 
-class MessageForm(DsfrBaseForm):
+class MessageForm(_IdsPropres):
+    ids = "message"
     texte = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 3}))
     piece_jointe = forms.FileField(label="Pièce jointe (facultative)", required=False)
 
 
-class AnnotationForm(DsfrBaseForm):
-    texte = forms.CharField(label="Annotation privée", widget=forms.Textarea(attrs={"rows": 3}),
-                            help_text="Visible des seuls instructeurs, jamais du porteur.")
+class AnnotationForm(_IdsPropres):
+    ids = "annotation"
+    texte = forms.CharField(label="Annotation privée — non visible du porteur",
+                            widget=forms.Textarea(attrs={"rows": 3, "class": "fr-input esms-prive"}),
+                            help_text="Lue par les seuls agents de l'ARS et de l'administration nationale ; "
+                                      "pour écrire au porteur, utilisez la messagerie.")
 
 
-class DemandeAvisForm(DsfrBaseForm):
+class DemandeAvisForm(_IdsPropres):
+    ids = "demande_avis"
     expert = forms.ModelChoiceField(label="Agent consulté", queryset=None,
                                     empty_label="Choisir un agent")
     question = forms.CharField(label="Question posée", widget=forms.Textarea(attrs={"rows": 3}))
