@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 import tempfile
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ import duckdb
 from esms.usages.erreurs import IdentifiantsDirects, PreuveInvalide
 from esms.usages.preuves import identifiants
 from esms.usages.preuves.format import COLONNES, COLONNES_IDENTIFIANTES, LIBELLES_COLONNES, normaliser_nom
+
+journal = logging.getLogger(__name__)
 
 _OFFSET = r"(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$"
 TYPES_TEXTE = {"VARCHAR"}
@@ -90,7 +93,25 @@ def traduire_erreur_duckdb(nom: str, exc: Exception) -> PreuveInvalide:
         return PreuveInvalide(f"{lieu} : guillemet non fermé ou mal placé{extrait}.")
     if ligne:
         return PreuveInvalide(f"{lieu} : ligne illisible{extrait}.")
-    return PreuveInvalide(f"{nom} : fichier illisible ({texte.splitlines()[0][:200]}).")
+    return PreuveInvalide(f"{nom} : fichier illisible ({en_clair(exc)}).")
+
+
+def en_clair(exc: Exception) -> str:
+    """What a DuckDB read error means, in French and without its text: DuckDB names the server's temporary file
+    (a path the uploader must never see). The original is logged for the operators."""
+    texte = str(exc)
+    journal.info("Erreur DuckDB à la lecture d'une preuve : %s", texte)
+    ligne = re.search(r"\bline (\d+)", texte)
+    a_la_ligne = f" à la ligne {ligne.group(1)}" if ligne else ""
+    if "magic bytes" in texte or "Footer length" in texte or "too small to be a Parquet" in texte:
+        return "ce n'est pas un fichier Parquet complet : en-tête ou pied de fichier absent"
+    if "Malformed JSON" in texte or "JSON" in texte:
+        return f"JSON mal formé{a_la_ligne}"
+    if "Conversion Error" in texte or "Could not convert" in texte:
+        return f"valeur de type inattendu{a_la_ligne}"
+    if "Out of Memory" in texte or "memory" in texte.lower():
+        return "fichier trop volumineux pour être analysé"
+    return "contenu non reconnu"
 
 
 def _entete_csv(chemin: Path, nom: str) -> tuple[str, list[str]]:
@@ -120,7 +141,7 @@ def _ouvrir_parquet(con: duckdb.DuckDBPyConnection, chemin: Path, nom: str) -> N
     try:
         schema = con.execute(f"DESCRIBE SELECT * FROM read_parquet({_litteral(chemin)})").fetchall()  # noqa: S608
     except duckdb.Error as exc:
-        raise PreuveInvalide(f"{nom} : fichier Parquet illisible ({str(exc).splitlines()[0][:200]}).") from None
+        raise PreuveInvalide(f"{nom} : fichier Parquet illisible ({en_clair(exc)}).") from None
     types = {ligne[0]: ligne[1] for ligne in schema}
     noms = _verifier_colonnes(nom, list(types))
     for colonne in COLONNES:
@@ -157,7 +178,7 @@ def _ouvrir_ndjson(con: duckdb.DuckDBPyConnection, chemin: Path, nom: str) -> No
                             "LIMIT 1").fetchone()
         identifiante = con.execute("SELECT cle_identifiante FROM source WHERE cle_identifiante <> '' LIMIT 1").fetchone()
     except duckdb.Error as exc:
-        raise PreuveInvalide(f"{nom} : NDJSON illisible ({str(exc).splitlines()[0][:200]}).") from None
+        raise PreuveInvalide(f"{nom} : NDJSON illisible ({en_clair(exc)}).") from None
     if identifiante:
         raise IdentifiantsDirects(f"{nom} : un événement contient le champ « {identifiante[0]} » (identification "
                                   "directe). Rien n'a été enregistré.")
