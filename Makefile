@@ -18,12 +18,16 @@ venv: $(UV)
 
 demo-data: venv
 	$(ESMS) migrate --noinput
+	$(ESMS) collectstatic --noinput --verbosity 0
 	$(ESMS) preparer_demo
 
 # The web server and the background-task worker (FINESS imports uploaded from the UI) run together.
 serve: venv
 	$(ESMS) db_worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; $(ESMS) runserver $(HOST):$(PORT)
 
+# The demo runs like production (DEBUG off: French error pages, static files served by WhiteNoise); set
+# ESMS_DEBUG=1 with `make serve` to get Django's debug pages while developing.
+demo: export ESMS_DEBUG := 0
 demo: demo-data serve
 
 lint: venv

@@ -16,11 +16,10 @@ def accessibilite(request: HttpRequest) -> HttpResponse:
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     message = str(exception) if exception and str(exception) else "Vous n'avez pas accès à cette page."
-    return render(request, "esms/erreur.html", {"title": "Accès refusé", "code": 403, "message": message}, status=403)
+    return render(request, "403.html", {"title": "Accès refusé", "message": message}, status=403)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "esms/erreur.html", {
-        "title": "Page introuvable", "code": 404,
-        "message": "La page demandée n'existe pas ou n'est pas dans votre périmètre.",
+    return render(request, "404.html", {
+        "title": "Page introuvable", "message": "La page demandée n'existe pas ou n'est pas dans votre périmètre.",
     }, status=404)

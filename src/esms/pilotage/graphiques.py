@@ -56,6 +56,20 @@ def graduation(valeur: float, unite: str = "") -> str:
     return f"{round(valeur, 6):g}".replace(".", ",") + unite
 
 
+def _attributs(style: re.Match) -> str:
+    proprietes = (p.split(":", 1) for p in style.group(1).split(";") if ":" in p)
+    return " ".join(f'{nom.strip()}="{escape(valeur.strip())}"' for nom, valeur in proprietes)
+
+
+def _sans_style_en_ligne(svg: str) -> str:
+    """The page's Content-Security-Policy forbids inline styles: matplotlib's `style="fill: …"` become SVG
+    presentation attributes (`fill="…"`, same rendering) and its `<style>` defaults go on the root element."""
+    svg = re.sub(r'<defs>\s*<style type="text/css">\*\{stroke-linejoin: round; stroke-linecap: butt\}</style>\s*</defs>',
+                 "", svg)
+    svg = svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
+    return re.sub(r'\bstyle="([^"]*)"', _attributs, svg)
+
+
 def _svg(figure: Figure, *, identifiant: str, titre: str, description: str) -> SafeString:
     tampon = io.StringIO()
     FigureCanvasSVG(figure)
@@ -67,6 +81,7 @@ def _svg(figure: Figure, *, identifiant: str, titre: str, description: str) -> S
     svg = svg.replace("url(#", f"url(#{identifiant}-").replace('href="#', f'href="#{identifiant}-')
     svg = svg.replace("'DejaVu Sans'", POLICE).replace('"DejaVu Sans"', f'"{POLICE}"')
     svg = re.sub(r'<svg ([^>]*?)width="[^"]+" height="[^"]+"', r"<svg \1", svg, count=1)
+    svg = _sans_style_en_ligne(svg)
     entete = (f'<svg role="img" class="pilotage-graphique" aria-labelledby="{identifiant}-titre {identifiant}-desc" '
               f'id="{identifiant}" ')
     svg = svg.replace("<svg ", entete, 1)
@@ -88,7 +103,7 @@ def barres(*, identifiant: str, titre: str, description: str, libelles: Sequence
         figure = Figure(figsize=(7.6, max(1.4, 0.5 + n * hauteur_groupe)))
         axe = figure.add_subplot()
         positions = list(range(n))
-        epaisseur = 0.7 if empile else 0.8 / k
+        epaisseur = 0.7 if empile else 0.8 / max(k, 1)
         cumul = [0.0] * n
         entiers = all(float(v or 0).is_integer() for _, valeurs in series for v in valeurs)
         for i, (nom, valeurs) in enumerate(series):
@@ -102,7 +117,7 @@ def barres(*, identifiant: str, titre: str, description: str, libelles: Sequence
                 barres_ = axe.barh([p + decalage for p in positions], valeurs, height=epaisseur, label=nom,
                                    color=couleurs[i % len(couleurs)])
                 axe.bar_label(barres_, labels=[format_valeur(v) for v in valeurs], padding=3, fontsize=8)
-        if empile:
+        if empile and series:  # no series (an empty platform): an empty chart, not a crash
             axe.bar_label(barres_, labels=[format_valeur(v) for v in cumul], padding=3, fontsize=8)
         axe.set_yticks(positions, labels=list(libelles))
         axe.invert_yaxis()

@@ -12,10 +12,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from esms.comptes.permissions import get_in_scope, has_perm, in_scope, require
+from esms.comptes.permissions import has_perm, in_scope, require
 from esms.exports import ecrivain_csv
 from esms.referentiel import selectors, services, televersement
 from esms.referentiel.carte import carte
@@ -98,8 +98,8 @@ def etablissement(request: HttpRequest, finess_et: str) -> HttpResponse:
 @login_required
 @require_POST
 def qualifier(request: HttpRequest, finess_et: str) -> HttpResponse:
-    require(request.user, "referentiel.qualifier")
-    get_in_scope(request.user, Etablissement.objects.all(), pk=finess_et)  # 404 outside the agent's region
+    # The référentiel is open data: an establishment outside the agent's region is refused (403), before the form.
+    require(request.user, "referentiel.qualifier", get_object_or_404(Etablissement, pk=finess_et))
     form = QualificationForm(request.POST)
     if form.is_valid():
         try:
