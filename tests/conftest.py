@@ -12,6 +12,22 @@ from tests import factories
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """At the end of the session, before the test database is dropped: close this process's connections and, on
+    PostgreSQL, end those still held by threads (the live server's request threads of the browser tests, the
+    concurrency tests' workers) — otherwise PostgreSQL refuses to drop a database « being accessed by other users »."""
+    yield
+    from django.db import connection, connections
+
+    connections.close_all()
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as curseur:
+            curseur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                            "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        connections.close_all()
+
+
+@pytest.fixture(scope="session")
 def shared_data() -> Path:
     path = Path(settings.SHARED_DATA_DIR)
     if not (path / "README.md").exists():

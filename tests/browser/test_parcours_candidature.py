@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from esms.comptes.models import Role
 from esms.financement import services as enveloppes
@@ -18,26 +19,32 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 MOT_DE_PASSE = "mot-de-passe-test-1"
 
 
-def _texte(page) -> str:
-    return page.inner_text("main").replace("\u202f", " ").replace("\xa0", " ")
+def _montant(texte: str) -> re.Pattern:
+    """A French amount as displayed (narrow no-break spaces between thousands): « 75 000 € »."""
+    return re.compile(re.escape(texte).replace(r"\ ", r"\s"))
+
+
+def _attendre(page, texte: str) -> None:
+    """Waits (up to the default timeout) until the main content shows `texte`: never reads a page still loading."""
+    expect(page.locator("main")).to_contain_text(texte)
 
 
 def _connexion(page, username: str) -> None:
     page.goto(reverse("comptes:login"))
     page.locator("input[name=username]").fill(username)
     page.locator("input[name=password]").fill(MOT_DE_PASSE)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # waits for the new page, not the old one
+        page.get_by_role("button", name="Se connecter").click()
 
 
 def _menu(page, entree: str) -> None:
-    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name=entree).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # waits for the new page, not the old one
+        page.get_by_role("navigation", name="Menu principal").get_by_role("link", name=entree).click()
 
 
 def _deconnexion(page) -> None:
-    page.get_by_role("button", name="Se déconnecter").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # waits for the new page, not the old one
+        page.get_by_role("button", name="Se déconnecter").click()
 
 
 def _transition(page, libelle: str, **champs: str) -> None:
@@ -45,8 +52,8 @@ def _transition(page, libelle: str, **champs: str) -> None:
     formulaire = page.locator("details[open] form")
     for label, valeur in champs.items():
         formulaire.get_by_label(label).fill(valeur)
-    formulaire.get_by_role("button", name=re.compile("^Confirmer")).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # waits for the new page, not the old one
+        formulaire.get_by_role("button", name=re.compile("^Confirmer")).click()
 
 
 def test_parcours_candidature(page, settings, tmp_path):
@@ -67,22 +74,22 @@ def test_parcours_candidature(page, settings, tmp_path):
     page.get_by_role("link", name="Créer une grappe").click()
     page.get_by_label("Nom de la grappe").fill("Grappe des Chênes")
     page.get_by_label("Solution DUI").fill("DUI Alpha")
-    page.get_by_role("button", name="Créer la grappe").click()
-    page.wait_for_load_state()
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Grappe des Chênes")
+    with page.expect_navigation():  # waits for the new page, not the old one
+        page.get_by_role("button", name="Créer la grappe").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Grappe des Chênes"))
 
     # 14 members pasted, the 15th found in the référentiel with htmx; the verdict refreshes by itself.
     page.get_by_label("Numéros FINESS géographiques (ET)").fill("\n".join(e.pk for e in membres))
-    page.get_by_role("button", name="Ajouter ces établissements").click()
-    page.wait_for_load_state()
-    assert "Établissements membres (14)" in _texte(page)
-    assert "Grappe non recevable" in page.locator("#verdict").inner_text()
+    with page.expect_navigation():  # waits for the new page, not the old one
+        page.get_by_role("button", name="Ajouter ces établissements").click()
+    _attendre(page, "Établissements membres (14)")
+    expect(page.locator("#verdict")).to_contain_text("Grappe non recevable")
     page.get_by_label("Nom ou numéro FINESS").fill("belvedere")
     resultat = page.locator("#resultats tr", has_text=dernier.pk)
     resultat.get_by_role("button", name=re.compile("^Ajouter")).click()
-    page.locator("#membres h2", has_text="(15)").wait_for()
-    page.locator("#verdict", has_text="Grappe recevable").wait_for()
-    assert "75 000 €" in page.locator("#verdict").inner_text().replace("\u202f", " ").replace("\xa0", " ")
+    expect(page.locator("#membres h2", has_text="(15)")).to_have_count(1)
+    expect(page.locator("#verdict")).to_contain_text("Grappe recevable")
+    expect(page.locator("#verdict")).to_contain_text(_montant("75 000 €"))
 
     # Documents, then filing.
     for type_, nom in (("Lettre d'engagement du porteur", "lettre.pdf"), ("Convention de grappe", "convention.pdf"),
@@ -90,12 +97,12 @@ def test_parcours_candidature(page, settings, tmp_path):
         page.get_by_label("Type de pièce").select_option(label=type_)
         page.get_by_label("Fichier").set_input_files(
             {"name": nom, "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n% test\n"})
-        page.get_by_role("button", name="Déposer la pièce").click()
-        page.wait_for_load_state()
-    assert "Aucune pièce manquante." in page.locator("#verdict").inner_text()
-    page.get_by_role("button", name="Déposer le dossier").click()
-    page.wait_for_load_state()
-    assert "Dossier déposé sous le numéro 2024-84-" in _texte(page)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Déposer la pièce").click()
+    expect(page.locator("#verdict")).to_contain_text("Aucune pièce manquante.")
+    with page.expect_navigation():  # waits for the new page, not the old one
+        page.get_by_role("button", name="Déposer le dossier").click()
+    _attendre(page, "Dossier déposé sous le numéro 2024-84-")
     url_dossier = page.url
     _deconnexion(page)
 
@@ -104,31 +111,31 @@ def test_parcours_candidature(page, settings, tmp_path):
     _menu(page, "Dossiers")
     page.locator("table a", has_text="2024-84-").click()
     _transition(page, "Passer en instruction")
-    assert "Le dossier est « en instruction »" in _texte(page)
+    _attendre(page, "Le dossier est « en instruction »")
     _transition(page, "Demander un complément", **{"Pièces ou précisions demandées au porteur": "Joindre les devis."})
-    assert "Complément demandé" in _texte(page)
+    _attendre(page, "Complément demandé")
     _deconnexion(page)
 
     # The porteur sends the dossier back.
     _connexion(page, "porteur")
     page.goto(url_dossier)
     page.get_by_role("link", name="Compléter le dossier").click()
-    assert "Joindre les devis." in _texte(page)
-    page.get_by_role("button", name="Renvoyer le dossier complété").click()
-    page.wait_for_load_state()
-    assert "En instruction" in _texte(page)
+    _attendre(page, "Joindre les devis.")
+    with page.expect_navigation():  # waits for the new page, not the old one
+        page.get_by_role("button", name="Renvoyer le dossier complété").click()
+    _attendre(page, "En instruction")
     _deconnexion(page)
 
     # The agent retains it at the computed amount; the envelope drops; the convention downloads.
     _connexion(page, "agent")
     page.goto(url_dossier)
     _transition(page, "Retenir")
-    assert "Le dossier est « retenu »" in _texte(page)
+    _attendre(page, "Le dossier est « retenu »")
     with page.expect_download() as telechargement:
         page.get_by_role("link", name=re.compile("Télécharger la convention")).click()
     chemin = telechargement.value.path()
     with open(chemin, "rb") as pdf:
         assert pdf.read(4) == b"%PDF"
     _menu(page, "Enveloppes")
-    texte = _texte(page)
-    assert "500 000 €" in texte and "75 000 €" in texte and "425 000 €" in texte
+    for montant in ("500 000 €", "75 000 €", "425 000 €"):
+        expect(page.locator("main")).to_contain_text(_montant(montant))

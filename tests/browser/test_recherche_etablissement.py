@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from esms.comptes.models import Role
 
@@ -22,8 +23,8 @@ def test_login_and_find_an_establishment_by_name(page, ref, make_user, live_serv
     page.get_by_label("Numéro FINESS ou nom").fill("tilleuls 1")
     page.get_by_label("Numéro FINESS ou nom").press("Enter")
     ligne = page.get_by_role("row", name=re.compile("EHPAD LES TILLEULS 1"))
-    assert ligne.count() == 1
+    expect(ligne).to_have_count(1)  # waits for the results: never counts rows of a page still loading
     ligne.get_by_role("link").first.click()
-    page.wait_for_url(re.compile(rf"{ref.et_ara[1].pk}"))
-    assert ref.et_ara[1].pk in page.content()
-    assert page.get_by_role("heading", level=1).inner_text().startswith("EHPAD LES TILLEULS 1")
+    expect(page).to_have_url(re.compile(rf"{ref.et_ara[1].pk}"))
+    expect(page.locator("main")).to_contain_text(ref.et_ara[1].pk)
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^EHPAD LES TILLEULS 1"))

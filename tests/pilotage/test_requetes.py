@@ -58,13 +58,3 @@ def test_cached_pages_run_only_session_and_filter_queries(client, utilisateurs, 
         froid = _requetes(client, chemin())
         chaud = _requetes(client, chemin())
         assert chaud <= 7 and chaud <= froid - 10, (chemin, froid, chaud)
-
-
-def test_query_counts_report(client, utilisateurs, jeu, capsys):
-    """Prints the query count of each page (cold, then cached) for the record."""
-    client.force_login(utilisateurs.admin)
-    with capsys.disabled():
-        for nom, chemin in PAGES.items():
-            froid = _requetes(client, chemin())
-            chaud = _requetes(client, chemin())
-            print(f"\n  requêtes {nom}: {froid} (calcul), {chaud} (en cache)", end="")

@@ -190,7 +190,6 @@ def test_etablissements_finess_2021(donnees_partagees: Path) -> None:
                 assert ligne["domaine_categ"] == "SOC"
             if ligne["categetab"] in ("500", "460", "354", "214", "177"):
                 assert resultat.eligible
-    print(f"\n{eligibles} ET éligibles sur {total} ({soc} SOC) : {dict(par_secteur.most_common())}")
     assert total == 95333
     assert eligibles == sum(par_secteur.values())
     assert 0 < eligibles < soc

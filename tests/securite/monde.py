@@ -56,6 +56,13 @@ def construire() -> SimpleNamespace:
                                                       acteur=admin, termine_le=timezone.now())
     monde.jeton, _ = api.creer_jeton(actor=porteur_ara, utilisateur=porteur_ara, nom="Victime",
                                      portees=["dossiers:lire"], expire_le=timezone.now() + timedelta(days=30))
+    from datetime import date
+
+    from esms.referencement.models import Editeur, Solution
+
+    editeur = Editeur.objects.create(siren="732829320", nom="Éditeur Alpha")
+    monde.solution = Solution.objects.create(editeur=editeur, nom="DUI Alpha", version="3", vague=1,
+                                             date_referencement=date(2023, 1, 15))
     for et in suivi.ets:
         RapportIndicateurs.objects.create(dossier=dossier, etablissement_id=et, periode_debut=DEBUT, periode_fin=FIN,
                                           dui_actifs=41 if et == et_membre else 73, valeurs={}, canal=Canal.FORMULAIRE,

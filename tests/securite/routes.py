@@ -192,6 +192,15 @@ WEB: dict[str, Regle] = {
         INSTRUCTION, lambda m: "/pilotage/regions/84/export/indicateurs.csv", objet=True, legitime="ars_ara"),
     "statistiques/": Regle(PUBLIC, lambda m: "/statistiques/"),
     "statistiques/export/<slug:tableau>.<str:format>": Regle(PUBLIC, lambda m: "/statistiques/export/chiffres-cles.csv"),
+    # Register of Ségur-referenced solutions: read by every signed-in user, edited by national admins.
+    "referencement/": Regle(CONNECTE, lambda m: "/referencement/"),
+    "referencement/choisir/": Regle(CONNECTE, lambda m: "/referencement/choisir/?q=alpha"),
+    "referencement/importer/": Regle(frozenset({A}), lambda m: "/referencement/importer/", POST),
+    "referencement/solutions/<int:pk>/": Regle(CONNECTE, lambda m: f"/referencement/solutions/{m.solution.pk}/"),
+    "referencement/solutions/<int:pk>/modifier/": Regle(
+        frozenset({A}), lambda m: f"/referencement/solutions/{m.solution.pk}/modifier/", POST),
+    "referencement/solutions/<int:pk>/comptes/": Regle(
+        frozenset({A}), lambda m: f"/referencement/solutions/{m.solution.pk}/comptes/", POST),
     # API pages that are not operations: its documentation, root, unknown addresses; the tokens page.
     "api/v1/openapi.json": Regle(PUBLIC, lambda m: "/api/v1/openapi.json"),
     "api/v1/docs": Regle(PUBLIC, lambda m: "/api/v1/docs"),

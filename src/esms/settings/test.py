@@ -19,6 +19,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(Path(tempfile.gettempdir()) / f"esms-test-{os.getpid()}.sqlite3")
     }
+# No persistent connections in tests: each live-server request thread closes its own when it ends.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 MEDIA_ROOT = Path(tempfile.gettempdir()) / f"esms-test-media-{os.getpid()}"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
