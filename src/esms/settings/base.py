@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "ninja",
     "esms.api",
     "esms.pilotage",
+    "esms.exploitation",
 ]
 
 MIDDLEWARE = [
