@@ -9,7 +9,7 @@ import re
 import pytest
 
 from esms.usages import services
-from esms.usages.errors import PreuveInvalide
+from esms.usages.erreurs import PreuveInvalide
 from tests.usages.fabrique import DEBUT, FIN, csv_bytes
 
 CHEMIN = re.compile(r"(/[\w.\-]+){2,}|[A-Za-z]:\\")
