@@ -142,7 +142,7 @@ def chromium_path() -> str:
 def page(chromium_path, live_server, monkeypatch):
     """A Playwright page in Debian's Chromium, pointed at the live test server."""
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop here
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(
@@ -152,7 +152,10 @@ def page(chromium_path, live_server, monkeypatch):
         )
         context = browser.new_context(base_url=live_server.url, locale="fr-FR")
         pg = context.new_page()
-        pg.set_default_timeout(15_000)
+        # Waiting assertions return as soon as the condition holds: a generous limit costs nothing when all is
+        # well and keeps a loaded CI machine (rendering a PDF, a cold query) from failing a correct test.
+        pg.set_default_timeout(60_000)
+        expect.set_options(timeout=60_000)
         yield pg
         context.close()
         browser.close()

@@ -25,7 +25,7 @@ from esms.api import services as api_services
 from esms.api.api import api
 from esms.api.forms import portees_ouvertes
 from esms.comptes.models import Role
-from esms.comptes.permissions import role_of
+from esms.comptes.permissions import SYSTEME, role_of
 from tests.securite import routes
 from tests.securite.monde import construire
 
@@ -103,7 +103,7 @@ class Appel:
         self.entetes = {}
         if utilisateur is not None:
             portees = [code for code, _ in portees_ouvertes(utilisateur)]
-            _, chaine = api_services.creer_jeton(actor=None, utilisateur=utilisateur, nom="Test", portees=portees)
+            _, chaine = api_services.creer_jeton(actor=SYSTEME, utilisateur=utilisateur, nom="Test", portees=portees)
             self.entetes = {"HTTP_AUTHORIZATION": f"Bearer {chaine}"}
 
     def __call__(self, methode: str, chemin: str, corps: dict | None, *, est_api: bool):
