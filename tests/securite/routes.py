@@ -83,6 +83,11 @@ WEB: dict[str, Regle] = {
         CONNECTE, lambda m: f"/referentiel/organismes/{m.ref.og_ara.pk}/"),
     "referentiel/imports/": Regle(INSTRUCTION, lambda m: "/referentiel/imports/"),
     "referentiel/imports/nouveau/": Regle(frozenset({A}), lambda m: "/referentiel/imports/nouveau/", POST),
+    "referentiel/imports/<int:pk>/": Regle(INSTRUCTION, lambda m: f"/referentiel/imports/{m.import_finess.pk}/"),
+    "referentiel/imports/<int:pk>/confirmer/": Regle(
+        frozenset({A}), lambda m: f"/referentiel/imports/{m.import_finess.pk}/confirmer/", POST),
+    "referentiel/imports/<int:pk>/annuler/": Regle(
+        frozenset({A}), lambda m: f"/referentiel/imports/{m.import_finess.pk}/annuler/", POST),
     "referentiel/imports/<int:pk>/rejets/": Regle(
         INSTRUCTION, lambda m: f"/referentiel/imports/{m.import_finess.pk}/rejets/", servi=404),
     # Candidatures: the porteur's draft.
