@@ -151,6 +151,9 @@ WEB: dict[str, Regle] = {
     "financement/enveloppes/": Regle(INSTRUCTION, lambda m: "/financement/enveloppes/", legitime="ars_ara"),
     "financement/enveloppes/<int:pk>/": Regle(INSTRUCTION, lambda m: f"/financement/enveloppes/{m.enveloppe.pk}/",
                                               objet=True, legitime="ars_ara"),
+    "financement/enveloppes/dossiers/<int:pk>/liberer/": Regle(
+        INSTRUCTION, lambda m: f"/financement/enveloppes/dossiers/{m.dossier.pk}/liberer/", POST, objet=True,
+        legitime="ars_ara"),
     "financement/enveloppes/creer/": Regle(frozenset({A}), lambda m: "/financement/enveloppes/creer/", POST),
     "financement/enveloppes/doter/": Regle(
         frozenset({A}), lambda m: "/financement/enveloppes/doter/", POST,
