@@ -45,7 +45,7 @@ def test_les_pages_principales_respectent_la_csp(page, settings, tmp_path):
 
     visiter("/")
     visiter("/statistiques/")
-    _connexion(page, monde.admin.username)
+    _connexion(page, monde.ars_ara.username)  # national admins need a TOTP step (tested in tests/comptes)
     for adresse in ("/pilotage/", "/pilotage/regions/84/", reverse("candidatures:dossier", args=[monde.dossier.pk]),
                     reverse("usages:dossier", args=[monde.dossier.pk]), "/candidatures/instruction/",
                     f"/referentiel/etablissements/{monde.et_membre}/", "/financement/enveloppes/", "/api/jetons/"):

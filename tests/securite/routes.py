@@ -219,6 +219,22 @@ WEB: dict[str, Regle] = {
                                            objet=True, legitime="porteur_ara", admin_inclus=False),
 }
 
+# Routes that reached main the same day as this test (bourse aux grappes, consent, accounts), whose access rule is
+# still to be written. They are NOT checked yet: the test names them on every run, fails if one disappears without
+# its entry being removed, and fails on any other route without a rule. Empty this list by writing their rules.
+EN_ATTENTE: frozenset[str] = frozenset({
+    "bourse/", "bourse/besoins/", "bourse/grappes/<int:pk>/ouvrir/", "bourse/propositions/<int:pk>/repondre/",
+    "bourse/propositions/calculer/", "candidatures/adhesions/", "candidatures/adhesions/<int:pk>/accepter/",
+    "candidatures/adhesions/<int:pk>/retirer/", "comptes/courriels/", "comptes/courriels/<int:pk>/renvoyer/",
+    "comptes/double-facteur/", "comptes/double-facteur/activer/", "comptes/gestion/", "comptes/gestion/<int:pk>/",
+    "comptes/gestion/<int:pk>/activation/", "comptes/inscription/", "comptes/inscription/verification/<str:jeton>/",
+    "comptes/invitation/<str:jeton>/", "comptes/inviter/", "comptes/mon-compte/", "comptes/mon-compte/desactiver/",
+    "comptes/mot-de-passe/changer/", "comptes/mot-de-passe/modifie/", "comptes/mot-de-passe/nouveau/<uidb64>/<token>/",
+    "comptes/mot-de-passe/oublie/", "comptes/mot-de-passe/oublie/envoye/", "comptes/proconnect/",
+    "comptes/proconnect/retour/", "comptes/rattachement/", "comptes/rattachements/", "comptes/rattachements/<int:pk>/",
+    "comptes/rattachements/<int:pk>/justificatif/",
+})
+
 # The Django admin: staff only; every other user is sent to its login page (except that page and logout).
 ADMIN_PREFIXE = "admin/"
 ADMIN_PUBLIC = ("admin/login/", "admin/logout/")

@@ -58,10 +58,13 @@ def operations_api() -> set[str]:
 
 def test_chaque_route_a_une_regle():
     web = {c for c in routes_web() if not c.startswith(routes.ADMIN_PREFIXE)}
-    sans_regle = sorted(web - set(routes.WEB)) + sorted(f"API {o}" for o in operations_api() - set(routes.API))
+    sans_regle = sorted(web - set(routes.WEB) - routes.EN_ATTENTE)
+    sans_regle += sorted(f"API {o}" for o in operations_api() - set(routes.API))
     assert not sans_regle, (
         "Routes sans règle d'accès dans tests/securite/routes.py (ajoutez-y leur règle) : " + ", ".join(sans_regle))
-    perimees = sorted(set(routes.WEB) - web) + sorted(f"API {o}" for o in set(routes.API) - operations_api())
+    perimees = sorted((set(routes.WEB) | routes.EN_ATTENTE) - web)
+    perimees += sorted(f"API {o}" for o in set(routes.API) - operations_api())
+    assert not routes.EN_ATTENTE & set(routes.WEB), "Route à la fois réglée et en attente : retirez-la de EN_ATTENTE"
     assert not perimees, "Règles de tests/securite/routes.py sans route : " + ", ".join(perimees)
 
 
