@@ -39,6 +39,8 @@ ROUTES: list[Route] = [
     Route("GET", "/enveloppes/{enveloppe_id}", "enveloppes:lire", lambda m: f"/enveloppes/{m.env_ara.pk}"),
     Route("POST", "/usages/indicateurs", "usages:ecrire", lambda m: "/usages/indicateurs", "editeur_ara", 422),
     Route("POST", "/usages/preuves", "usages:ecrire", lambda m: "/usages/preuves", "editeur_ara", 422),
+    Route("GET", "/sons/commandes", "sons:lire", lambda m: "/sons/commandes", "editeur_ara"),
+    Route("POST", "/sons/commandes", "sons:ecrire", lambda m: "/sons/commandes", "editeur_ara", 422),
     *(Route("GET", f"/pilotage/{nom}", "pilotage:lire", lambda m, nom=nom: f"/pilotage/{nom}")
       for nom in ("indicateurs", "couverture", "enveloppes", "dossiers", "evolution", "secteurs", "dui-actifs")),
 ]

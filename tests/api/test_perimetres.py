@@ -40,6 +40,9 @@ MATRICE = {
     # Vendor routes, with a valid body on an ARA establishment the vendor did not get (et_ara[1]).
     "POST /usages/indicateurs": (None, {"ars_corse": PORTEE, "porteur_corse": HORS, "editeur_ara": HORS}),
     "POST /usages/preuves": (None, {"ars_corse": PORTEE, "porteur_corse": HORS, "editeur_ara": HORS}),
+    "GET /sons/commandes": (None, dict.fromkeys(ACTEURS, OK)),
+    # A vendor's own solution, on an ARA establishment it was not authorised for (et_ara[1]).
+    "POST /sons/commandes": (None, {"ars_corse": PORTEE, "porteur_corse": PORTEE, "editeur_ara": HORS}),
     **{f"GET /pilotage/{nom}": (f"/pilotage/{nom}?region=84", {"ars_corse": INTROUVABLE, "porteur_corse": PORTEE,
                                                                "editeur_ara": PORTEE})
        for nom in ("indicateurs", "couverture", "enveloppes", "dossiers", "evolution", "secteurs", "dui-actifs")},
@@ -59,6 +62,12 @@ def _appeler(appelant, route, adresse: str, monde):
 
         return appelant.post(adresse, {"finess_et": monde.ref.et_ara[1].pk, "debut": "2024-10-01",
                                        "fin": "2024-12-31", "fichier": SimpleUploadedFile("e.csv", b"x")})
+    if route.gabarit == "/sons/commandes" and route.methode == "POST":
+        from tests.referencement.monde import solution_de
+
+        corps = {"finess_et": monde.ref.et_ara[1].pk, "solution_id": solution_de(monde.editeur_ara).pk, "vague": 1,
+                 "date_commande": "2023-10-02", "statut": "commande"}
+        return appelant.post(adresse, json.dumps(corps), content_type="application/json")
     return appelant.requete(route.methode, adresse)
 
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from esms.api import gestionnaires
-from esms.api.routers import dossiers, enveloppes, moi, pilotage, referentiel, usages
+from esms.api.routers import dossiers, enveloppes, moi, pilotage, referentiel, sons, usages
 
 DESCRIPTION = """\
 API de la plateforme ESMS numérique : référentiel FINESS, dossiers de candidature, enveloppes, indicateurs
-d'usage et données de pilotage.
+d'usage, commandes SONS (Prestation Ségur) des éditeurs et données de pilotage.
 
 **Authentification** : chaque requête porte un jeton d'API, `Authorization: Bearer esms_<préfixe>_<secret>`,
 créé sur la page « Jetons d'API » de la plateforme (le secret n'est affiché qu'une fois). Le jeton agit au nom
@@ -42,3 +42,4 @@ api.add_router("/dossiers", dossiers.router)
 api.add_router("/enveloppes", enveloppes.router)
 api.add_router("/usages", usages.router)
 api.add_router("/pilotage", pilotage.router)
+api.add_router("/sons", sons.router)

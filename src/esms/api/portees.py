@@ -21,6 +21,9 @@ PORTEES: dict[str, Portee] = {p.code: p for p in (
     Portee("dossiers:lire", "Lire les dossiers de candidature de votre périmètre", "candidatures.consulter"),
     Portee("enveloppes:lire", "Lire les enveloppes de votre périmètre", "enveloppes.consulter"),
     Portee("usages:ecrire", "Transmettre des indicateurs d'usage et des preuves", "usages.declarer"),
+    Portee("sons:lire", "Lire les commandes SONS de votre périmètre (éditeur : vos déploiements)",
+           "sons.consulter"),
+    Portee("sons:ecrire", "Transmettre des commandes SONS et leur déploiement (éditeurs)", "sons.declarer"),
     Portee("pilotage:lire", "Lire les données des tableaux de bord", "pilotage.regional"),
 )}
 
@@ -29,6 +32,8 @@ DOSSIERS_LIRE = "dossiers:lire"
 ENVELOPPES_LIRE = "enveloppes:lire"
 USAGES_ECRIRE = "usages:ecrire"
 PILOTAGE_LIRE = "pilotage:lire"
+SONS_LIRE = "sons:lire"
+SONS_ECRIRE = "sons:ecrire"
 
 
 def choix() -> list[tuple[str, str]]:

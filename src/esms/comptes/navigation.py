@@ -27,6 +27,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("Pilotage", "pilotage:accueil", "pilotage.regional"),
     NavEntry("Établissements", "referentiel:recherche", "referentiel.consulter"),
     NavEntry("Solutions Ségur", "referencement:registre", "referencement.consulter"),
+    NavEntry("Commandes SONS", "referencement:commandes", "sons.consulter"),
     NavEntry("Campagnes", "campagnes:liste", "candidatures.consulter"),
     NavEntry("Imports FINESS", "referentiel:imports", "referentiel.voir_imports"),
     NavEntry("Journal d'audit", "comptes:audit", "audit.consulter"),

@@ -7,3 +7,7 @@ class ImportRefuse(Exception):
     def __init__(self, messages: str | list[str]) -> None:
         self.messages = [messages] if isinstance(messages, str) else list(messages)
         super().__init__("\n".join(self.messages))
+
+
+class CommandeHorsPerimetre(ImportRefuse):
+    """A vendor acting on another vendor's solution or on an establishment that did not authorise it."""

@@ -14,10 +14,12 @@ from django.db import transaction
 
 from esms.comptes import audit
 from esms.comptes.models import User
-from esms.comptes.permissions import est_editeur, require
-from esms.referencement.erreurs import ImportRefuse
+from esms.comptes.permissions import est_editeur, filter_scope, require
+from esms.referencement.erreurs import CommandeHorsPerimetre, ImportRefuse
+from esms.referencement.lecture_commandes import ORDRE_STATUTS, erreurs_coherence, lire_commandes
 from esms.referencement.lecture_registre import LigneSolution, lire_registre
-from esms.referencement.models import Editeur, HistoriqueSolution, Solution
+from esms.referencement.models import CommandeSons, Editeur, HistoriqueSolution, Solution
+from esms.referentiel.models import Etablissement
 from esms.referencement.siren import erreur_siren
 from esms.rules.categories import SECTEURS
 
@@ -150,3 +152,77 @@ def creer_editeur(*, actor, siren: str, nom: str) -> Editeur:
         editeur, _ = Editeur.objects.get_or_create(siren=siren.replace(" ", ""), defaults={"nom": nom.strip()})
         audit.record(actor=actor, action="referencement.creer_editeur", obj=editeur)
     return editeur
+
+
+# --- SONS purchase orders -------------------------------------------------------------------------------------
+
+def _etat_commande(commande: CommandeSons) -> dict[str, Any]:
+    return {"finess_et": commande.etablissement_id, "solution": commande.solution_id, "vague": commande.vague,
+            "date_commande": commande.date_commande.isoformat(),
+            "date_deploiement": commande.date_deploiement.isoformat() if commande.date_deploiement else None,
+            "statut": commande.statut}
+
+
+def importer_commandes(*, actor, fichier, nom: str) -> BilanImport:
+    """Import SONS orders (key: establishment and wave); the whole file is checked before any write."""
+    require(actor, "sons.importer")
+    cles = {(s.editeur.siren, s.nom.casefold(), s.version.casefold()): s.pk
+            for s in Solution.objects.select_related("editeur").order_by("couloir")}
+    lignes = lire_commandes(
+        fichier, nom, solutions=cles,
+        connus=lambda cites: set(Etablissement.objects.filter(pk__in=cites).values_list("pk", flat=True)))
+    with transaction.atomic():
+        existantes = {(c.etablissement_id, c.vague): c for c in CommandeSons.objects.select_for_update().filter(
+            etablissement_id__in={ligne.finess_et for ligne in lignes})}
+        crees, a_modifier = [], []
+        for ligne in lignes:
+            valeurs = {"solution_id": ligne.solution_id, "date_commande": ligne.date_commande,
+                       "date_deploiement": ligne.date_deploiement, "statut": ligne.statut}
+            commande = existantes.get((ligne.finess_et, ligne.vague))
+            if commande is None:
+                crees.append(CommandeSons(etablissement_id=ligne.finess_et, vague=ligne.vague,
+                                          canal=CommandeSons.Canal.FICHIER, modifiee_par=actor, **valeurs))
+            elif any(getattr(commande, k) != v for k, v in valeurs.items()):
+                for champ, valeur in valeurs.items():
+                    setattr(commande, champ, valeur)
+                commande.canal, commande.modifiee_par = CommandeSons.Canal.FICHIER, actor
+                a_modifier.append(commande)
+        CommandeSons.objects.bulk_create(crees, batch_size=1000)
+        CommandeSons.objects.bulk_update(a_modifier, ["solution", "date_commande", "date_deploiement", "statut",
+                                                      "canal", "modifiee_par"], batch_size=1000)
+        audit.record(actor=actor, action="sons.importer", object_type="referencement.CommandeSons",
+                     object_repr=nom[:300],
+                     after={"fichier": nom, "lignes": len(lignes), "crees": len(crees), "modifies": len(a_modifier)})
+    return BilanImport(len(crees), len(a_modifier), len(lignes) - len(crees) - len(a_modifier))
+
+
+def declarer_commande(*, actor, finess_et: str, solution: Solution, vague: int, date_commande: date,
+                      date_deploiement: date | None, statut: str) -> tuple[CommandeSons, bool]:
+    """A vendor pushes an order or its deployment: only for its own solutions and for establishments that
+    authorised it; the status never goes back (commandé → déployé → payé au vendeur). Returns (order, created)."""
+    require(actor, "sons.declarer")
+    if not solution.editeur.comptes.filter(pk=actor.pk).exists():
+        raise CommandeHorsPerimetre(f"La solution « {solution} » n'est pas une solution de votre éditeur.")
+    if not filter_scope(actor, Etablissement.objects.filter(pk=finess_et)).exists():
+        raise CommandeHorsPerimetre(f"L'établissement {finess_et} n'a pas autorisé ce compte éditeur.")
+    erreurs = [message for _, message in erreurs_coherence(statut, date_commande, date_deploiement)]
+    if erreurs:
+        raise ImportRefuse([e[0].upper() + e[1:] + "." for e in erreurs])
+    with transaction.atomic():
+        commande = (CommandeSons.objects.select_for_update()
+                    .filter(etablissement_id=finess_et, vague=vague).first())
+        avant = _etat_commande(commande) if commande else None
+        if commande is not None:
+            if commande.solution_id != solution.pk and not commande.solution.editeur.comptes.filter(pk=actor.pk).exists():
+                raise CommandeHorsPerimetre(f"La commande SONS de la vague {vague} de {finess_et} porte sur la "
+                                            "solution d'un autre éditeur.")
+            if ORDRE_STATUTS[statut] < ORDRE_STATUTS[commande.statut]:
+                raise ImportRefuse(f"La commande est déjà « {commande.get_statut_display()} » : son statut ne "
+                                   "peut pas revenir en arrière.")
+        else:
+            commande = CommandeSons(etablissement_id=finess_et, vague=vague)
+        commande.solution, commande.date_commande, commande.date_deploiement = solution, date_commande, date_deploiement
+        commande.statut, commande.canal, commande.modifiee_par = statut, CommandeSons.Canal.API, actor
+        commande.save()
+        audit.record(actor=actor, action="sons.declarer", obj=commande, before=avant, after=_etat_commande(commande))
+    return commande, avant is None

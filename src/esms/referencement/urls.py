@@ -1,6 +1,6 @@
 from django.urls import path
 
-from esms.referencement import views
+from esms.referencement import views, views_sons
 
 app_name = "referencement"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("solutions/<int:pk>/", views.solution, name="solution"),
     path("solutions/<int:pk>/modifier/", views.modifier, name="modifier"),
     path("solutions/<int:pk>/comptes/", views.lier_compte, name="lier_compte"),
+    path("sons/", views_sons.commandes, name="commandes"),
+    path("sons/importer/", views_sons.importer, name="importer_commandes"),
 ]

@@ -1,0 +1,55 @@
+"""SONS orders pages: the orders in the user's scope (a vendor: its own solutions' deployments), and the
+file import for national administrators."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from esms.comptes.permissions import has_perm, require
+from esms.referencement import selectors, services
+from esms.referencement.erreurs import ImportRefuse
+from esms.referencement.forms import FichierForm
+from esms.referencement.models import CommandeSons
+
+
+def _page(request: HttpRequest, *, form=None, refus=None, status: int = 200) -> HttpResponse:
+    require(request.user, "sons.consulter")
+    filtres = {cle: request.GET.get(cle, "") for cle in ("statut", "vague")}
+    commandes = selectors.commandes_visibles(request.user)
+    if filtres["statut"]:
+        commandes = commandes.filter(statut=filtres["statut"])
+    if filtres["vague"] in ("1", "2"):
+        commandes = commandes.filter(vague=int(filtres["vague"]))
+    return render(request, "referencement/commandes.html", {
+        "title": "Commandes SONS", "page_obj": Paginator(commandes, 50).get_page(request.GET.get("page")),
+        "filtres": filtres, "statuts": CommandeSons.Statut.choices, "refus": refus,
+        "form": (form or FichierForm()) if has_perm(request.user, "sons.importer") else None,
+    }, status=status)
+
+
+@login_required
+def commandes(request: HttpRequest) -> HttpResponse:
+    return _page(request)
+
+
+@login_required
+@require_POST
+def importer(request: HttpRequest) -> HttpResponse:
+    require(request.user, "sons.importer")
+    form = FichierForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, form=form, status=400)
+    fichier = form.cleaned_data["fichier"]
+    try:
+        bilan = services.importer_commandes(actor=request.user, fichier=fichier, nom=fichier.name)
+    except ImportRefuse as exc:
+        return _page(request, form=form, refus={"titre": "Import refusé : rien n'a été enregistré",
+                                                "raisons": exc.messages}, status=400)
+    messages.success(request, f"Commandes SONS importées : {bilan.crees} créée(s), {bilan.modifies} modifiée(s), "
+                              f"{bilan.inchanges} inchangée(s).")
+    return redirect("referencement:commandes")
