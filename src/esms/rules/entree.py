@@ -16,13 +16,17 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
-from esms.rules.categories import normaliser_code
+from esms.rules.categories import SECTEURS, normaliser_code
 from esms.rules.chargement import normaliser_code_campagne
 from esms.rules.erreurs import CampagneInconnue, RulesInputError
 from esms.rules.finess import departement_du_numero, erreur_numero_finess
 from esms.rules.geographie import REGION_PAR_DEPARTEMENT, REGIONS, normaliser_departement
-from esms.rules.modeles import DossierInput, MembreInput, PorteurInput, VersementInput
+from esms.rules.modeles import CommandeSonsInput, DossierInput, MembreInput, PorteurInput, VersementInput
 from esms.rules.parametres import APPELS, CAS, REFERENCEMENTS
+from esms.rules.referencement import COULOIRS, VAGUES, SolutionReferencee
+from esms.rules.sons import STATUTS_COMMANDE
+
+VAGUES_SONS = tuple(VAGUES)
 
 CHAMPS_DOSSIER = frozenset(
     {
@@ -64,9 +68,18 @@ CHAMPS_MEMBRE = frozenset(
         "referencement",
         "date_referencement",
         "ght",
+        "commande_sons",
+        "referencement_segur",
     }
 )
 _CHAMPS_LENTS = frozenset({"indicateurs", "referencement", "date_referencement", "ght"})
+CHAMPS_COMMANDE_SONS = frozenset(
+    {"solution", "vague", "date_commande", "date_deploiement", "statut", "version", "editeur"}
+)
+CHAMPS_REFERENCEMENT = frozenset(
+    {"solution", "version", "editeur", "vague", "couloir", "secteurs", "date_referencement", "date_retrait"}
+)
+_CHAMPS_SONS = ("commande_sons", "referencement_segur")
 UN = Decimal(1)
 ZERO = Decimal(0)
 
@@ -213,7 +226,7 @@ _OBLIGATOIRES = frozenset(CHAMPS_MEMBRE_OBLIGATOIRES)
 def _membre_rapide(brut: Any) -> MembreInput | None:
     """Fast path for a well-formed member (the common case); None sends it to the detailed path,
     which reports every problem with its place. Both paths accept exactly the same members."""
-    if type(brut) is not dict:
+    if type(brut) is not dict or any(c in brut for c in _CHAMPS_SONS):
         return None
     cles = brut.keys()
     if not (cles >= _OBLIGATOIRES and cles <= CHAMPS_MEMBRE):
@@ -325,9 +338,16 @@ def _lire_membre(lecteur: _Lecteur, brut: Any, chemin: str) -> MembreInput | Non
     elif cas not in CAS:
         lecteur.erreur(f"{chemin}.cas", f"cas « {cas} » inconnu (attendu : {', '.join(CAS)})")
     solution = lecteur.texte(donnees, "solution_dui", f"{chemin}.solution_dui")
-    referencee = lecteur.booleen(
-        donnees, "solution_referencee_segur", f"{chemin}.solution_referencee_segur", obligatoire=True
+    solution_registre = _lire_referencement(
+        lecteur, donnees.get("referencement_segur"), f"{chemin}.referencement_segur"
     )
+    referencee = lecteur.booleen(
+        donnees,
+        "solution_referencee_segur",
+        f"{chemin}.solution_referencee_segur",
+        obligatoire=donnees.get("referencement_segur") is None,
+    )
+    commande_sons = _lire_commande_sons(lecteur, donnees.get("commande_sons"), f"{chemin}.commande_sons")
     fonds_ue = lecteur.booleen(donnees, "autres_fonds_ue", f"{chemin}.autres_fonds_ue", obligatoire=True)
     deja = donnees.get("deja_finance_pour")
     if deja is not None and (not isinstance(deja, str) or not deja.strip()):
@@ -399,7 +419,77 @@ def _lire_membre(lecteur: _Lecteur, brut: Any, chemin: str) -> MembreInput | Non
         referencement=referencement,
         date_referencement=date_referencement,
         ght=bool(ght),
+        commande_sons=commande_sons,
+        sons_connu="commande_sons" in donnees,
+        solution_registre=solution_registre,
     )
+
+
+def _date_iso(lecteur: _Lecteur, donnees: Mapping[str, Any], cle: str, chemin: str, obligatoire: bool) -> date | None:
+    valeur = donnees.get(cle)
+    if valeur is None:
+        if obligatoire:
+            lecteur.erreur(f"{chemin}.{cle}", "champ obligatoire manquant")
+        return None
+    try:
+        return date.fromisoformat(str(valeur))
+    except ValueError:
+        lecteur.erreur(f"{chemin}.{cle}", f"date invalide (« {valeur} », format AAAA-MM-JJ)")
+        return None
+
+
+def _lire_commande_sons(lecteur: _Lecteur, brut: Any, chemin: str) -> CommandeSonsInput | None:
+    if brut is None:
+        return None
+    donnees = lecteur.objet(brut, chemin, CHAMPS_COMMANDE_SONS)
+    if donnees is None:
+        return None
+    avant = len(lecteur.erreurs)
+    solution = lecteur.texte(donnees, "solution", f"{chemin}.solution")
+    vague = donnees.get("vague")
+    if vague not in VAGUES_SONS:
+        lecteur.erreur(f"{chemin}.vague", f"vague « {vague} » inconnue (attendu : {', '.join(map(str, VAGUES_SONS))})")
+    statut = donnees.get("statut", "commande")
+    if statut not in STATUTS_COMMANDE:
+        lecteur.erreur(f"{chemin}.statut", f"statut « {statut} » inconnu (attendu : {', '.join(STATUTS_COMMANDE)})")
+    commande = _date_iso(lecteur, donnees, "date_commande", chemin, True)
+    deploiement = _date_iso(lecteur, donnees, "date_deploiement", chemin, False)
+    if commande and deploiement and deploiement < commande:
+        lecteur.erreur(f"{chemin}.date_deploiement", "date de déploiement antérieure à la date de commande")
+    textes = {}
+    for cle in ("version", "editeur"):
+        if donnees.get(cle) is not None:
+            textes[cle] = lecteur.texte(donnees, cle, f"{chemin}.{cle}")
+    if len(lecteur.erreurs) > avant:
+        return None
+    return CommandeSonsInput(solution=solution, vague=vague, date_commande=commande,  # type: ignore[arg-type]
+                             statut=statut, date_deploiement=deploiement, **textes)
+
+
+def _lire_referencement(lecteur: _Lecteur, brut: Any, chemin: str) -> SolutionReferencee | None:
+    if brut is None:
+        return None
+    donnees = lecteur.objet(brut, chemin, CHAMPS_REFERENCEMENT)
+    if donnees is None:
+        return None
+    avant = len(lecteur.erreurs)
+    textes = {cle: lecteur.texte(donnees, cle, f"{chemin}.{cle}") for cle in ("solution", "version", "editeur")}
+    vague = donnees.get("vague")
+    if vague not in VAGUES_SONS:
+        lecteur.erreur(f"{chemin}.vague", f"vague « {vague} » inconnue (attendu : {', '.join(map(str, VAGUES_SONS))})")
+    couloir = donnees.get("couloir", "medico_social")
+    if couloir not in COULOIRS:
+        lecteur.erreur(f"{chemin}.couloir", f"couloir « {couloir} » inconnu (attendu : {', '.join(COULOIRS)})")
+    secteurs = donnees.get("secteurs")
+    if not isinstance(secteurs, list) or not secteurs or any(s not in SECTEURS for s in secteurs):
+        lecteur.erreur(f"{chemin}.secteurs", f"liste non vide de secteurs attendue ({', '.join(SECTEURS)})")
+    debut = _date_iso(lecteur, donnees, "date_referencement", chemin, True)
+    retrait = _date_iso(lecteur, donnees, "date_retrait", chemin, False)
+    if len(lecteur.erreurs) > avant:
+        return None
+    return SolutionReferencee(editeur=textes["editeur"], nom=textes["solution"], version=textes["version"],  # type: ignore[arg-type]
+                              vague=vague, couloir=couloir, secteurs=tuple(secteurs),  # type: ignore[arg-type]
+                              date_referencement=debut, date_retrait=retrait)  # type: ignore[arg-type]
 
 
 def _lire_date_heure(lecteur: _Lecteur, valeur: Any) -> datetime | None:

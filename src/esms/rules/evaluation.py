@@ -35,11 +35,13 @@ from esms.rules.decisions.grappe import (
 )
 from esms.rules.decisions.membre import evaluer_membre
 from esms.rules.decisions.routage import router
+from esms.rules.decisions.sons import deriver_referencement, evaluer_sons, exclure_prestation_segur
 from esms.rules.decisions.usage import evaluer_usage
 from esms.rules.decisions.versement import calculer_versement
 from esms.rules.entree import parse_dossier
 from esms.rules.modeles import DossierInput, DossierVerdict
 from esms.rules.parametres import Campagne
+from esms.rules.sons import load_sons
 from esms.rules.sortie import verdict_vers_dict
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -51,10 +53,18 @@ def date_des_parametres(dossier: DossierInput) -> date:
 
 
 def evaluer_avec(dossier: DossierInput, campagne: Campagne, as_of: date) -> DossierVerdict:
-    membres = dossier.members
+    membres, motifs_referencement = deriver_referencement(dossier.members, as_of)
     repetes, verdict_doublons = doublons(membres)
     verdicts_membres = [evaluer_membre(m, campagne, dossier.trace_complete) for m in membres]
     evalues = [v.valeur for v in verdicts_membres]
+    sons = load_sons()
+    etats_sons, motifs_sons = [], []
+    for rang, evalue in enumerate(evalues):
+        etat, motifs_membre = evaluer_sons(evalue, as_of, sons)
+        etats_sons.append(etat)
+        motifs_sons.extend(motifs_membre)
+        if etat is not None and etat.exclu:
+            evalues[rang] = evalue._replace(eligible=False)
     distincts = [m for rang, m in enumerate(membres) if rang not in repetes]
     retenus = [e for rang, e in enumerate(evalues) if e.eligible and rang not in repetes]
     eligibles = [e.membre for e in retenus]
@@ -73,11 +83,14 @@ def evaluer_avec(dossier: DossierInput, campagne: Campagne, as_of: date) -> Doss
         verifier_priorite(eligibles, campagne),
         verifier_logiciel(retenus, campagne, depose_le),
     )
+    motifs_dossier.extend(motifs_referencement)
     eligible = all(m.ok for m in motifs_dossier if m.bloquant)
 
     verdict_financement = calculer_financement(
         evalues, repetes, dossier.porteur, dossier.organismes, campagne, eligible
     )
+    financement, motifs_prestation = exclure_prestation_segur(
+        verdict_financement.valeur, evalues, etats_sons, campagne, sons, eligible)
     verdict_usage = evaluer_usage(evalues, repetes, campagne)
     verdict_versement = (
         calculer_versement(dossier.versement, verdict_usage.valeur if verdict_usage else None, campagne)
@@ -87,7 +100,10 @@ def evaluer_avec(dossier: DossierInput, campagne: Campagne, as_of: date) -> Doss
     motifs = (
         *motifs_dossier,
         *(m for v in verdicts_membres for m in v.motifs),
-        *motifs_de(verdict_financement, verdict_usage, verdict_versement),
+        *motifs_sons,
+        *motifs_de(verdict_financement),
+        *motifs_prestation,
+        *motifs_de(verdict_usage, verdict_versement),
     )
     delai = verdict_delais.valeur
     return DossierVerdict(
@@ -101,7 +117,7 @@ def evaluer_avec(dossier: DossierInput, campagne: Campagne, as_of: date) -> Doss
         cloture=delai.cloture,
         dans_les_delais=delai.dans_les_delais,
         nb_membres_eligibles=len(retenus),
-        financement=verdict_financement.valeur,
+        financement=financement,
         usage=verdict_usage.valeur if verdict_usage else None,
         versement=verdict_versement.valeur if verdict_versement else None,
         motifs=motifs,

@@ -15,9 +15,24 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, Generic, NamedTuple, TypeVar
 
+from esms.rules.referencement import SolutionReferencee
+
 T = TypeVar("T", covariant=True)  # frozen containers: covariance is sound
 
 _VIDE: Mapping[str, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class CommandeSonsInput:
+    """A member's SONS « Prestation Ségur » order (from the platform's register, or given in the contract)."""
+
+    solution: str
+    vague: int
+    date_commande: date
+    statut: str = "commande"
+    date_deploiement: date | None = None
+    version: str | None = None
+    editeur: str | None = None
 
 
 class MembreInput(NamedTuple):
@@ -41,6 +56,11 @@ class MembreInput(NamedTuple):
     referencement: str | None = None  # "segur" | "resah" | "segur_hospitalier" | "aucun"; None: from the flag
     date_referencement: date | None = None
     ght: bool = False  # the ESSMS belongs to a hospital group (GHT)
+    # Optional (JSON contract additions, issue 14): the SONS order (`sons_connu`: the field was given, even
+    # null) and the register entry from which `solution_referencee_segur` is derived.
+    commande_sons: CommandeSonsInput | None = None
+    sons_connu: bool = False
+    solution_registre: SolutionReferencee | None = None
 
     @property
     def type_referencement(self) -> str:

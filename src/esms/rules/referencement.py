@@ -107,10 +107,9 @@ class Referencement:
     message: str
 
 
-def referencement_au(
-    solution: SolutionReferencee | None, secteur: str, au: date, *, membre_ght: bool = False
-) -> Referencement:
-    """Whether `solution` is Ségur-referenced for an ESSMS of `secteur` on `au`, and why."""
+def referencement_au(solution: SolutionReferencee | None, secteur: str, au: date) -> Referencement:
+    """Whether `solution` is Ségur-referenced for an ESSMS of `secteur` on `au`, and why. A hospital-corridor
+    referencing counts here; whether the campaign admits it (GHT members only) is the software rule's call."""
     if solution is None:
         return Referencement(False, "solution absente du registre des solutions référencées Ségur")
     quoi = f"« {solution.libelle} »"
@@ -122,12 +121,9 @@ def referencement_au(
     if solution.date_retrait is not None and solution.date_retrait <= au:
         return Referencement(False, f"{quoi} a été retirée du référencement le {solution.date_retrait:%d/%m/%Y}")
     if solution.couloir == "hospitalier":
-        if membre_ght:
-            return Referencement(
-                True, f"{quoi} est référencée dans le couloir hospitalier, admis pour un ESSMS de GHT"
-            )
         return Referencement(
-            False, f"{quoi} n'est référencée que dans le couloir hospitalier (admis pour les seuls ESSMS de GHT)"
+            True, f"{quoi} est référencée dans le couloir hospitalier depuis le "
+            f"{solution.date_referencement:%d/%m/%Y} (admis pour les seuls ESSMS de GHT, selon la campagne)"
         )
     if secteur not in solution.secteurs:
         couverts = ", ".join(libelle_secteur(s) for s in solution.secteurs) or "aucun secteur"
