@@ -155,7 +155,7 @@ def dossier_brouillon(actor, og, membres=(), *, pieces: bool = False, nom: str =
 
     camp = camp or campagne()
     dossier = services.creer_grappe(actor=actor, campagne_code=camp.code, porteur=og.pk, nom=nom,
-                                    solution_dui="DUI Test")
+                                    solution=solution_referencee())
     if membres:
         services.ajouter_membres(actor=actor, dossier=dossier, finess_et=[e.pk for e in membres])
         if consentis:
@@ -191,3 +191,16 @@ def code_totp(user) -> str:
     device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "pk").first()
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{totp.token():0{device.digits}d}"
+
+
+def solution_referencee(nom: str = "DUI Test", version: str = "1.0"):
+    """A register entry referenced since 2020 for every programme sector (médico-social corridor)."""
+    from datetime import date
+
+    from esms.referencement.models import Editeur, Solution
+    from esms.rules.categories import SECTEURS
+
+    editeur, _ = Editeur.objects.get_or_create(siren="732829320", defaults={"nom": "Éditeur Test"})
+    return Solution.objects.get_or_create(editeur=editeur, nom=nom, version=version, couloir="medico_social", defaults={
+        "vague": 1, "secteurs": [s for s in SECTEURS if s != "autre"], "date_referencement": date(2020, 1, 1),
+        "nom_recherche": f"{nom} {version}".casefold()})[0]

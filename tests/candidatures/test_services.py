@@ -34,7 +34,7 @@ def agent(ref, make_user):
 def dossier_complet(ref, porteur):
     factories.version_2024()
     dossier = services.creer_grappe(actor=porteur, campagne_code="2024", porteur=ref.og_ara.pk,
-                                    nom="Grappe de l'Ain", solution_dui="DUI Alpha")
+                                    nom="Grappe de l'Ain", solution=factories.solution_referencee("DUI Alpha"))
     ets = factories.etablissements(ref.ain, ref.og_ara, 15)
     services.ajouter_membres(actor=porteur, dossier=dossier, finess_et=[e.pk for e in ets])
     for type_piece in PIECES:
@@ -86,7 +86,7 @@ def test_deadline_is_inclusive_until_midnight_paris(dossier_complet, porteur, in
 def test_a_too_small_grappe_is_refused_with_the_rules_reason(ref, porteur):
     factories.version_2024()
     dossier = services.creer_grappe(actor=porteur, campagne_code="2024", porteur=ref.og_ara.pk, nom="Petite",
-                                    solution_dui="DUI Alpha")
+                                    solution=factories.solution_referencee("DUI Alpha"))
     services.ajouter_membres(actor=porteur, dossier=dossier,
                              finess_et=[e.pk for e in factories.etablissements(ref.ain, ref.og_ara, 14)])
     with pytest.raises(CandidatureRefusee) as err:
@@ -100,7 +100,7 @@ def test_a_too_small_grappe_is_refused_with_the_rules_reason(ref, porteur):
 def test_missing_documents_are_listed(ref, porteur):
     factories.version_2024()
     dossier = services.creer_grappe(actor=porteur, campagne_code="2024", porteur=ref.og_ara.pk, nom="Sans pièces",
-                                    solution_dui="DUI Alpha")
+                                    solution=factories.solution_referencee("DUI Alpha"))
     services.ajouter_membres(actor=porteur, dossier=dossier,
                              finess_et=[e.pk for e in factories.etablissements(ref.ain, ref.og_ara, 15)])
     with pytest.raises(CandidatureRefusee) as err:
@@ -195,7 +195,7 @@ def test_batch_decision_reports_each_failure(ref, make_user):
 def test_an_establishment_cannot_be_in_two_filed_dossiers_of_a_campagne(dossier_complet, porteur, ref):
     services.deposer(actor=porteur, dossier=dossier_complet, maintenant=EN_MAI_2024)
     second = services.creer_grappe(actor=porteur, campagne_code="2024", porteur=ref.og_ara.pk, nom="Doublon",
-                                   solution_dui="DUI Alpha")
+                                   solution=factories.solution_referencee("DUI Alpha"))
     membres = list(dossier_complet.grappe.membres.values_list("etablissement_id", flat=True))
     services.ajouter_membres(actor=porteur, dossier=second, finess_et=membres)
     for type_piece in PIECES:

@@ -57,9 +57,10 @@ def test_porteur_creates_a_grappe(client, porteur, ref):
     page = html(client.get(reverse("candidatures:creer")))
     assert escape(ref.og_ara.raison_sociale) in page
     response = client.post(reverse("candidatures:creer"), {
-        "campagne": "2024", "porteur": ref.og_ara.pk, "nom": "Grappe de l'Ain", "solution_dui": "DUI Alpha",
-        "solution_referencee_segur": "on", "description": "Projet commun"})
+        "campagne": "2024", "porteur": ref.og_ara.pk, "nom": "Grappe de l'Ain",
+        "solution": factories.solution_referencee("DUI Alpha").pk, "description": "Projet commun"})
     dossier = Dossier.objects.get(grappe__nom="Grappe de l'Ain")
+    assert (dossier.grappe.solution.nom, dossier.grappe.solution_dui) == ("DUI Alpha", "DUI Alpha")
     assert response.status_code == 302
     assert response["Location"] == reverse("candidatures:edition", args=[dossier.pk])
     assert dossier.etat == "brouillon" and dossier.grappe.creee_par == porteur
@@ -249,10 +250,17 @@ def test_filing_an_admissible_dossier_freezes_it(client, porteur, ref, make_user
 
 def test_grappe_fields_are_saved(client, porteur, brouillon):
     client.force_login(porteur)
+    beta = factories.solution_referencee("DUI Beta", "2")
+    page = html(client.get(reverse("candidatures:edition", args=[brouillon.pk])))
+    assert "Solution retenue : DUI Test 1.0" in page and "Solution référencée Ségur" not in page  # no tick box
     client.post(reverse("candidatures:modifier_grappe", args=[brouillon.pk]),
-                {"nom": "Nouveau nom", "solution_dui": "DUI Beta", "description": "x"})
+                {"nom": "Nouveau nom", "solution": beta.pk, "description": "x"})
     brouillon.grappe.refresh_from_db()
-    assert (brouillon.grappe.nom, brouillon.grappe.solution_referencee_segur) == ("Nouveau nom", False)
+    assert (brouillon.grappe.nom, brouillon.grappe.solution, brouillon.grappe.solution_dui) == ("Nouveau nom", beta,
+                                                                                                "DUI Beta")
+    page = html(client.post(reverse("candidatures:modifier_grappe", args=[brouillon.pk]),
+                            {"nom": "Nouveau nom", "solution": "999999"}))
+    assert "Sélectionnez un choix valide" in page
     page = html(client.post(reverse("candidatures:modifier_grappe", args=[brouillon.pk]), {"nom": ""}))
     assert "Le formulaire contient 1 erreur" in page
 

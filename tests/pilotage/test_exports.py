@@ -14,7 +14,8 @@ from esms.pilotage import selectors
 from esms.pilotage.graphiques import nombre
 
 SLUGS_NATIONAUX = ["indicateurs", "regions", "departements", "enveloppes", "etats", "secteurs", "tailles-grappes",
-                   "tailles-organismes", "evolution"]
+                   "tailles-organismes", "evolution", "sons-region", "sons-secteur", "parts-solutions",
+                   "sons-sans-projet"]
 SLUGS_PUBLICS = ["chiffres-cles", "indicateurs", "regions", "departements", "montants", "eligibles"]
 
 

@@ -13,7 +13,7 @@ from esms.referencement import services
 from esms.referencement.erreurs import ImportRefuse
 from esms.referencement.models import CommandeSons
 from tests import factories
-from tests.api.conftest import jeton, verifier_erreur  # noqa: F401 (fixture)
+from tests.api.conftest import verifier_erreur
 from tests.referencement import monde as registre
 from tests.referencement.fichiers import csv_fichier, xlsx_fichier
 
@@ -137,3 +137,16 @@ def test_import_par_la_page(client, admin, ref, alpha):
     reponse = client.post(reverse("referencement:importer_commandes"), {"fichier": csv_fichier(ENTETE, lignes, "s.csv")})
     assert reponse.status_code == 400
     assert "s.csv, ligne 2, colonne « vague » : vague « 3 » inconnue (attendu : 1 ou 2)." in reponse.content.decode()
+
+
+def test_l_editeur_voit_ses_deploiements(client, vendeur, ref):
+    a_moi = registre.solution_de(vendeur)
+    autre = registre.solution("Bêta Social", "1")
+    CommandeSons.objects.create(etablissement=ref.et_ara[0], solution=a_moi, vague=1, date_commande="2023-09-01",
+                                date_deploiement="2024-02-01", statut="deploye", canal="api")
+    CommandeSons.objects.create(etablissement=ref.et_ara[1], solution=autre, vague=1, date_commande="2023-09-01",
+                                canal="fichier")
+    client.force_login(vendeur)
+    page = client.get(reverse("referencement:commandes")).content.decode()
+    assert "Vos déploiements" in page and "déployé 1" in page
+    assert ref.et_ara[0].pk in page and ref.et_ara[1].pk not in page and "Importer des commandes" not in page

@@ -31,7 +31,7 @@ def construire_dossier(ref, porteur, agent, *, taille: int = 15, etat: str = "en
     env = financement.creer_enveloppe(actor=admin, campagne=factories.campagne(), region=ref.ara)
     financement.doter(actor=admin, enveloppe=env, montant=10_000_000, libelle="Délégation")
     dossier = candidatures.creer_grappe(actor=porteur, campagne_code="2024", porteur=ref.og_ara.pk,
-                                        nom="Grappe de l'Ain", solution_dui="DUI Alpha")
+                                        nom="Grappe de l'Ain", solution=factories.solution_referencee("DUI Alpha"))
     ets = factories.etablissements(ref.ain, ref.og_ara, taille)
     candidatures.ajouter_membres(actor=porteur, dossier=dossier, finess_et=[e.pk for e in ets])
     for type_piece in PIECES:

@@ -14,6 +14,7 @@ from dsfr.forms import DsfrBaseForm
 from esms.candidatures.etats import Etat
 from esms.candidatures.models import Campagne, Document, Dossier, Membre
 from esms.nombres import MONTANT_MAX
+from esms.referencement.forms import SolutionRegistreField
 from esms.referentiel.models import Region
 from esms.rules.finess import erreur_numero_finess
 
@@ -27,9 +28,7 @@ class CreationGrappeForm(DsfrBaseForm):
     porteur = forms.ModelChoiceField(label="Organisme porteur (FINESS juridique)",
                                      queryset=None, empty_label=None)
     nom = forms.CharField(label="Nom de la grappe", max_length=200)
-    solution_dui = forms.CharField(label="Solution DUI", max_length=200, required=False,
-                                   help_text="Nom de l'éditeur et du logiciel retenus par la grappe.")
-    solution_referencee_segur = forms.BooleanField(label="Solution référencée Ségur", required=False, initial=True)
+    solution = SolutionRegistreField()
     description = forms.CharField(label="Description du projet", required=False,
                                   widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -41,8 +40,7 @@ class CreationGrappeForm(DsfrBaseForm):
 
 class GrappeForm(DsfrBaseForm):
     nom = forms.CharField(label="Nom de la grappe", max_length=200)
-    solution_dui = forms.CharField(label="Solution DUI", max_length=200, required=False)
-    solution_referencee_segur = forms.BooleanField(label="Solution référencée Ségur", required=False)
+    solution = SolutionRegistreField()
     description = forms.CharField(label="Description du projet", required=False,
                                   widget=forms.Textarea(attrs={"rows": 4}))
     region_pilote_choisie = forms.ChoiceField(

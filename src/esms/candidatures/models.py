@@ -55,7 +55,10 @@ class Grappe(models.Model):
     porteur = models.ForeignKey("referentiel.OrganismeGestionnaire", on_delete=models.PROTECT,
                                 related_name="grappes")
     solution_dui = models.CharField("solution DUI", max_length=200, blank=True)
-    solution_referencee_segur = models.BooleanField("solution référencée Ségur", default=True)
+    # The DUI solution picked from the register; its Ségur referencing is derived for each member's sector
+    # at the campaign's date by the rules (never declared).
+    solution = models.ForeignKey("referencement.Solution", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="grappes")
     description = models.TextField(blank=True)
     # A multi-regional project is filed « auprès d'une ARS » (instruction of 1 February 2024): the porteur's
     # choice among its members' regions; empty means the rules' default (the region with most ESSMS).

@@ -13,6 +13,10 @@ from django.utils import timezone
 from esms import rules
 from esms.candidatures.models import Dossier, Grappe, Membre, VersionParametres
 from esms.referentiel.models import Etablissement
+from esms.referencement.models import CommandeSons
+from esms.referencement.selectors import libelle_dui, pour_les_regles
+from esms.rules.categories import classify
+from esms.rules.referencement import referencement_au
 from esms.rules.sortie import verdict_vers_dict
 
 
@@ -39,12 +43,41 @@ def tailles_organismes(finess_ej: list[str]) -> dict[str, int]:
     return {ligne["organisme_id"]: ligne["n"] for ligne in lignes if ligne["n"] >= 1}
 
 
+def _solution(grappe: Grappe) -> dict:
+    """The project's DUI for the rules: from the register (its referencing derived), else the legacy text."""
+    if grappe.solution_id is None:
+        return {"solution_dui": grappe.solution_dui or "(solution non choisie)", "solution_referencee_segur": False}
+    solution = grappe.solution
+    return {"solution_dui": libelle_dui(solution), "referencement_segur": {
+        "solution": solution.nom, "version": solution.version, "editeur": solution.editeur.nom,
+        "vague": solution.vague, "couloir": solution.couloir, "secteurs": list(solution.secteurs),
+        "date_referencement": solution.date_referencement.isoformat(),
+        "date_retrait": solution.date_retrait.isoformat() if solution.date_retrait else None}}
+
+
+def _commandes_sons(finess: list[str], le: date) -> dict[str, dict]:
+    """Each member's SONS order known at `le` (its latest), in the rules' shape (one query)."""
+    commandes: dict[str, dict] = {}
+    for commande in (CommandeSons.objects.filter(etablissement_id__in=finess, date_commande__lte=le)
+                     .select_related("solution__editeur").order_by("date_commande", "vague")):
+        commandes[commande.etablissement_id] = {
+            "solution": libelle_dui(commande.solution), "version": commande.solution.version,
+            "editeur": commande.solution.editeur.nom, "vague": commande.vague,
+            "date_commande": commande.date_commande.isoformat(), "statut": commande.statut,
+            "date_deploiement": commande.date_deploiement.isoformat() if commande.date_deploiement else None}
+    return commandes
+
+
 def entree(grappe: Grappe, *, submitted_at: datetime, call: str | None = None) -> dict:
+    """The rules' JSON contract for the grappe. A member's SONS order is sent when the platform knows one
+    (imported or pushed by the vendor); none known sends no `commande_sons` (not proof that none exists)."""
     # Proposed members (another organisme's establishment that has not accepted yet) do not count.
     membres = list(Membre.objects.filter(grappe=grappe, adhesion=Membre.Adhesion.ACCEPTEE)
                    .select_related("etablissement").order_by("etablissement_id"))
     porteur = grappe.porteur
     tailles = tailles_organismes(sorted({m.etablissement.organisme_id for m in membres} | {porteur.finess_ej}))
+    solution = _solution(grappe)
+    commandes = _commandes_sons([m.etablissement_id for m in membres], timezone.localdate(submitted_at))
     return {
         "campaign": grappe.campagne.code,
         "submitted_at": timezone.localtime(submitted_at).isoformat(),
@@ -64,8 +97,8 @@ def entree(grappe: Grappe, *, submitted_at: datetime, call: str | None = None) -
                 "region": m.etablissement.region_id,
                 "departement": m.etablissement.departement_id,
                 "cas": m.cas,
-                "solution_dui": grappe.solution_dui,
-                "solution_referencee_segur": grappe.solution_referencee_segur,
+                **solution,
+                **({"commande_sons": commandes[m.etablissement_id]} if m.etablissement_id in commandes else {}),
                 "autres_fonds_ue": m.autres_fonds_ue,
                 "deja_finance_pour": m.deja_finance_pour or None,
                 "part_heures_eligibles": float(m.part_heures_eligibles),
@@ -76,6 +109,18 @@ def entree(grappe: Grappe, *, submitted_at: datetime, call: str | None = None) -
             for m in membres
         ],
     }
+
+
+def referencement_derive(grappe: Grappe, le: date | None = None) -> bool:
+    """Whether the grappe's register solution is Ségur-referenced for every member's sector at `le`
+    (default: the dossier's filing date, else today)."""
+    if grappe.solution_id is None:
+        return False
+    depot = getattr(getattr(grappe, "dossier", None), "depose_le", None)
+    le = le or timezone.localdate(depot or timezone.now())
+    entree_regles = pour_les_regles(grappe.solution)
+    categories = Membre.objects.filter(grappe=grappe).values_list("etablissement__categorie_id", flat=True)
+    return all(referencement_au(entree_regles, classify(c).secteur, le).referencee for c in set(categories))
 
 
 @lru_cache(maxsize=32)

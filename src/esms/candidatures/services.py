@@ -131,8 +131,9 @@ def _modifiable(actor, dossier: Dossier) -> None:
 # --- Grappe and members -------------------------------------------------------------------------
 
 @transaction.atomic
-def creer_grappe(*, actor, campagne_code: str, porteur: str, nom: str, solution_dui: str = "",
-                 solution_referencee_segur: bool = True, description: str = "") -> Dossier:
+def creer_grappe(*, actor, campagne_code: str, porteur: str, nom: str, solution=None, solution_dui: str = "",
+                 description: str = "") -> Dossier:
+    """`solution`: the DUI solution picked from the register (`solution_dui` is then its name)."""
     require(actor, "candidatures.creer")
     og = OrganismeGestionnaire.objects.filter(pk=porteur).first()
     if og is None or not in_scope(actor, og):
@@ -142,34 +143,48 @@ def creer_grappe(*, actor, campagne_code: str, porteur: str, nom: str, solution_
         raise CandidatureRefusee(f"La campagne {campagne_code} n'existe pas.")
     if not nom.strip():
         raise CandidatureRefusee("Le nom de la grappe est obligatoire.")
-    grappe = Grappe.objects.create(nom=nom.strip(), campagne=campagne, porteur=og, solution_dui=solution_dui.strip(),
-                                   solution_referencee_segur=solution_referencee_segur, description=description,
-                                   creee_par=actor)
+    solution = _solution_du_registre(solution)
+    grappe = Grappe.objects.create(nom=nom.strip(), campagne=campagne, porteur=og,
+                                   solution_dui=solution.nom if solution else solution_dui.strip(), solution=solution,
+                                   description=description, creee_par=actor)
     dossier = Dossier.objects.create(grappe=grappe)
     audit.record(actor=actor, action="grappes.creer", obj=grappe,
-                 after={"campagne": campagne.code, "porteur": og.pk, "solution_dui": grappe.solution_dui})
+                 after={"campagne": campagne.code, "porteur": og.pk, "solution_dui": grappe.solution_dui,
+                        "solution": grappe.solution_id})
     return dossier
 
 
 @transaction.atomic
-def modifier_grappe(*, actor, dossier: Dossier, nom: str, solution_dui: str, solution_referencee_segur: bool,
+def modifier_grappe(*, actor, dossier: Dossier, nom: str, solution=None, solution_dui: str = "",
                     description: str = "", region_pilote_choisie: str = "") -> Grappe:
     dossier = _lock(dossier)
     _modifiable(actor, dossier)
     grappe = dossier.grappe
-    avant = {"nom": grappe.nom, "solution_dui": grappe.solution_dui,
-             "solution_referencee_segur": grappe.solution_referencee_segur}
+    avant = {"nom": grappe.nom, "solution_dui": grappe.solution_dui, "solution": grappe.solution_id}
     if not nom.strip():
         raise CandidatureRefusee("Le nom de la grappe est obligatoire.")
-    grappe.nom, grappe.solution_dui = nom.strip(), solution_dui.strip()
-    grappe.solution_referencee_segur, grappe.description = solution_referencee_segur, description
+    solution = _solution_du_registre(solution)
+    grappe.nom, grappe.solution = nom.strip(), solution
+    grappe.solution_dui = solution.nom if solution else solution_dui.strip()
+    grappe.description = description
     grappe.region_pilote_choisie_id = region_pilote_choisie or None
     grappe.save()
     audit.record(actor=actor, action="grappes.modifier", obj=grappe, before=avant,
-                 after={"nom": grappe.nom, "solution_dui": grappe.solution_dui,
-                        "solution_referencee_segur": grappe.solution_referencee_segur,
+                 after={"nom": grappe.nom, "solution_dui": grappe.solution_dui, "solution": grappe.solution_id,
                         "region_pilote_choisie": grappe.region_pilote_choisie_id})
     return grappe
+
+
+def _solution_du_registre(solution):
+    """The register entry (an object or its id), or None; an unknown id is a refusal."""
+    from esms.referencement.models import Solution
+
+    if solution is None or solution == "" or isinstance(solution, Solution):
+        return solution or None
+    trouvee = Solution.objects.select_related("editeur").filter(pk=solution).first()
+    if trouvee is None:
+        raise CandidatureRefusee(f"La solution n° {solution} n'existe pas dans le registre des solutions référencées.")
+    return trouvee
 
 
 @transaction.atomic

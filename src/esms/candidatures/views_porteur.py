@@ -69,8 +69,7 @@ def creer(request: HttpRequest) -> HttpResponse:
         try:
             dossier = services.creer_grappe(
                 actor=request.user, campagne_code=donnees["campagne"].code, porteur=donnees["porteur"].pk,
-                nom=donnees["nom"], solution_dui=donnees["solution_dui"],
-                solution_referencee_segur=donnees["solution_referencee_segur"], description=donnees["description"])
+                nom=donnees["nom"], solution=donnees["solution"], description=donnees["description"])
         except REFUS as exc:
             erreur = pour_page(exc, "Création refusée")
         else:
@@ -149,8 +148,7 @@ def _page_edition(request: HttpRequest, dossier: Dossier, *, refus: dict | None 
         **_contexte_edition(request, dossier, membres_forms=surcharges.pop("membres_forms", None),
                             refus_membres=surcharges.pop("refus_membres", None)),
         "refus": refus,
-        "grappe_form": GrappeForm(initial={"nom": grappe.nom, "solution_dui": grappe.solution_dui,
-                                           "solution_referencee_segur": grappe.solution_referencee_segur,
+        "grappe_form": GrappeForm(initial={"nom": grappe.nom, "solution": grappe.solution_id,
                                            "description": grappe.description,
                                            "region_pilote_choisie": grappe.region_pilote_choisie_id or ""}),
         "ajout_form": AjoutMembresForm(),

@@ -17,10 +17,12 @@ from esms.candidatures.models import Document, Dossier, Membre
 from esms.comptes.models import Role, User
 from esms.comptes.permissions import SYSTEME
 from esms.comptes.services import create_user
+from esms.demo import referencement as registre
 from esms.demo.comptes import DEMO_PASSWORD, DemoAccount
 from esms.demo.pdf import pdf_minimal
 from esms.financement import conventions
 from esms.referentiel.models import Etablissement
+from esms.rules.sons import load_sons
 
 PARIS = ZoneInfo("Europe/Paris")
 DEPOTS = {"2023": datetime(2023, 5, 10, 11, 0, tzinfo=PARIS), "2024": datetime(2024, 5, 14, 15, 30, tzinfo=PARIS)}
@@ -144,7 +146,11 @@ def charger() -> list[DemoAccount]:
     admin = User.objects.get(username="admin.cnsa")
     exclus: set[str] = set()
     comptes: list[DemoAccount] = []
+    registre.charger_registre(admin)
+    grappes = []
+    brouillon_demo = None
     porteurs: dict[str, User] = {}
+    a_deposer = []
     for rang, s in enumerate(SCENARIOS):
         porteur_ej, membres = _choisir(s.region, s.taille, exclus, s.autre_region, s.national)
         if len(membres) < min(s.taille, 8):
@@ -159,19 +165,40 @@ def charger() -> list[DemoAccount]:
         portee = "nationale" if s.national else "multirégionale" if s.autre_region else departement.nom
         nom = f"Grappe DUI {portee} n° {rang + 1}"
         dossier = services.creer_grappe(actor=porteur, campagne_code=s.campagne, porteur=porteur_ej, nom=nom,
-                                        solution_dui=SOLUTIONS[rang % len(SOLUTIONS)],
+                                        solution=registre.solution(SOLUTIONS[rang % len(SOLUTIONS)]),
                                         description="Grappe de démonstration construite à partir du FINESS.")
         services.ajouter_membres(actor=porteur, dossier=dossier, finess_et=membres)
         # The other organismes' establishments of a demo grappe have already agreed to join it.
         Membre.objects.filter(grappe=dossier.grappe, adhesion=Membre.Adhesion.PROPOSEE).update(
             adhesion=Membre.Adhesion.ACCEPTEE, accepte_le=timezone.now())
+        grappes.append((dossier.grappe, membres))
+        if s.etat == "brouillon" and brouillon_demo is None:
+            brouillon_demo = membres[-1]
         acquisition = rang % 3 == 0
         if acquisition:
             Membre.objects.filter(grappe=dossier.grappe, etablissement_id__in=membres[:3]).update(cas="acquisition")
         _documents(porteur, dossier, acquisition)
         comptes.append(DemoAccount(porteur.username, Role.PORTEUR, f"EJ {porteur_ej} — {nom} ({Etat(s.etat).label.lower()})"))
-        if s.etat == "brouillon":
-            continue
+        if s.etat != "brouillon":
+            a_deposer.append((dossier, s, porteur, agent))
+    # SONS orders are imported once every grappe exists and before any filing, so that the rules see them.
+    _commandes(admin, grappes, exclus, brouillon_demo)
+    for dossier, s, porteur, agent in a_deposer:
         dossier = services.deposer(actor=porteur, dossier=dossier, maintenant=DEPOTS[s.campagne])
         _avancer(dossier, s.etat, porteur, agent)
     return comptes
+
+
+def _commandes(admin: User, grappes, exclus: set[str], conflit: str | None) -> None:
+    """The demo SONS orders (see `referencement.charger_commandes`)."""
+    editeur = User.objects.filter(username="editeur.demo").first()
+    editeur_ets = list(editeur.etablissements.values_list("pk", flat=True)) if editeur else []
+    hors = list(Etablissement.objects.filter(ouvert=True, categorie__eligible=True, categorie__secteur__in=[
+        "personnes_agees", "handicap_adultes", "handicap_enfants"]).exclude(pk__in=exclus)
+        .exclude(pk__in=editeur_ets).order_by("region_id", "finess_et").values_list("pk", flat=True)[:400:10])
+    cites = {f for _, membres in grappes for f in membres} | set(editeur_ets)
+    secteurs = load_sons().vagues[1].secteurs.valeur
+    eligibles = set(Etablissement.objects.filter(pk__in=cites, categorie__secteur__in=secteurs, secteur_qualifie="")
+                    .values_list("pk", flat=True))
+    registre.charger_commandes(admin, grappes=grappes, hors_grappe=hors, conflit=conflit, editeur_ets=editeur_ets,
+                               eligibles_vague_1=eligibles)

@@ -283,3 +283,43 @@ def eligibles_secteurs(lignes: list[dict], libelles: dict[str, str]) -> Tableau:
         en_tetes_de_ligne=2,
         note="ESSMS ouverts dont la catégorie FINESS relève de l'article L.312-1 du CASF.",
     )
+
+
+def couverture_sons(lignes: list[dict], *, par: str) -> Tableau:
+    premiere = "Région" if par == "region" else "Secteur"
+    return Tableau(
+        slug=f"sons-{par}", titre=f"Couverture SONS (Prestation Ségur) par {premiere.lower()}",
+        colonnes=[Colonne(premiere, TEXTE), Colonne("ESSMS éligibles"), Colonne("ESSMS avec commande SONS"),
+                  Colonne("Commandés (%)", TAUX), Colonne("ESSMS déployés"), Colonne("Déployés (%)", TAUX)],
+        lignes=[[_majuscule(str(ligne["libelle"])), ligne["eligibles"], ligne["commandes"], ligne["taux_commandes"],
+                 ligne["deployes"], ligne["taux_deployes"]] for ligne in lignes],
+        total=["Total", *(sum(ligne[c] for ligne in lignes) for c in ("eligibles", "commandes")),
+               taux(sum(ligne["commandes"] for ligne in lignes), sum(ligne["eligibles"] for ligne in lignes)),
+               sum(ligne["deployes"] for ligne in lignes),
+               taux(sum(ligne["deployes"] for ligne in lignes), sum(ligne["eligibles"] for ligne in lignes))]
+        if lignes else None,
+        note="Commandes SONS connues de la plateforme (import de fichier ou API des éditeurs) ; déployés : statut "
+             "« déployé » ou « payé au vendeur ». Éligibles : ESSMS ouverts des catégories éligibles.",
+    )
+
+
+def parts_solutions(lignes: list[dict]) -> Tableau:
+    return Tableau(
+        slug="parts-solutions", titre="Part des solutions DUI parmi les ESSMS financés",
+        colonnes=[Colonne("Solution (éditeur)", TEXTE), Colonne("ESSMS financés"), Colonne("Part (%)", TAUX)],
+        lignes=[[ligne["solution"], ligne["etablissements"], ligne["part"]] for ligne in lignes],
+        total=["Total", sum(ligne["etablissements"] for ligne in lignes), 100.0 if lignes else None],
+        note="ESSMS membres des dossiers retenus, selon la solution du registre choisie par leur grappe.",
+    )
+
+
+def sons_sans_projet(lignes: list[dict], *, maximum: int) -> Tableau:
+    return Tableau(
+        slug="sons-sans-projet", titre="ESSMS avec une commande SONS mais sans projet ESMS numérique",
+        colonnes=[Colonne("FINESS ET", TEXTE), Colonne("Établissement", TEXTE), Colonne("Région", TEXTE),
+                  Colonne("Solution commandée", TEXTE), Colonne("Vague"), Colonne("Statut", TEXTE)],
+        lignes=[[ligne["finess_et"], ligne["nom"], ligne["region"], ligne["solution"], ligne["vague"],
+                 ligne["statut"]] for ligne in lignes],
+        note=f"Candidats pour la bourse aux grappes : membres d'aucune grappe en cours ou retenue ({maximum} "
+             "premiers au plus).",
+    )

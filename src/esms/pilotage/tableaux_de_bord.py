@@ -8,7 +8,7 @@ that the cache keeps and that the export views reuse, so a download is always th
 from __future__ import annotations
 
 from esms.candidatures.models import Dossier
-from esms.pilotage import carte, graphiques, selectors, tableaux
+from esms.pilotage import carte, graphiques, selectors, selectors_sons, tableaux
 from esms.pilotage.chiffres_cles import CHIFFRES_CLES
 from esms.pilotage.tableaux import Section
 from esms.rules.categories import SECTEUR_LIBELLES
@@ -142,6 +142,34 @@ def _section_dui(lignes: list[dict]) -> Section:
             series=[("DUI actifs", [ligne["dui_actifs"] for ligne in lignes])])] if lignes else [])
 
 
+def _section_sons(*, region: str | None, campagne: str | None) -> Section:
+    par_region = None if region else selectors_sons.couverture_sons(par="region")
+    par_secteur = selectors_sons.couverture_sons(par="secteur", region=region)
+    parts = selectors_sons.parts_solutions(region=region, campagne=campagne)
+    sans_projet = selectors_sons.sons_sans_projet(region=region)
+    tables, figures = [], []
+    for lignes, par in ((par_region, "region"), (par_secteur, "secteur")):
+        if lignes is None:
+            continue
+        tables.append(tableaux.couverture_sons(lignes, par=par))
+        figures.append(graphiques.barres(
+            identifiant=f"g-sons-{par}", titre=f"Couverture SONS par {'région' if par == 'region' else 'secteur'} "
+            "(% des ESSMS éligibles)", description="Deux barres par ligne : commandés, déployés. " + DESCRIPTION,
+            libelles=[str(ligne["libelle"]) for ligne in lignes], format_valeur=_pourcent, unite=" %",
+            series=[("Commandés (%)", [ligne["taux_commandes"] or 0 for ligne in lignes]),
+                    ("Déployés (%)", [ligne["taux_deployes"] or 0 for ligne in lignes])]))
+    tables.append(tableaux.parts_solutions(parts))
+    if parts:
+        figures.append(graphiques.barres(
+            identifiant="g-parts-solutions", titre="Part des solutions DUI parmi les ESSMS financés (%)",
+            description=DESCRIPTION, libelles=[p["solution"] for p in parts], format_valeur=_pourcent, unite=" %",
+            series=[("Part (%)", [p["part"] or 0 for p in parts])]))
+    tables.append(tableaux.sons_sans_projet(sans_projet, maximum=selectors_sons.SANS_PROJET_MAX))
+    return Section(slug="sons", titre="SONS (Prestation Ségur) et solutions DUI", figures=figures, tableaux=tables,
+                   intro="Commandes de la Prestation Ségur par les éditeurs pour le compte des ESSMS, solutions des "
+                         "projets financés et ESSMS commandés sans projet ESMS numérique.")
+
+
 def _resultat(sections: list[Section], **extra) -> dict:
     return {"sections": sections, "tableaux": {t.slug: t for s in sections for t in s.tableaux}, **extra}
 
@@ -162,6 +190,7 @@ def tableau_de_bord(*, region: str | None = None, campagne: str | None = None) -
         _section_tailles(selectors.tailles_grappes(region=region, campagne=campagne),
                          selectors.tailles_organismes(region=region, campagne=campagne)),
         _section_evolution(selectors.evolution_mensuelle(region=region, campagne=campagne)),
+        _section_sons(region=region, campagne=campagne),
     ]
     if not region:
         sections.append(Section(slug="rapprochement", titre="Budget publié et enveloppes",

@@ -34,3 +34,27 @@ class SolutionForm(forms.Form):
 class CompteForm(forms.Form):
     compte = forms.CharField(label="Identifiant du compte d'API (rôle éditeur)", max_length=150,
                              widget=forms.TextInput(attrs={"class": "fr-input"}))
+
+
+class SolutionRegistreWidget(forms.Widget):
+    """A search box (htmx) over the register and the solution currently picked, as radio choices."""
+
+    template_name = "referencement/widget_solution.html"
+
+    def get_context(self, name, value, attrs):
+        contexte = super().get_context(name, value, attrs)
+        choisie = None
+        if value not in (None, "") and str(getattr(value, "pk", value)).isdigit():
+            choisie = Solution.objects.select_related("editeur").filter(pk=getattr(value, "pk", value)).first()
+        contexte["widget"]["choisie"] = choisie
+        return contexte
+
+
+class SolutionRegistreField(forms.ModelChoiceField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Solution DUI (registre des solutions référencées Ségur)")
+        kwargs.setdefault("help_text", "Recherchez la solution par son nom, sa version, son éditeur ou son SIREN. "
+                                       "Son référencement est vérifié pour le secteur de chaque établissement à la "
+                                       "date de la campagne : rien à déclarer.")
+        super().__init__(queryset=Solution.objects.select_related("editeur"), required=False,
+                         widget=SolutionRegistreWidget, **kwargs)

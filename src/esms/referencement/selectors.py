@@ -26,6 +26,12 @@ def solutions(*, q: str = "", vague: str = "", secteur: str = "", statut: str = 
     return resultat.order_by("nom", "version", "editeur__nom")
 
 
+def libelle_dui(solution: Solution) -> str:
+    """The DUI as the rules compare it: solution and vendor, without the version (a SONS order of
+    version 3.2 and a project on version 4.0 keep the same DUI)."""
+    return f"{solution.nom} ({solution.editeur.nom})"
+
+
 def pour_les_regles(solution: Solution) -> SolutionReferencee:
     """The register entry as the pure rules take it."""
     return SolutionReferencee(

@@ -19,8 +19,8 @@ from esms.referencement.erreurs import CommandeHorsPerimetre, ImportRefuse
 from esms.referencement.lecture_commandes import ORDRE_STATUTS, erreurs_coherence, lire_commandes
 from esms.referencement.lecture_registre import LigneSolution, lire_registre
 from esms.referencement.models import CommandeSons, Editeur, HistoriqueSolution, Solution
-from esms.referentiel.models import Etablissement
 from esms.referencement.siren import erreur_siren
+from esms.referentiel.models import Etablissement
 from esms.rules.categories import SECTEURS
 
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from esms.comptes.permissions import has_perm, require
+from esms.comptes.models import Role
+from esms.comptes.permissions import has_perm, require, role_of
 from esms.referencement import selectors, services
 from esms.referencement.erreurs import ImportRefuse
 from esms.referencement.forms import FichierForm
@@ -21,6 +23,7 @@ def _page(request: HttpRequest, *, form=None, refus=None, status: int = 200) -> 
     require(request.user, "sons.consulter")
     filtres = {cle: request.GET.get(cle, "") for cle in ("statut", "vague")}
     commandes = selectors.commandes_visibles(request.user)
+    resume = dict(commandes.values_list("statut").order_by().annotate(n=Count("pk")))
     if filtres["statut"]:
         commandes = commandes.filter(statut=filtres["statut"])
     if filtres["vague"] in ("1", "2"):
@@ -28,6 +31,8 @@ def _page(request: HttpRequest, *, form=None, refus=None, status: int = 200) -> 
     return render(request, "referencement/commandes.html", {
         "title": "Commandes SONS", "page_obj": Paginator(commandes, 50).get_page(request.GET.get("page")),
         "filtres": filtres, "statuts": CommandeSons.Statut.choices, "refus": refus,
+        "resume": [(libelle, resume.get(code, 0)) for code, libelle in CommandeSons.Statut.choices],
+        "editeur": role_of(request.user) == Role.EDITEUR,
         "form": (form or FichierForm()) if has_perm(request.user, "sons.importer") else None,
     }, status=status)
 

@@ -146,7 +146,8 @@ class Versement(Schema):
 class DossierDetail(DossierResume):
     regions: list[str] = Field(description="Codes INSEE des régions des membres.")
     solution_dui: str
-    solution_referencee_segur: bool
+    solution_referencee_segur: bool = Field(description="Déduit du registre : la solution retenue est référencée "
+                                            "Ségur pour le secteur de chaque membre à la date de la campagne.")
     motif_decision: str
     membres: list[Membre]
     verdict: Verdict | None
@@ -162,7 +163,9 @@ class DossierDetail(DossierResume):
 
     @staticmethod
     def resolve_solution_referencee_segur(obj) -> bool:
-        return obj.grappe.solution_referencee_segur
+        from esms.candidatures.regles import referencement_derive
+
+        return referencement_derive(obj.grappe)
 
     @staticmethod
     def resolve_regions(obj) -> list[str]:

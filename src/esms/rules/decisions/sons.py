@@ -69,8 +69,8 @@ def evaluer_sons(evalue: MembreEvalue, au: date, sons: ParametresSons) -> tuple[
         return None, []
     et, cas, commande = membre.finess_et, membre.cas, membre.commande_sons
     usage_exige = sons.usage_exige_commande_sons
+    motifs: list[Motif] = []
     if commande is None or commande.date_commande > au:
-        motifs = []
         if cas == "usage" and usage_exige.valeur:
             pourquoi = ("aucune commande SONS connue pour cet ESSMS" if commande is None else
                         f"la commande SONS du {commande.date_commande:%d/%m/%Y} est postérieure au {au:%d/%m/%Y}")
@@ -94,7 +94,6 @@ def evaluer_sons(evalue: MembreEvalue, au: date, sons: ParametresSons) -> tuple[
                          f"{commande.vague}")
     valide = not problemes
     meme = normaliser_solution(commande.solution) == normaliser_solution(membre.solution_dui)
-    motifs: list[Motif] = []
     exclu = False
     if not valide:
         motifs.append(motif("membre.sons", True, f"{quoi} : {' ; '.join(problemes)} — elle ne vaut pas Prestation "
