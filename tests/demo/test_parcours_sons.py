@@ -48,7 +48,7 @@ def test_parcours_sons_de_la_demo(shared_data, settings, tmp_path):
     page = navigateur.get(reverse("candidatures:edition", args=[brouillon.pk])).content.decode()
     assert conflit.etablissement_id in page
     assert "est exclu pour cet ESSMS" in page and conflit.solution.nom in page
-    assert "d'après le registre" in page  # referencing derived, not declared
+    assert "après le registre au" in page  # referencing derived, not declared
 
     # 3. The demo vendor pushes a deployment through the API.
     editeur = User.objects.get(username="editeur.demo")
