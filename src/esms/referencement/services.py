@@ -11,13 +11,14 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 
 from esms.comptes import audit
 from esms.comptes.models import User
 from esms.comptes.permissions import est_editeur, filter_scope, require
 from esms.referencement.erreurs import CommandeHorsPerimetre, ImportRefuse
 from esms.referencement.lecture_commandes import ORDRE_STATUTS, erreurs_coherence, lire_commandes
-from esms.referencement.lecture_registre import LigneSolution, lire_registre
+from esms.referencement.lecture_registre import lire_registre
 from esms.referencement.models import CommandeSons, Editeur, HistoriqueSolution, Solution
 from esms.referencement.siren import erreur_siren
 from esms.referentiel.models import Etablissement
@@ -29,6 +30,9 @@ class BilanImport:
     crees: int
     modifies: int
     inchanges: int
+
+
+CHAMPS_VERSIONNES = ["vague", "secteurs", "date_referencement", "statut", "date_retrait"]
 
 
 def etat(solution: Solution) -> dict[str, Any]:
@@ -62,7 +66,8 @@ def importer_registre(*, actor, fichier, nom: str) -> BilanImport:
         existantes = {(s.editeur.siren, s.nom.casefold(), s.version.casefold(), s.couloir): s
                       for s in Solution.objects.select_for_update().select_related("editeur")
                       .filter(editeur__siren__in=editeurs)}
-        crees = modifies = inchanges = 0
+        a_creer: list[tuple[Solution, str]] = []
+        a_modifier: list[tuple[Solution, str]] = []
         for ligne in lignes:
             editeur = editeurs.get(ligne.siren)
             if editeur is None:
@@ -70,34 +75,34 @@ def importer_registre(*, actor, fichier, nom: str) -> BilanImport:
             elif editeur.nom != ligne.editeur:
                 editeur.nom = ligne.editeur
                 editeur.save(update_fields=["nom"])
-            resultat = _appliquer(editeur, existantes.get(ligne.cle), ligne, actor=actor, motif=f"import du fichier {nom}, ligne {ligne.ligne}")
-            crees += resultat == "cree"
-            modifies += resultat == "modifie"
-            inchanges += resultat == "inchange"
+            motif = f"import du fichier {nom}, ligne {ligne.ligne}"
+            valeurs = {"vague": ligne.vague, "secteurs": list(ligne.secteurs), "statut": ligne.statut,
+                       "date_referencement": ligne.date_referencement, "date_retrait": ligne.date_retrait,
+                       "nom_recherche": _nom_recherche(ligne.solution, ligne.version, editeur.nom)}
+            existante = existantes.get(ligne.cle)
+            if existante is None:
+                a_creer.append((Solution(editeur=editeur, nom=ligne.solution, version=ligne.version,
+                                         couloir=ligne.couloir, **valeurs), motif))
+                continue
+            avant = etat(existante)
+            for champ, valeur in valeurs.items():
+                setattr(existante, champ, valeur)
+            if etat(existante) != avant:
+                a_modifier.append((existante, motif))
+        Solution.objects.bulk_create([solution for solution, _ in a_creer], batch_size=500)
+        Solution.objects.bulk_update([solution for solution, _ in a_modifier], [*CHAMPS_VERSIONNES, "nom_recherche"],
+                                     batch_size=500)
+        derniers = dict(HistoriqueSolution.objects.filter(solution__in=[s for s, _ in a_modifier])
+                        .values("solution").order_by().annotate(n=Max("numero")).values_list("solution", "n"))
+        HistoriqueSolution.objects.bulk_create([
+            HistoriqueSolution(solution=solution, numero=derniers.get(solution.pk, 0) + 1, donnees=etat(solution),
+                               motif=motif, auteur=actor if getattr(actor, "pk", None) else None)
+            for solution, motif in [*a_creer, *a_modifier]], batch_size=500)
         audit.record(actor=actor, action="referencement.importer", object_type="referencement.Solution",
                      object_repr=nom[:300],
-                     after={"fichier": nom, "lignes": len(lignes), "crees": crees, "modifies": modifies})
-    return BilanImport(crees, modifies, inchanges)
-
-
-def _appliquer(editeur: Editeur, existante: Solution | None, ligne: LigneSolution, *, actor, motif: str) -> str:
-    valeurs = {"vague": ligne.vague, "secteurs": list(ligne.secteurs), "date_referencement": ligne.date_referencement,
-               "statut": ligne.statut, "date_retrait": ligne.date_retrait}
-    if existante is None:
-        solution = Solution.objects.create(editeur=editeur, nom=ligne.solution, version=ligne.version,
-                                           couloir=ligne.couloir,
-                                           nom_recherche=_nom_recherche(ligne.solution, ligne.version, editeur.nom),
-                                           **valeurs)
-        _historiser(solution, actor=actor, motif=motif)
-        return "cree"
-    avant = etat(existante)
-    for champ, valeur in valeurs.items():
-        setattr(existante, champ, valeur)
-    if etat(existante) == avant:
-        return "inchange"
-    existante.save()
-    _historiser(existante, actor=actor, motif=motif)
-    return "modifie"
+                     after={"fichier": nom, "lignes": len(lignes), "crees": len(a_creer),
+                            "modifies": len(a_modifier)})
+    return BilanImport(len(a_creer), len(a_modifier), len(lignes) - len(a_creer) - len(a_modifier))
 
 
 def modifier_solution(*, actor, solution: Solution, vague: int, secteurs: list[str], date_referencement: date,
