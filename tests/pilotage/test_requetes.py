@@ -15,10 +15,11 @@ PAGES = {
     "regional": lambda: reverse("pilotage:region", args=["84"]),
     "public": lambda: reverse("statistiques:accueil"),
 }
-# Pilotage's own queries (national 16, regional 14, public 13) plus the session, the user and what the shared
-# page frame (navigation, notifications) needs.
+# Pilotage's own queries (national 16, regional 14, public 13; the SONS section adds 7 nationally — coverage by
+# region and by sector, solutions' shares, orders without project — and 4 regionally) plus the session, the user
+# and what the shared page frame (navigation, notifications) needs.
 # The pages are read by a national administrator: one query of the total loads its two-factor device (django-otp).
-MAXIMUM = {"national": 26, "regional": 24, "public": 21}
+MAXIMUM = {"national": 29, "regional": 25, "public": 21}
 
 
 def _requetes(client, chemin: str) -> int:
