@@ -11,8 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from esms.comptes.models import Role
-from esms.comptes.permissions import has_perm, require, role_of
+from esms.comptes.permissions import est_editeur, has_perm, require
 from esms.referencement import selectors, services
 from esms.referencement.erreurs import ImportRefuse
 from esms.referencement.forms import FichierForm
@@ -32,7 +31,7 @@ def _page(request: HttpRequest, *, form=None, refus=None, status: int = 200) -> 
         "title": "Commandes SONS", "page_obj": Paginator(commandes, 50).get_page(request.GET.get("page")),
         "filtres": filtres, "statuts": CommandeSons.Statut.choices, "refus": refus,
         "resume": [(libelle, resume.get(code, 0)) for code, libelle in CommandeSons.Statut.choices],
-        "editeur": role_of(request.user) == Role.EDITEUR,
+        "editeur": est_editeur(request.user),
         "form": (form or FichierForm()) if has_perm(request.user, "sons.importer") else None,
     }, status=status)
 

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from esms.comptes.permissions import has_perm, in_scope, require
 from esms.exports import ecrivain_csv
-from esms.referencement.selectors import commandes_visibles
 from esms.referentiel import selectors, services, televersement
 from esms.referentiel.carte import carte
 from esms.referentiel.erreurs import ErreurReferentiel
@@ -88,7 +87,6 @@ def _page_etablissement(request: HttpRequest, finess_et: str, form: Qualificatio
         "secteur_categorie": SECTEUR_LIBELLES.get(etablissement.categorie.secteur, etablissement.categorie.secteur),
         "form": form if peut_qualifier else None,
         "historique": selectors.historique(objet="et", cle=etablissement.finess_et),
-        "commandes_sons": commandes_visibles(request.user).filter(etablissement_id=etablissement.finess_et),
     }, status=status)
 
 
