@@ -13,6 +13,7 @@ from django.urls import reverse
 from esms.api import services as api
 from esms.candidatures.models import Dossier
 from esms.comptes.models import Role, User
+from esms.comptes.permissions import SYSTEME
 from esms.demo import charger_demo
 from esms.referencement.models import CommandeSons, Solution
 
@@ -23,8 +24,8 @@ def test_parcours_sons_de_la_demo(shared_data, settings, tmp_path):
     from esms.referentiel import services as referentiel
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    referentiel.charger_referentiel(actor=None)
-    referentiel.importer_finess(actor=None, chemin=shared_data / "etalab-cs1100507-stock-20210108-0427.reconstructed.csv.gz")
+    referentiel.charger_referentiel(actor=SYSTEME)
+    referentiel.importer_finess(actor=SYSTEME, chemin=shared_data / "etalab-cs1100507-stock-20210108-0427.reconstructed.csv.gz")
     charger_demo()
 
     # 1. The porteur of the demo draft picks its solution in the register (htmx search) and saves it.
@@ -55,7 +56,7 @@ def test_parcours_sons_de_la_demo(shared_data, settings, tmp_path):
     commande = CommandeSons.objects.filter(etablissement__in=editeur.etablissements.all(),
                                            solution__editeur__comptes=editeur, statut="commande").first()
     assert commande is not None
-    _, chaine = api.creer_jeton(actor=None, utilisateur=editeur, nom="Démo", portees=["sons:ecrire", "sons:lire"],
+    _, chaine = api.creer_jeton(actor=SYSTEME, utilisateur=editeur, nom="Démo", portees=["sons:ecrire", "sons:lire"],
                                 expire_le=None)
     corps = {"finess_et": commande.etablissement_id, "solution_id": commande.solution_id, "vague": commande.vague,
              "date_commande": commande.date_commande.isoformat(), "date_deploiement": "2024-11-30",
