@@ -51,7 +51,7 @@ def charger_registre(admin: User) -> None:
 
 def solution(nom: str) -> Solution:
     """The demo grappes' solution of that name (its vague 1 version)."""
-    return Solution.objects.filter(nom=nom, vague=1, statut="referencee").order_by("-date_referencement").first()
+    return Solution.objects.filter(nom=nom, vague=1, statut="referencee").order_by("-date_referencement")[0]
 
 
 def _ligne(finess: str, solution: Solution, commande: date, deploiement: date | None, statut: str) -> list[str]:
@@ -99,6 +99,8 @@ def charger_commandes(admin: User, *, grappes, hors_grappe: list[str], conflit: 
         services.importer_commandes(actor=admin, fichier=_fichier("commandes-sons-demo.csv", ENTETE_COMMANDES,
                                                                   lignes), nom="commandes-sons-demo.csv")
     compte = User.objects.filter(username="editeur.demo").first()
-    for editeur in editeurs if compte else ():
+    if compte is None:
+        return
+    for editeur in editeurs:
         if not editeur.comptes.filter(pk=compte.pk).exists():
             services.lier_compte(actor=admin, editeur=editeur, compte=compte)

@@ -8,6 +8,7 @@ the decisions live in `decisions/sons.py`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -44,7 +45,9 @@ class ParametresSons:
     forfait_finance: Parametre[str]
 
 
-def _parametre(nom: str, brut: Any, erreurs: list[str], conversion=lambda v: v) -> Parametre[Any]:
+def _parametre(
+    nom: str, brut: Any, erreurs: list[str], conversion: Callable[[Any], Any] = lambda v: v
+) -> Parametre[Any]:
     if not isinstance(brut, dict) or "valeur" not in brut or not str(brut.get("source", "")).strip():
         erreurs.append(f"{FICHIER.name}, {nom} : valeur et source attendues")
         return Parametre(nom, None, "", A_CONFIRMER)
