@@ -99,8 +99,8 @@ def test_le_porteur_choisit_l_ars_et_la_trace_le_dit(ref, make_user):
     dossier = factories.dossier_brouillon(porteur, ref.og_ara, membres, camp=factories.campagne("2024"))
     verdict = regles.evaluer(dossier.grappe, submitted_at=datetime(2024, 5, 2, 10, 0, tzinfo=PARIS))
     assert verdict["region_pilote"] == "84" == verdict["region_pilote_par_defaut"]
-    services.modifier_grappe(actor=porteur, dossier=dossier, nom="Grappe", solution_dui="DUI Test",
-                             solution_referencee_segur=True, region_pilote_choisie="94")
+    services.modifier_grappe(actor=porteur, dossier=dossier, nom="Grappe", solution=factories.solution_referencee(),
+                             region_pilote_choisie="94")
     dossier.grappe.refresh_from_db()
     verdict = regles.evaluer(dossier.grappe, submitted_at=datetime(2024, 5, 2, 10, 0, tzinfo=PARIS))
     assert verdict["region_pilote"] == "94" and verdict["region_pilote_par_defaut"] == "84"

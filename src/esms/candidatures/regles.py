@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from esms import rules
 from esms.candidatures.models import Dossier, Grappe, Membre, VersionParametres
-from esms.referentiel.models import Etablissement
 from esms.referencement.models import CommandeSons
 from esms.referencement.selectors import libelle_dui, pour_les_regles
+from esms.referentiel.models import Etablissement
 from esms.rules.categories import classify
 from esms.rules.referencement import referencement_au
 from esms.rules.sortie import verdict_vers_dict
