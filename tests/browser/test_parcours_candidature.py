@@ -65,6 +65,7 @@ def test_parcours_candidature(page, settings, tmp_path):
     factories.make_user(Role.PORTEUR, username="porteur", organismes=[ref.og_ara.pk])
     factories.make_user(Role.AGENT_ARS, username="agent", region="84")
     admin = factories.make_user(Role.ADMIN_NATIONAL, username="admin")
+    alpha = factories.solution_referencee("DUI Alpha", "2")
     env = enveloppes.creer_enveloppe(actor=admin, campagne=factories.campagne(), region=ref.ara)
     enveloppes.doter(actor=admin, enveloppe=env, montant=500_000, libelle="Délégation 2024")
 
@@ -73,7 +74,9 @@ def test_parcours_candidature(page, settings, tmp_path):
     _menu(page, "Dossiers")
     page.get_by_role("link", name="Créer une grappe").click()
     page.get_by_label("Nom de la grappe").fill("Grappe des Chênes")
-    page.get_by_label("Solution DUI").fill("DUI Alpha")
+    page.get_by_label("Rechercher dans le registre").fill("alpha")  # htmx search of the register
+    page.locator(f'label[for="solution-{alpha.pk}"]').click()
+    expect(page.get_by_label("DUI Alpha 2 — Éditeur Test")).to_be_checked()
     with page.expect_navigation():  # waits for the new page, not the old one
         page.get_by_role("button", name="Créer la grappe").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Grappe des Chênes"))
