@@ -19,7 +19,7 @@ PAGES = {
 # region and by sector, solutions' shares, orders without project — and 4 regionally) plus the session, the user
 # and what the shared page frame (navigation, notifications) needs.
 # The pages are read by a national administrator: one query of the total loads its two-factor device (django-otp).
-MAXIMUM = {"national": 29, "regional": 25, "public": 21}
+MAXIMUM = {"national": 33, "regional": 25, "public": 21}
 
 
 def _requetes(client, chemin: str) -> int:
