@@ -29,7 +29,7 @@ def marche(ref, make_user):
         e.latitude, e.longitude = 46.20 + rang * 0.001, 5.22
         e.save()
     dossier = candidatures.creer_grappe(actor=porteur, campagne_code="2025", porteur=ref.og_ara.pk,
-                                        nom="Grappe de Bourg", solution_dui="DUI Alpha")
+                                        nom="Grappe de Bourg", solution=factories.solution_referencee("DUI Alpha"))
     candidatures.ajouter_membres(actor=porteur, dossier=dossier, finess_et=[e.pk for e in siens])
     voisine = factories.organisme("01", "Association voisine")
     nouveau = factories.etablissement(ref.ain, voisine, "EHPAD ISOLE")

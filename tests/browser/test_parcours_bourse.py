@@ -47,7 +47,8 @@ def test_parcours_bourse(page):
         e.latitude, e.longitude = 46.20 + rang * 0.001, 5.22
         e.save()
     dossier = candidatures.creer_grappe(actor=porteur, campagne_code="2025", porteur=ref.og_ara.pk,
-                                        nom="Grappe des Chênes", solution_dui="DUI Alpha")
+                                        nom="Grappe des Chênes",
+                                        solution=factories.solution_referencee("DUI Alpha"))
     candidatures.ajouter_membres(actor=porteur, dossier=dossier, finess_et=[e.pk for e in siens])
     bourse.ouvrir_grappe(actor=porteur, dossier=dossier, places=2, cloture=timezone.localdate() + timedelta(days=30))
     nouveau = factories.etablissement(ref.ain, factories.organisme("01", "Association voisine"), "EHPAD ISOLE")

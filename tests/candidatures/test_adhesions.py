@@ -40,7 +40,7 @@ def test_le_squat_echoue_et_le_vrai_porteur_depose(ref, acteurs):
     a, b, autre = acteurs["squatteur"], acteurs["proprietaire"], acteurs["autre"]
     ets_b = factories.etablissements(ref.ain, autre, 16, nom="EHPAD DE B")
     squat = services.creer_grappe(actor=a, campagne_code="2024", porteur=ref.og_ara.pk, nom="Squat",
-                                  solution_dui="DUI Alpha")
+                                  solution=factories.solution_referencee("DUI Alpha"))
     membres = services.ajouter_membres(actor=a, dossier=squat, finess_et=[e.pk for e in ets_b])
     assert {m.adhesion for m in membres} == {Membre.Adhesion.PROPOSEE}
     # Proposed members do not count for the rules.
@@ -52,7 +52,7 @@ def test_le_squat_echoue_et_le_vrai_porteur_depose(ref, acteurs):
     # B is told, and files its own grappe with the same 16 establishments.
     assert Notification.objects.filter(destinataire=b, sujet__contains="Squat").count() == 16
     propre = services.creer_grappe(actor=b, campagne_code="2024", porteur=autre.pk, nom="Grappe de B",
-                                   solution_dui="DUI Beta")
+                                   solution=factories.solution_referencee("DUI Beta"))
     services.ajouter_membres(actor=b, dossier=propre, finess_et=[e.pk for e in ets_b])
     _pieces(b, propre)
     assert services.deposer(actor=b, dossier=propre, maintenant=EN_MAI_2024).etat == "depose"
@@ -64,7 +64,7 @@ def test_accord_fait_compter_le_membre_puis_retrait(ref, acteurs, make_user):
     invite = factories.etablissement(ref.ain, autre, "EHPAD INVITE")
     gestionnaire = make_user(Role.GESTIONNAIRE_ESSMS, etablissements=[invite.pk])
     dossier = services.creer_grappe(actor=a, campagne_code="2024", porteur=ref.og_ara.pk, nom="Grappe A",
-                                    solution_dui="DUI Alpha")
+                                    solution=factories.solution_referencee("DUI Alpha"))
     services.ajouter_membres(actor=a, dossier=dossier, finess_et=[e.pk for e in [*propres, invite]])
     assert not regles.evaluer(dossier.grappe, submitted_at=EN_MAI_2024)["eligible"]
     membre = Membre.objects.get(etablissement=invite)
@@ -89,7 +89,7 @@ def test_ses_propres_etablissements_sans_accord_et_adhesion_figee_apres_depot(re
     propres = factories.etablissements(ref.ain, ref.og_ara, 15)
     invite = factories.etablissement(ref.ain, autre, "EHPAD INVITE")
     dossier = services.creer_grappe(actor=a, campagne_code="2024", porteur=ref.og_ara.pk, nom="Grappe A",
-                                    solution_dui="DUI Alpha")
+                                    solution=factories.solution_referencee("DUI Alpha"))
     membres = services.ajouter_membres(actor=a, dossier=dossier, finess_et=[e.pk for e in [*propres, invite]])
     assert [m.adhesion for m in membres].count(Membre.Adhesion.ACCEPTEE) == 15
     adhesions.accepter(actor=acteurs["proprietaire"], membre=Membre.objects.get(etablissement=invite))
@@ -106,7 +106,7 @@ def test_page_des_adhesions(client, ref, acteurs):
     a, b, autre = acteurs["squatteur"], acteurs["proprietaire"], acteurs["autre"]
     invite = factories.etablissement(ref.ain, autre, "EHPAD INVITE")
     dossier = services.creer_grappe(actor=a, campagne_code="2024", porteur=ref.og_ara.pk, nom="Grappe A",
-                                    solution_dui="DUI Alpha")
+                                    solution=factories.solution_referencee("DUI Alpha"))
     services.ajouter_membres(actor=a, dossier=dossier, finess_et=[invite.pk])
     client.force_login(b)
     page = client.get("/candidatures/adhesions/")

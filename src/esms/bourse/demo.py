@@ -16,6 +16,7 @@ from esms.candidatures.models import Membre
 from esms.comptes.models import Role, User
 from esms.comptes.permissions import SYSTEME
 from esms.comptes.services import create_user
+from esms.demo import referencement as registre
 from esms.demo.comptes import DEMO_PASSWORD, DemoAccount
 from esms.referentiel.models import Etablissement
 
@@ -42,7 +43,7 @@ def charger() -> list[DemoAccount]:
         return []
     nouveau = voisins[0]
     dossier = candidatures.creer_grappe(actor=porteur, campagne_code="2025", porteur=str(ej), nom=NOM,
-                                        solution_dui="Solution DUI démo",
+                                        solution=registre.solution("Solution DUI Atlas"),
                                         description="Grappe en préparation ouverte aux établissements isolés.")
     candidatures.ajouter_membres(actor=porteur, dossier=dossier, finess_et=[e.pk for e in siens])
     services.ouvrir_grappe(actor=porteur, dossier=dossier, places=3,

@@ -72,7 +72,8 @@ def instance(*, campagne: str, region: str | None = None) -> tuple[dict[str, Any
         donnees_offres.append({
             "id": str(ouverture.pk),
             "porteur": entree["porteur"],
-            "solution_dui": ouverture.grappe.solution_dui,
+            # The members' DUI as the rules label it (a register solution: its name and vendor).
+            "solution_dui": entree["members"][0]["solution_dui"],
             "places": max(0, ouverture.places - (deja - len(entree["members"]))),
             "membres": membres,
         })
