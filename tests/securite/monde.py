@@ -60,7 +60,9 @@ def construire() -> SimpleNamespace:
 
     from esms.referencement.models import Editeur, Solution
 
-    editeur = Editeur.objects.create(siren="732829320", nom="Éditeur Alpha")
+    # The draft's factory may already have registered this vendor (its grappe picks a register solution).
+    editeur, _ = Editeur.objects.get_or_create(siren="732829320", defaults={"nom": "Éditeur Alpha"})
+    editeur.comptes.add(monde.editeur_ara)  # the victim's vendor account: its SONS orders are its own
     monde.solution = Solution.objects.create(editeur=editeur, nom="DUI Alpha", version="3", vague=1,
                                              date_referencement=date(2023, 1, 15))
     for et in suivi.ets:

@@ -209,6 +209,9 @@ WEB: dict[str, Regle] = {
         frozenset({A}), lambda m: f"/referencement/solutions/{m.solution.pk}/modifier/", POST),
     "referencement/solutions/<int:pk>/comptes/": Regle(
         frozenset({A}), lambda m: f"/referencement/solutions/{m.solution.pk}/comptes/", POST),
+    # SONS purchase orders: every signed-in user reads those of its scope; national admins import the file.
+    "referencement/sons/": Regle(CONNECTE, lambda m: "/referencement/sons/"),
+    "referencement/sons/importer/": Regle(frozenset({A}), lambda m: "/referencement/sons/importer/", POST),
     # API pages that are not operations: its documentation, root, unknown addresses; the tokens page.
     "api/v1/openapi.json": Regle(PUBLIC, lambda m: "/api/v1/openapi.json"),
     "api/v1/docs": Regle(PUBLIC, lambda m: "/api/v1/docs"),
@@ -244,6 +247,11 @@ def _indicateurs(m) -> dict:
     return {"finess_et": m.et_membre, "debut": "2024-10-01", "fin": "2024-12-31", "dui_actifs": 3}
 
 
+def _commande_sons(m) -> dict:
+    return {"finess_et": m.et_membre, "solution_id": m.solution.pk, "vague": 1, "date_commande": "2024-03-01",
+            "statut": "commande"}
+
+
 API: dict[str, Regle] = {
     "GET /moi": Regle(CONNECTE, lambda m: "/moi"),
     "GET /moi/etablissements": Regle(CONNECTE, lambda m: "/moi/etablissements"),
@@ -263,6 +271,10 @@ API: dict[str, Regle] = {
                                       legitime="editeur_ara", corps=_indicateurs, servi=201),
     "POST /usages/preuves": Regle(frozenset({E}), lambda m: "/usages/preuves", POST, objet=True,
                                   legitime="editeur_ara", corps=lambda m: {**_periode(m), "fichier": b"x"}),
+    "GET /sons/commandes": Regle(CONNECTE, lambda m: "/sons/commandes"),
+    # A vendor declares the SONS order of an establishment that authorised it, for one of its own solutions.
+    "POST /sons/commandes": Regle(frozenset({E}), lambda m: "/sons/commandes", POST, objet=True,
+                                 legitime="editeur_ara", corps=_commande_sons, servi=201),
     **{f"GET /pilotage/{nom}": Regle(INSTRUCTION, lambda m, nom=nom: f"/pilotage/{nom}?region=84", objet=True,
                                      legitime="ars_ara")
        for nom in ("indicateurs", "couverture", "enveloppes", "dossiers", "evolution", "secteurs", "dui-actifs")},
