@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from esms.comptes.models import Role
 from tests import factories
@@ -90,12 +91,15 @@ def test_sign_up_claim_validation_first_grappe(page, smtp, settings, live_server
     [decision] = [r for r in smtp.boite.pour("camille@asso-ain.example") if "rattachement" in r.sujet]
     assert decision.sujet == "[ESMS numérique] Votre demande de rattachement est validée"
 
-    # The new porteur creates its first grappe.
+    # The new porteur creates its first grappe, its DUI picked in the register of referenced solutions.
+    alpha = factories.solution_referencee("DUI Alpha", "2")
     _connexion(page, "camille@asso-ain.example", MDP)
     page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Dossiers").click()
     page.get_by_role("link", name="Créer une grappe").click()
     page.get_by_label("Nom de la grappe").fill("Grappe des Tilleuls")
-    page.get_by_label("Solution DUI").fill("DUI Alpha")
+    page.get_by_label("Rechercher dans le registre").fill("alpha")  # htmx search of the register
+    page.locator(f'label[for="solution-{alpha.pk}"]').click()
+    expect(page.get_by_label("DUI Alpha 2 — Éditeur Test")).to_be_checked()
     page.get_by_role("button", name="Créer la grappe").click()
     page.get_by_role("heading", level=1, name=re.compile("^Grappe des Tilleuls")).wait_for()
 
