@@ -14,18 +14,7 @@ from esms.financement import selectors, services
 from esms.financement.erreurs import LiberationRefusee
 from esms.financement.models import LigneEnveloppe, Versement
 from tests import factories
-
-
-@pytest.fixture
-def admin(ref, make_user):
-    return make_user(Role.ADMIN_NATIONAL)
-
-
-@pytest.fixture
-def env_ara(ref, admin):
-    env = services.creer_enveloppe(actor=admin, campagne=factories.campagne(), region=ref.ara)
-    services.doter(actor=admin, enveloppe=env, montant=250_000, libelle="Délégation FMIS")
-    return env
+from tests.pages import texte as html
 
 
 @pytest.fixture
@@ -38,10 +27,6 @@ def retenu(ref, env_ara, agent):
     dossier = factories.dossier_depose(ref.og_ara, region=ref.ara, montant=100_000)
     candidatures.retenir(actor=agent, dossier=dossier, montant=80_000)
     return dossier
-
-
-def html(response) -> str:
-    return response.content.decode().replace("\u202f", " ").replace("\xa0", " ")
 
 
 def test_the_agent_releases_from_the_envelope_page_with_a_reason(client, env_ara, agent, retenu):

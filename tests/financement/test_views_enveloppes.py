@@ -12,18 +12,7 @@ from esms.comptes.models import Role
 from esms.financement import services
 from esms.financement.models import Enveloppe, LigneEnveloppe
 from tests import factories
-
-
-@pytest.fixture
-def admin(ref, make_user):
-    return make_user(Role.ADMIN_NATIONAL)
-
-
-@pytest.fixture
-def env_ara(ref, admin):
-    env = services.creer_enveloppe(actor=admin, campagne=factories.campagne(), region=ref.ara)
-    services.doter(actor=admin, enveloppe=env, montant=250_000, libelle="Délégation FMIS")
-    return env
+from tests.pages import texte as html
 
 
 @pytest.fixture
@@ -31,10 +20,6 @@ def env_corse(ref, admin):
     env = services.creer_enveloppe(actor=admin, campagne=factories.campagne(), region=ref.corse)
     services.doter(actor=admin, enveloppe=env, montant=40_000, libelle="Délégation Corse")
     return env
-
-
-def html(response) -> str:
-    return response.content.decode().replace("\u202f", " ").replace("\xa0", " ")
 
 
 def test_agent_sees_the_envelopes_of_its_region_with_their_state(client, ref, env_ara, env_corse, make_user):
