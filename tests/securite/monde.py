@@ -69,5 +69,30 @@ def construire() -> SimpleNamespace:
         RapportIndicateurs.objects.create(dossier=dossier, etablissement_id=et, periode_debut=DEBUT, periode_fin=FIN,
                                           dui_actifs=41 if et == et_membre else 73, valeurs={}, canal=Canal.FORMULAIRE,
                                           auteur=porteur_ara)
+    _bourse(monde)
     monde.marqueurs = [dossier.numero, GRAPPE_VICTIME, BROUILLON_VICTIME]
     return monde
+
+
+def _bourse(monde: SimpleNamespace) -> None:
+    """The victim's side of the bourse: a need of its establishment, a draft grappe open to newcomers (its name
+    is public on the market, so it is not a marker), a proposal between them, a new grappe proposed to its
+    porteur, and a membership of its establishment proposed in the victim's draft, waiting for consent."""
+    from esms.bourse.models import Besoin, Ouverture, ProjetGrappe, Proposition
+    from esms.candidatures.models import Membre
+    from esms.referentiel.models import Etablissement
+
+    ref = monde.ref
+    Etablissement.objects.filter(pk__in=[monde.et_membre, ref.et_ara[1].pk]).update(latitude=46.2, longitude=5.22)
+    factories.campagne("2025")
+    monde.besoin = Besoin.objects.create(etablissement_id=monde.et_membre, campagne=factories.campagne(),
+                                         contact="Contact victime", declare_par=monde.gestionnaire_ara)
+    ouverte = factories.dossier_brouillon(monde.porteur_ara, ref.og_ara, [ref.et_ara[1]], nom="Grappe ouverte Tilleuls")
+    monde.ouverture = Ouverture.objects.create(grappe=ouverte.grappe, places=3,
+                                               cloture=timezone.localdate() + timedelta(days=30))
+    monde.proposition = Proposition.objects.create(besoin=monde.besoin, ouverture=monde.ouverture, distance_km=4.0)
+    monde.projet = ProjetGrappe.objects.create(campagne=factories.campagne(), porteur=ref.og_ara,
+                                               solution_dui="DUI Alpha (Éditeur Alpha)", distance_km=12.0)
+    monde.projet.besoins.add(monde.besoin)
+    monde.adhesion = Membre.objects.create(grappe=monde.brouillon.grappe, etablissement_id=monde.et_membre,
+                                           adhesion=Membre.Adhesion.PROPOSEE, propose_par=monde.porteur_ara)

@@ -43,6 +43,18 @@ class Regle:
     temoin: Callable | None = None
 
 
+def _besoins(m) -> list:
+    from esms.bourse.models import Besoin
+
+    return sorted(Besoin.objects.values_list("etablissement_id", "campagne_id", "statut"))
+
+
+def _propositions(m) -> list:
+    from esms.bourse.models import Proposition
+
+    return sorted(Proposition.objects.values_list("besoin_id", "ouverture_id", "statut"))
+
+
 def _d(chemin: str) -> Callable:
     """An address on the victim's dossier in usage follow-up."""
     return lambda m: f"/candidatures/dossiers/{m.dossier.pk}/{chemin}"
@@ -212,6 +224,42 @@ WEB: dict[str, Regle] = {
     # SONS purchase orders: every signed-in user reads those of its scope; national admins import the file.
     "referencement/sons/": Regle(CONNECTE, lambda m: "/referencement/sons/"),
     "referencement/sons/importer/": Regle(frozenset({A}), lambda m: "/referencement/sons/importer/", POST),
+    # Bourse aux grappes: the market is read by the roles that take part; a need is declared or withdrawn by its
+    # establishment's side; a draft is opened by its porteur; matches are computed or suggested by the region's
+    # agents (the whole country: national administrators); a proposal is answered by either side.
+    "bourse/": Regle(CONSULTATION, lambda m: "/bourse/"),
+    "bourse/besoins/": Regle(
+        frozenset({P, G}), lambda m: "/bourse/besoins/", POST, objet=True, legitime="gestionnaire_ara",
+        corps=lambda m: {"finess_et": m.et_membre, "campagne": "2025", "contact": "x", "cas": "acquisition",
+                         "distance_max_km": 30},
+        temoin=lambda m: _besoins(m)),
+    "bourse/besoins/<int:pk>/retirer/": Regle(
+        frozenset({P, G}), lambda m: f"/bourse/besoins/{m.besoin.pk}/retirer/", POST, objet=True,
+        legitime="gestionnaire_ara"),
+    "bourse/grappes/<int:pk>/ouvrir/": Regle(
+        frozenset({P}), lambda m: f"/bourse/grappes/{m.brouillon.pk}/ouvrir/", POST, objet=True,
+        legitime="porteur_ara", corps=lambda m: {"places": 3, "cloture": "2099-12-31"}),
+    "bourse/propositions/calculer/": Regle(
+        INSTRUCTION, lambda m: "/bourse/propositions/calculer/", POST, objet=True, legitime="ars_ara",
+        corps=lambda m: {"campagne": "2024", "region": "84"}, temoin=lambda m: _propositions(m)),
+    "bourse/propositions/suggerer/": Regle(
+        INSTRUCTION, lambda m: "/bourse/propositions/suggerer/", POST, objet=True, legitime="ars_ara",
+        corps=lambda m: {"besoin": m.besoin.pk, "ouverture": m.ouverture.pk}, temoin=lambda m: _propositions(m)),
+    "bourse/propositions/<int:pk>/repondre/": Regle(
+        frozenset({P, G}), lambda m: f"/bourse/propositions/{m.proposition.pk}/repondre/", POST, objet=True,
+        legitime="gestionnaire_ara", corps=lambda m: {"reponse": "accepter"}),
+    "bourse/projets/<int:pk>/repondre/": Regle(
+        frozenset({P}), lambda m: f"/bourse/projets/{m.projet.pk}/repondre/", POST, objet=True,
+        legitime="porteur_ara", corps=lambda m: {"reponse": "accepter"}),
+    # Consent to membership: the establishment's side (its organisme or its manager) answers.
+    "candidatures/adhesions/": Regle(frozenset({P, G}), lambda m: "/candidatures/adhesions/",
+                                     legitime="gestionnaire_ara"),
+    "candidatures/adhesions/<int:pk>/accepter/": Regle(
+        frozenset({P, G}), lambda m: f"/candidatures/adhesions/{m.adhesion.pk}/accepter/", POST, objet=True,
+        legitime="gestionnaire_ara"),
+    "candidatures/adhesions/<int:pk>/retirer/": Regle(
+        frozenset({P, G}), lambda m: f"/candidatures/adhesions/{m.adhesion.pk}/retirer/", POST, objet=True,
+        legitime="gestionnaire_ara"),
     # API pages that are not operations: its documentation, root, unknown addresses; the tokens page.
     "api/v1/openapi.json": Regle(PUBLIC, lambda m: "/api/v1/openapi.json"),
     "api/v1/docs": Regle(PUBLIC, lambda m: "/api/v1/docs"),
@@ -226,9 +274,7 @@ WEB: dict[str, Regle] = {
 # still to be written. They are NOT checked yet: the test names them on every run, fails if one disappears without
 # its entry being removed, and fails on any other route without a rule. Empty this list by writing their rules.
 EN_ATTENTE: frozenset[str] = frozenset({
-    "bourse/", "bourse/besoins/", "bourse/grappes/<int:pk>/ouvrir/", "bourse/propositions/<int:pk>/repondre/",
-    "bourse/propositions/calculer/", "candidatures/adhesions/", "candidatures/adhesions/<int:pk>/accepter/",
-    "candidatures/adhesions/<int:pk>/retirer/", "comptes/courriels/", "comptes/courriels/<int:pk>/renvoyer/",
+    "comptes/courriels/", "comptes/courriels/<int:pk>/renvoyer/",
     "comptes/double-facteur/", "comptes/double-facteur/activer/", "comptes/gestion/", "comptes/gestion/<int:pk>/",
     "comptes/gestion/<int:pk>/activation/", "comptes/inscription/", "comptes/inscription/verification/<str:jeton>/",
     "comptes/invitation/<str:jeton>/", "comptes/inviter/", "comptes/mon-compte/", "comptes/mon-compte/desactiver/",

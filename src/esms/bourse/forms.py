@@ -23,3 +23,16 @@ class OuvertureForm(DsfrBaseForm):
     places = forms.IntegerField(label="Places ouvertes", min_value=1, max_value=100)
     cloture = forms.DateField(label="Date de clôture", widget=forms.DateInput(attrs={"type": "date"}))
     secteurs = forms.CharField(label="Secteurs recherchés", required=False, max_length=300)
+
+
+class SuggestionForm(DsfrBaseForm):
+    """An ARS agent's match: a need and an open grappe of the market shown (choices set by the page)."""
+
+    besoin = forms.TypedChoiceField(label="Besoin", coerce=int)
+    ouverture = forms.TypedChoiceField(label="Grappe ouverte", coerce=int)
+
+    def __init__(self, *args, besoins=(), offres=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["besoin"].choices = [(b.pk, f"{b.etablissement.raison_sociale} ({b.etablissement_id})")
+                                         for b in besoins]
+        self.fields["ouverture"].choices = [(o.pk, f"{o.grappe.nom} — {o.grappe.porteur}") for o in offres]

@@ -8,14 +8,15 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from esms.bourse.models import Besoin, Ouverture, Proposition
+from esms.bourse.controles import libelle_besoin
+from esms.bourse.models import Besoin, Ouverture, ProjetGrappe, Proposition
 from esms.candidatures import regles
 from esms.candidatures.models import Membre
 
 
 def besoins_ouverts(*, campagne: str, region: str | None = None) -> QuerySet[Besoin]:
     qs = (Besoin.objects.filter(statut=Besoin.Statut.OUVERT, campagne__code=campagne)
-          .select_related("etablissement__departement", "etablissement__categorie", "etablissement__organisme"))
+          .select_related("solution__editeur", "etablissement__departement", "etablissement__categorie", "etablissement__organisme"))
     return qs.filter(etablissement__region_id=region) if region else qs
 
 
@@ -34,6 +35,27 @@ def propositions_pour(actor) -> QuerySet[Proposition]:
 
     return filter_scope(actor, Proposition.objects.filter(statut=Proposition.Statut.PROPOSEE)).select_related(
         "besoin__etablissement", "ouverture__grappe__porteur", "ouverture__grappe__dossier")
+
+
+def projets_pour(actor) -> QuerySet[ProjetGrappe]:
+    """New grappes proposed by the solver that wait for this porteur's answer."""
+    from esms.comptes.permissions import decide, filter_scope
+
+    if not decide(actor, "bourse.porter"):
+        return ProjetGrappe.objects.none()
+    return (filter_scope(actor, ProjetGrappe.objects.filter(statut=ProjetGrappe.Statut.PROPOSE))
+            .filter(porteur__in=actor.organismes.all())
+            .select_related("porteur", "campagne").prefetch_related("besoins__etablissement"))
+
+
+def besoins_de(actor) -> QuerySet[Besoin]:
+    """The open needs this user may withdraw (its establishments' or its organisme's)."""
+    from esms.comptes.permissions import decide, filter_scope
+
+    if not decide(actor, "bourse.declarer"):
+        return Besoin.objects.none()
+    return filter_scope(actor, Besoin.objects.filter(statut=Besoin.Statut.OUVERT)).select_related(
+        "etablissement", "campagne")
 
 
 def par_departement(besoins: QuerySet[Besoin], offres: QuerySet[Ouverture]) -> dict[str, dict[str, int]]:
@@ -89,7 +111,8 @@ def instance(*, campagne: str, region: str | None = None) -> tuple[dict[str, Any
                 "departement": b.etablissement.departement_id,
                 "latitude": b.etablissement.latitude,
                 "longitude": b.etablissement.longitude,
-                "solution_dui": b.solution_dui or None,
+                # The register's label when the need names a register solution (free text otherwise).
+                "solution_dui": libelle_besoin(b),
                 "distance_max_km": b.distance_max_km,
                 "cas": b.cas,
             }

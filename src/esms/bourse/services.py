@@ -10,22 +10,25 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from esms.bourse import selectors
-from esms.bourse.models import Besoin, Ouverture, Proposition
+from esms.bourse import controles, selectors
+from esms.bourse.models import Besoin, Ouverture, ProjetGrappe, Proposition
 from esms.bourse.solveur import lire_instance, proposer
 from esms.candidatures import adhesions, regles
+from esms.candidatures import services as candidatures
 from esms.candidatures.erreurs import CandidatureRefusee
 from esms.candidatures.etats import Etat
 from esms.candidatures.models import Campagne, Dossier, Membre
 from esms.comptes import audit
 from esms.comptes.notifications import notifier
-from esms.comptes.permissions import has_perm, in_scope, require
-from esms.referentiel.models import Etablissement
+from esms.comptes.permissions import decide, require
+from esms.comptes.selectors import representants
+from esms.referencement.selectors import solution_nommee
+from esms.referentiel.models import Etablissement, Region
+from esms.refus import hors_perimetre
 
 
 @transaction.atomic
@@ -51,10 +54,34 @@ def declarer_besoin(*, actor, finess_et: str, campagne: str, contact: str, solut
         raise CandidatureRefusee(erreurs)
     assert campagne_ is not None
     besoin = Besoin.objects.create(etablissement=et, campagne=campagne_, contact=contact.strip(),
-                                   solution_dui=solution_dui.strip(), distance_max_km=distance_max_km, cas=cas,
+                                   solution_dui=solution_dui.strip(), solution=solution_nommee(solution_dui), distance_max_km=distance_max_km, cas=cas,
                                    commande_sons=commande_sons.strip(), declare_par=actor)
     audit.record(actor=actor, action="bourse.declarer_besoin", obj=besoin,
-                 after={"etablissement": et.pk, "campagne": campagne, "distance_max_km": distance_max_km})
+                 after={"etablissement": et.pk, "campagne": campagne, "distance_max_km": distance_max_km,
+                        "solution": besoin.solution_id})
+    return besoin
+
+
+@transaction.atomic
+def retirer_besoin(*, actor, besoin: Besoin) -> Besoin:
+    """The establishment's side withdraws its need: it leaves the market; the proposals still waiting for an
+    answer are declined (the other side is told)."""
+    besoin = Besoin.objects.select_for_update(of=("self",)).select_related("etablissement").get(pk=besoin.pk)
+    require(actor, "bourse.declarer", besoin)
+    if besoin.statut != Besoin.Statut.OUVERT:
+        raise CandidatureRefusee(f"Ce besoin est « {Besoin.Statut(besoin.statut).label.lower()} » : "
+                                 "il ne peut plus être retiré.")
+    besoin.statut = Besoin.Statut.RETIRE
+    besoin.save(update_fields=["statut"])
+    en_attente = list(Proposition.objects.filter(besoin=besoin, statut=Proposition.Statut.PROPOSEE)
+                      .select_related("ouverture__grappe__dossier", "ouverture__grappe__porteur"))
+    Proposition.objects.filter(pk__in=[p.pk for p in en_attente]).update(statut=Proposition.Statut.REFUSEE)
+    audit.record(actor=actor, action="bourse.retirer_besoin", obj=besoin, before={"statut": Besoin.Statut.OUVERT},
+                 after={"statut": Besoin.Statut.RETIRE, "propositions_declinees": len(en_attente)})
+    for p in en_attente:
+        notifier([u for u in adhesions.cote_porteur(p.ouverture.grappe.dossier) if u != actor],
+                 sujet=f"{besoin.etablissement.raison_sociale} a retiré son besoin : la proposition de rejoindre "
+                       f"« {p.ouverture.grappe.nom} » est close", lien=reverse("bourse:marche"))
     return besoin
 
 
@@ -80,13 +107,24 @@ def ouvrir_grappe(*, actor, dossier: Dossier, places: int, cloture: date, secteu
     return ouverture
 
 
+def _exiger_marche(actor, region: str | None) -> None:
+    """One decision: a region's market is its agents' (and national administrators'); the whole country's is
+    national administrators' only."""
+    if region:
+        objet = Region.objects.filter(pk=region).first()
+        if objet is None:
+            raise CandidatureRefusee(f"Région « {region} » inconnue.")
+        require(actor, "bourse.proposer", objet)
+    else:
+        require(actor, "bourse.proposer_pays")
+
+
 @transaction.atomic
-def calculer_propositions(*, actor, campagne: str, region: str | None) -> list[Proposition]:
+def calculer_propositions(*, actor, campagne: str, region: str | None) -> list[Proposition | ProjetGrappe]:
     """Run the solver (the same code as `esms bourse proposer`) on the region's market; each proposal to an
-    open grappe becomes an invitation to both sides."""
-    require(actor, "bourse.proposer")
-    if has_perm(actor, "pilotage.national") is False and region != getattr(actor, "region_id", None):
-        raise PermissionDenied("Un agent ARS calcule les propositions de sa région.")
+    open grappe becomes an invitation to both sides, each new grappe of needs alone a project proposed to its
+    suggested porteur (`repondre_projet`)."""
+    _exiger_marche(actor, region)
     donnees, besoins, offres = selectors.instance(campagne=campagne, region=region)
     if not donnees["demandes"] or not donnees["offres"]:
         return []
@@ -95,9 +133,14 @@ def calculer_propositions(*, actor, campagne: str, region: str | None) -> list[P
     instance = dataclasses.replace(lire_instance(donnees), parametres=regles.campagne_de(version))
     resultat = proposer(instance)
     creees = []
+    projets = []
     for proposition in resultat.propositions:
         if proposition.offre is None:
-            continue  # new grappes of needs alone are shown by the CLI; here only joins are invited
+            projet = _projet(actor, campagne, proposition, [besoins[instance.demandes[i].finess_et]
+                                                           for i in proposition.ajouts])
+            if projet is not None:
+                projets.append(projet)
+            continue
         ouverture = offres[proposition.offre.id]
         for i in proposition.ajouts:
             besoin = besoins[instance.demandes[i].finess_et]
@@ -111,10 +154,90 @@ def calculer_propositions(*, actor, campagne: str, region: str | None) -> list[P
                  sujet=f"Proposition : rejoindre la grappe « {p.ouverture.grappe.nom} »", lien=lien)
         notifier(adhesions.cote_porteur(p.ouverture.grappe.dossier),
                  sujet=f"Proposition : {p.besoin.etablissement.raison_sociale} pourrait rejoindre votre grappe", lien=lien)
+    for projet in projets:
+        lien = reverse("bourse:marche")
+        notifier(representants(organisme=projet.porteur_id),
+                 sujet=f"Proposition : porter une nouvelle grappe de {projet.besoins.count()} établissements "
+                       "de la bourse", lien=lien)
+        for besoin in projet.besoins.select_related("etablissement"):
+            notifier(adhesions.cote_etablissement(besoin.etablissement),
+                     sujet=f"Proposition : former une nouvelle grappe portée par {projet.porteur}", lien=lien)
     audit.record(actor=actor, action="bourse.calculer_propositions", obj=None,
                  after={"campagne": campagne, "region": region, "places": resultat.places,
-                        "optimal": resultat.optimal, "borne": resultat.borne, "propositions": len(creees)})
-    return creees
+                        "optimal": resultat.optimal, "borne": resultat.borne, "propositions": len(creees),
+                        "projets": len(projets)})
+    return [*creees, *projets]
+
+
+def _projet(actor, campagne: str, proposition, besoins: list[Besoin]) -> ProjetGrappe | None:
+    """A new grappe of needs alone, proposed to its suggested porteur (none if these needs already have one)."""
+    deja = ProjetGrappe.objects.filter(statut=ProjetGrappe.Statut.PROPOSE, besoins__in=besoins).exists()
+    if deja:
+        return None
+    solutions = {b.solution_id for b in besoins if b.solution_id is not None}
+    projet = ProjetGrappe.objects.create(
+        campagne=Campagne.objects.get(code=campagne), porteur_id=proposition.porteur["finess_ej"],
+        solution_dui=proposition.solution_dui, solution_id=solutions.pop() if len(solutions) == 1 else None,
+        distance_km=round(proposition.distance_km, 1), creee_par=actor)
+    projet.besoins.set(besoins)
+    return projet
+
+
+@transaction.atomic
+def suggerer(*, actor, besoin: Besoin, ouverture: Ouverture) -> Proposition:
+    """An agent of the need's region (or a national administrator) suggests a match by hand: checked like the
+    solver's (same campagne, places left, same DUI solution, distance to a member, the grappe still open)."""
+    besoin = Besoin.objects.select_related("etablissement__region", "campagne").get(pk=besoin.pk)
+    require(actor, "bourse.proposer", besoin.etablissement.region)
+    ouverture = Ouverture.objects.select_related("grappe__dossier", "grappe__campagne").get(pk=ouverture.pk)
+    erreurs = controles.suggestion(besoin, ouverture)
+    if erreurs:
+        raise CandidatureRefusee(erreurs)
+    distance = controles.distance_au_plus_proche(besoin, ouverture)
+    proposition = Proposition.objects.create(besoin=besoin, ouverture=ouverture, distance_km=round(distance or 0, 1),
+                                             creee_par=actor)
+    audit.record(actor=actor, action="bourse.suggerer", obj=proposition,
+                 after={"besoin": besoin.etablissement_id, "grappe": ouverture.grappe_id})
+    lien = reverse("bourse:marche")
+    notifier(adhesions.cote_etablissement(besoin.etablissement),
+             sujet=f"Proposition de l'ARS : rejoindre la grappe « {ouverture.grappe.nom} »", lien=lien)
+    notifier(adhesions.cote_porteur(ouverture.grappe.dossier),
+             sujet=f"Proposition de l'ARS : {besoin.etablissement.raison_sociale} pourrait rejoindre votre grappe",
+             lien=lien)
+    return proposition
+
+
+@transaction.atomic
+def repondre_projet(*, actor, projet: ProjetGrappe, accepter: bool) -> ProjetGrappe:
+    """The suggested porteur answers a proposed new grappe. Accepted: a draft grappe of that porteur is created
+    with the needs' establishments still looking for a grappe — its own count at once, the others are proposed
+    and count once their side consents (`candidatures.adhesions`, notified by `ajouter_membres`)."""
+    projet = ProjetGrappe.objects.select_for_update(of=("self",)).select_related("porteur", "campagne").get(pk=projet.pk)
+    require(actor, "bourse.porter", projet)
+    if projet.statut != ProjetGrappe.Statut.PROPOSE:
+        raise CandidatureRefusee("Ce projet de grappe a déjà reçu sa réponse.")
+    besoins = list(projet.besoins.filter(statut=Besoin.Statut.OUVERT).select_related("etablissement"))
+    if accepter:
+        if not besoins:
+            raise CandidatureRefusee("Plus aucun établissement de ce projet ne cherche de grappe.")
+        dossier = candidatures.creer_grappe(
+            actor=actor, campagne_code=projet.campagne.code, porteur=projet.porteur_id,
+            nom=f"Grappe de la bourse — {projet.porteur.raison_sociale}"[:200], solution=projet.solution,
+            solution_dui="" if projet.solution else projet.solution_dui)
+        candidatures.ajouter_membres(actor=actor, dossier=dossier, finess_et=[b.etablissement_id for b in besoins])
+        Besoin.objects.filter(pk__in=[b.pk for b in besoins]).update(statut=Besoin.Statut.PLACE)
+        projet.statut, projet.dossier = ProjetGrappe.Statut.ACCEPTE, dossier
+    else:
+        projet.statut = ProjetGrappe.Statut.REFUSE
+    projet.save(update_fields=["statut", "dossier"])
+    audit.record(actor=actor, action="bourse.repondre_projet", obj=projet,
+                 after={"accepter": accepter, "dossier": projet.dossier_id, "membres": len(besoins)})
+    if not accepter:
+        for besoin in besoins:
+            notifier(adhesions.cote_etablissement(besoin.etablissement),
+                     sujet=f"{projet.porteur} ne portera pas la nouvelle grappe proposée : votre besoin reste ouvert",
+                     lien=reverse("bourse:marche"))
+    return projet
 
 
 @transaction.atomic
@@ -126,10 +249,10 @@ def repondre(*, actor, proposition: Proposition, accepter: bool) -> Proposition:
         raise CandidatureRefusee("Cette proposition a déjà reçu sa réponse.")
     et = proposition.besoin.etablissement
     dossier = proposition.ouverture.grappe.dossier
-    cote_et = has_perm(actor, "bourse.declarer") and in_scope(actor, et)
-    cote_porteur = has_perm(actor, "candidatures.deposer") and in_scope(actor, dossier)
+    cote_et = bool(decide(actor, "bourse.declarer", et))
+    cote_porteur = bool(decide(actor, "candidatures.deposer", dossier))
     if not (cote_et or cote_porteur):
-        raise PermissionDenied("Vous ne représentez ni l'établissement ni le porteur de la grappe.")
+        raise hors_perimetre("Vous ne représentez ni l'établissement ni le porteur de la grappe.")
     if dossier.etat != Etat.BROUILLON:
         raise CandidatureRefusee("La grappe n'est plus en préparation.")
     if not accepter:

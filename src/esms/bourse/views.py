@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from esms.bourse import selectors, services
-from esms.bourse.forms import BesoinForm, OuvertureForm
-from esms.bourse.models import Proposition
+from esms.bourse.forms import BesoinForm, OuvertureForm, SuggestionForm
+from esms.bourse.models import Besoin, Ouverture, ProjetGrappe, Proposition
 from esms.candidatures.models import Dossier
 from esms.comptes.permissions import filter_scope, has_perm, require
 from esms.pilotage.carte import carte
@@ -41,7 +41,10 @@ def _contexte(request: HttpRequest, **extra) -> dict:
         "peut_declarer": has_perm(request.user, "bourse.declarer"),
         "peut_ouvrir": has_perm(request.user, "bourse.ouvrir"), "brouillons": brouillons,
         "peut_proposer": has_perm(request.user, "bourse.proposer"),
-        "besoin_form": BesoinForm(initial={"campagne": campagne}), "ouverture_form": OuvertureForm(), **extra,
+        "besoin_form": BesoinForm(initial={"campagne": campagne}), "ouverture_form": OuvertureForm(),
+        "projets": selectors.projets_pour(request.user), "mes_besoins": selectors.besoins_de(request.user),
+        "suggestion_form": SuggestionForm(besoins=besoins, offres=offres) if has_perm(request.user, "bourse.proposer")
+        else None, **extra,
     }
 
 
@@ -112,4 +115,58 @@ def repondre(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Les deux parties ont accepté : l'établissement rejoint la grappe.")
     else:
         messages.success(request, "Réponse enregistrée.")
+    return redirect("bourse:marche")
+
+
+def _refus_page(request: HttpRequest, exc: Exception, titre: str) -> HttpResponse:
+    return render(request, "bourse/marche.html", _contexte(request, refus=refus(exc, titre)), status=409)
+
+
+@login_required
+@require_POST
+def retirer_besoin(request: HttpRequest, pk: int) -> HttpResponse:
+    besoin = get_object_or_404(filter_scope(request.user, Besoin.objects.all()), pk=pk)
+    try:
+        services.retirer_besoin(actor=request.user, besoin=besoin)
+    except REFUS as exc:
+        return _refus_page(request, exc, "Retrait refusé")
+    messages.success(request, f"Le besoin de {besoin.etablissement.raison_sociale} est retiré de la bourse.")
+    return redirect("bourse:marche")
+
+
+def _entier(valeur: str | None) -> int:
+    try:
+        return int(valeur or "")
+    except ValueError:
+        return 0
+
+
+@login_required
+@require_POST
+def suggerer(request: HttpRequest) -> HttpResponse:
+    require(request.user, "bourse.proposer")
+    besoin = get_object_or_404(filter_scope(request.user, Besoin.objects.all()), pk=_entier(request.POST.get("besoin")))
+    ouverture = get_object_or_404(Ouverture, pk=_entier(request.POST.get("ouverture")))
+    try:
+        services.suggerer(actor=request.user, besoin=besoin, ouverture=ouverture)
+    except REFUS as exc:
+        return _refus_page(request, exc, "Suggestion refusée")
+    messages.success(request, "Proposition envoyée à l'établissement et au porteur de la grappe.")
+    return redirect("bourse:marche")
+
+
+@login_required
+@require_POST
+def repondre_projet(request: HttpRequest, pk: int) -> HttpResponse:
+    projet = get_object_or_404(filter_scope(request.user, ProjetGrappe.objects.all()), pk=pk)
+    accepter = request.POST.get("reponse") == "accepter"
+    try:
+        projet = services.repondre_projet(actor=request.user, projet=projet, accepter=accepter)
+    except REFUS as exc:
+        return _refus_page(request, exc, "Réponse refusée")
+    if projet.dossier_id is not None:
+        messages.success(request, "Grappe en préparation créée avec les établissements du projet ; ceux d'autres "
+                                  "organismes la rejoindront après leur accord.")
+        return redirect("candidatures:edition", projet.dossier_id)
+    messages.success(request, "Projet refusé : les établissements restent dans la bourse.")
     return redirect("bourse:marche")

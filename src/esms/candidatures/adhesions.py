@@ -8,7 +8,6 @@ audited and notifies the other side. The porteur's own establishments need no co
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +19,8 @@ from esms.comptes import audit
 from esms.comptes import selectors as comptes
 from esms.comptes.models import User
 from esms.comptes.notifications import notifier
-from esms.comptes.permissions import has_perm, in_scope, require
+from esms.comptes.permissions import decide, has_perm, require
+from esms.refus import hors_perimetre
 
 
 def cote_etablissement(etablissement) -> list[User]:
@@ -34,7 +34,7 @@ def cote_porteur(dossier: Dossier) -> list[User]:
 
 
 def peut_consentir(actor, membre: Membre) -> bool:
-    return has_perm(actor, "candidatures.consentir") and in_scope(actor, membre.etablissement)
+    return bool(decide(actor, "candidatures.consentir", membre.etablissement))
 
 
 def _lien(dossier: Dossier) -> str:
@@ -97,10 +97,11 @@ def accepter(*, actor, membre: Membre) -> Membre:
 def retirer(*, actor, membre: Membre, commentaire: str = "") -> None:
     """Either side withdraws the membership before filing (the proposal is declined, or consent taken back)."""
     membre = _membre(membre.pk)
-    dossier = _avant_depot(membre)
+    # Who asks is checked before the dossier's state: an intruder learns nothing of the dossier.
     cote_et = peut_consentir(actor, membre)
-    if not cote_et and not (has_perm(actor, "candidatures.deposer") and in_scope(actor, dossier)):
-        raise PermissionDenied("Vous ne représentez ni l'établissement ni le porteur de la grappe.")
+    if not cote_et and not decide(actor, "candidatures.deposer", membre.grappe.dossier):
+        raise hors_perimetre("Vous ne représentez ni l'établissement ni le porteur de la grappe.")
+    dossier = _avant_depot(membre)
     etat = membre.adhesion
     membre.delete()
     audit.record(actor=actor, action="grappes.retirer_adhesion", obj=dossier.grappe,

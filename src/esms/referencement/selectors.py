@@ -32,6 +32,29 @@ def libelle_dui(solution: Solution) -> str:
     return f"{solution.nom} ({solution.editeur.nom})"
 
 
+def _normal(texte: str) -> str:
+    return " ".join(texte.split()).casefold()
+
+
+def solution_nommee(texte: str) -> Solution | None:
+    """The register solution a free text names — its name, « name version », « name (vendor) » (the rules'
+    label), « name version (vendor) » or « vendor name », compared without case nor extra blanks — when every
+    entry it may name is the same DUI (one name, one vendor: the rules compare DUIs without the version); the
+    referenced, most recently referenced entry. None when nothing or several DUIs match."""
+    cle = _normal(texte)
+    if not cle:
+        return None
+    premier = cle.split()[0].strip("()")
+    trouvees = []
+    for solution in Solution.objects.select_related("editeur").filter(nom_recherche__contains=premier):
+        nom, version, editeur = _normal(solution.nom), _normal(solution.version), _normal(solution.editeur.nom)
+        if cle in {nom, f"{nom} {version}", f"{nom} ({editeur})", f"{nom} {version} ({editeur})", f"{editeur} {nom}"}:
+            trouvees.append(solution)
+    if len({(_normal(s.nom), s.editeur_id) for s in trouvees}) != 1:
+        return None
+    return max(trouvees, key=lambda s: (s.statut == Solution.Statut.REFERENCEE, s.date_referencement, s.pk))
+
+
 def pour_les_regles(solution: Solution) -> SolutionReferencee:
     """The register entry as the pure rules take it."""
     return SolutionReferencee(
