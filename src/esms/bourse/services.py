@@ -126,8 +126,8 @@ def calculer_propositions(*, actor, campagne: str, region: str | None) -> list[P
     suggested porteur (`repondre_projet`)."""
     _exiger_marche(actor, region)
     donnees, besoins, offres = selectors.instance(campagne=campagne, region=region)
-    if not donnees["demandes"] or not donnees["offres"]:
-        return []
+    if not donnees["demandes"]:
+        return []  # without open grappes, needs alone may still form new ones
     # Judged under the campagne's parameter version in force today, as the grappe's live verdict.
     version = regles.version_en_vigueur(Campagne.objects.get(code=campagne))
     instance = dataclasses.replace(lire_instance(donnees), parametres=regles.campagne_de(version))
