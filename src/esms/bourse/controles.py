@@ -23,7 +23,7 @@ def libelle_besoin(besoin: Besoin) -> str | None:
 
 
 def libelle_grappe(grappe: Grappe) -> str:
-    return libelle_dui(grappe.solution) if grappe.solution_id else grappe.solution_dui
+    return libelle_dui(grappe.solution) if grappe.solution is not None else grappe.solution_dui
 
 
 def places_restantes(ouverture: Ouverture) -> int:
@@ -38,7 +38,8 @@ def distance_au_plus_proche(besoin: Besoin, ouverture: Ouverture) -> float | Non
     points = (Membre.objects.filter(grappe=ouverture.grappe, adhesion=Membre.Adhesion.ACCEPTEE,
                                     etablissement__latitude__isnull=False)
               .values_list("etablissement__latitude", "etablissement__longitude"))
-    distances = [distance_km((et.latitude, et.longitude), (lat, lon)) for lat, lon in points]
+    distances = [distance_km((et.latitude, et.longitude), (lat, lon)) for lat, lon in points
+                 if lat is not None and lon is not None]
     return min(distances) if distances else None
 
 
