@@ -6,7 +6,8 @@ Nothing here keeps a whole upload in memory and nothing runs inside a database t
   temporary file block by block, hashing it (SHA-256) and refusing it as soon as it passes the size limit
   of its kind (`limite(genre)`);
 - `decompresser(fichier, genre=…)` gunzips a received file (recognised by its magic number) into another
-  temporary file, refusing it as soon as the output passes the kind's decompressed size or the ratio cap;
+  temporary file, refusing it as soon as the output passes the kind's decompressed size or the ratio cap
+  (`blocs_decompresses` gives the same bounded blocks to a reader that streams);
 - `verifier_zip(chemin, nom=…, genre=…)` checks a ZIP container (XLSX, ODS) before any reader opens it:
   number of members, total declared size and ratio (Python's zipfile never inflates a member past its
   declared size, so the declared sizes bound what a reader can get);
@@ -202,18 +203,13 @@ def _controler_sortie(nom: str, genre: str, sortie: int, entree: int) -> None:
         raise _refus_bombe(nom, genre, sortie, entree, ratio=True)
 
 
-def decompresser(fichier: Fichier, *, genre: str) -> Fichier:
-    """A gzip upload (one or several members) decompressed into a new temporary file, or the same `fichier`
-    when it is not gzip. The output is bounded block by block: a bomb is refused after at most one block
-    past its cap, whatever its header says. The caller still removes `fichier`."""
-    if not est_gzip(fichier.chemin):
-        return fichier
-    nom = fichier.nom[:-3] if fichier.nom.lower().endswith(".gz") else fichier.nom
-    descripteur, temp = tempfile.mkstemp(dir=fichier.chemin.parent, prefix="decompresse-",
-                                         suffix=Path(nom).suffix.lower()[:12])
-    digest, sortie = hashlib.sha256(), 0
+def blocs_decompresses(chemin: Path, *, nom: str, genre: str) -> Iterator[bytes]:
+    """The decompressed blocks of a gzip file (one or several members), bounded block by block: a bomb is
+    refused after at most one block past its cap, whatever its header says. For readers that stream."""
+    entree_taille = chemin.stat().st_size
+    sortie = 0
     try:
-        with open(fichier.chemin, "rb") as entree, os.fdopen(descripteur, "wb") as ecrit:
+        with open(chemin, "rb") as entree:
             decompresseur, donnees, en_cours = zlib.decompressobj(wbits=31), b"", False
             while True:
                 if not donnees:
@@ -227,17 +223,33 @@ def decompresser(fichier: Fichier, *, genre: str) -> Fichier:
                 bloc = decompresseur.decompress(donnees, BLOC)
                 donnees = decompresseur.unconsumed_tail
                 sortie += len(bloc)
-                _controler_sortie(fichier.nom, genre, sortie, fichier.taille)
-                digest.update(bloc)
-                ecrit.write(bloc)
+                _controler_sortie(nom, genre, sortie, entree_taille)
+                if bloc:
+                    yield bloc
                 if decompresseur.eof:  # another gzip member may follow
                     donnees, en_cours = decompresseur.unused_data, False
                     decompresseur = zlib.decompressobj(wbits=31)
-        if en_cours:
-            raise TeleversementRefuse(f"« {fichier.nom} » : archive gzip tronquée. Rien n'a été enregistré.")
     except zlib.error:
-        Path(temp).unlink(missing_ok=True)
-        raise TeleversementRefuse(f"« {fichier.nom} » : archive gzip illisible. Rien n'a été enregistré.") from None
+        raise TeleversementRefuse(f"« {nom} » : archive gzip illisible. Rien n'a été enregistré.") from None
+    if en_cours:
+        raise TeleversementRefuse(f"« {nom} » : archive gzip tronquée. Rien n'a été enregistré.")
+
+
+def decompresser(fichier: Fichier, *, genre: str) -> Fichier:
+    """A gzip upload decompressed into a new temporary file under the kind's caps (`blocs_decompresses`), or
+    the same `fichier` when it is not gzip. The caller still removes `fichier`."""
+    if not est_gzip(fichier.chemin):
+        return fichier
+    nom = fichier.nom[:-3] if fichier.nom.lower().endswith(".gz") else fichier.nom
+    descripteur, temp = tempfile.mkstemp(dir=fichier.chemin.parent, prefix="decompresse-",
+                                         suffix=Path(nom).suffix.lower()[:12])
+    digest, sortie = hashlib.sha256(), 0
+    try:
+        with os.fdopen(descripteur, "wb") as ecrit:
+            for bloc in blocs_decompresses(fichier.chemin, nom=fichier.nom, genre=genre):
+                sortie += len(bloc)
+                digest.update(bloc)
+                ecrit.write(bloc)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
@@ -272,7 +284,7 @@ def genre_televersement(genre: str):
 
 
 def refus_de_la_requete(request) -> TeleversementRefuse | None:
-    """The refusal `GestionnaireLimite` recorded while reading the request, if any."""
+    """The refusal `GestionnaireLimite` recorded while reading the request, if any (`champ`: the file name)."""
     return getattr(request, "televersement_refuse", None)
 
 
@@ -294,7 +306,7 @@ class GestionnaireLimite(FileUploadHandler):
             if self.request is not None:
                 self.request.televersement_refuse = TeleversementRefuse(
                     f"« {nom_sur(self.file_name)} » : le fichier dépasse la taille maximale admise "
-                    f"({taille_lisible(self.maximum)}). Rien n'a été enregistré.")
+                    f"({taille_lisible(self.maximum)}). Rien n'a été enregistré.", champ=nom_sur(self.file_name))
             raise StopUpload(connection_reset=False)
         return raw_data
 

@@ -204,28 +204,87 @@ def test_le_televersement_est_mis_en_file_sur_la_file_en_base(client_admin, refe
     assert tache.args_kwargs["kwargs"]["nom_fichier"] == "etalab-cs1100507-stock-20210108-mini.csv"
 
 
+def _echec_audite(message: str) -> None:
+    """The refused upload is kept as a failed import with one audit event; nothing else is written."""
+    from esms.comptes.models import AuditEvent
+
+    echec = ImportFiness.objects.get()
+    assert echec.statut == ImportFiness.Statut.ECHOUE and message in echec.erreur
+    assert AuditEvent.objects.filter(action="referentiel.import_echoue", object_id=str(echec.pk)).count() == 1
+
+
+def _aucun_fichier(var_temporaire) -> None:
+    dossier = var_temporaire / "imports" / "televersements"
+    assert not dossier.exists() or not any(dossier.iterdir())
+
+
 def test_televersement_trop_gros_refuse_en_flux(client_admin, referentiel, settings, var_temporaire):
-    settings.FINESS_TELEVERSEMENT_MAX_OCTETS = 1000
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.ESMS_LIMITES_TELEVERSEMENT = {"finess": 1000}
     fichier = SimpleUploadedFile("etalab.csv", generateur.ET_1.read_bytes())
     reponse = client_admin.post(reverse("referentiel:importer"), {"fichier": fichier, "encodage": "latin-1"},
                                 follow=True)
-    assert "dépasse la taille maximale" in reponse.content.decode()
-    assert not any((var_temporaire / "imports" / "televersements").iterdir())
-    assert not ImportFiness.objects.exists()
+    assert "« etalab.csv » : le fichier dépasse la taille maximale admise (1000 octets)" in reponse.content.decode()
+    _aucun_fichier(var_temporaire)
+    _echec_audite("dépasse la taille maximale")
+    assert not DBTaskResult.objects.exists()  # no import task queued
 
 
-def test_bombe_gzip_refusee(client_admin, referentiel, settings, var_temporaire):
+def test_bombe_gzip_refusee_par_la_taille(client_admin, referentiel, settings, var_temporaire):
     import gzip
 
-    settings.FINESS_DECOMPRESSE_MAX_OCTETS = 10 * 1024 * 1024
+    settings.ESMS_LIMITES_DECOMPRESSION = {"finess": 10 * 1024 * 1024}
+    settings.ESMS_RATIO_DECOMPRESSION_MAX = 10**6
     bombe = gzip.compress(b"0" * (20 * 1024 * 1024))  # 20 MB of zeros in ~20 KB
     fichier = SimpleUploadedFile("finess.json.gz", bombe)
     reponse = client_admin.post(reverse("referentiel:importer"), {"fichier": fichier, "encodage": "utf-8"},
                                 follow=True)
-    assert "une fois décompressé, il dépasserait 10 Mo" in reponse.content.decode()
-    settings.FINESS_DECOMPRESSE_MAX_OCTETS = 100 * 1024 * 1024
+    assert "« finess.json.gz » : archive refusée, son contenu décompressé dépasse la taille maximale admise (10 Mio)" \
+        in reponse.content.decode()
+    _aucun_fichier(var_temporaire)
+    _echec_audite("taille maximale")
+
+
+def test_bombe_gzip_refusee_par_le_ratio(client_admin, referentiel, var_temporaire):
+    import gzip
+
+    bombe = gzip.compress(b"0" * (20 * 1024 * 1024))
     fichier = SimpleUploadedFile("finess.json.gz", bombe)
     reponse = client_admin.post(reverse("referentiel:importer"), {"fichier": fichier, "encodage": "utf-8"},
                                 follow=True)
-    assert "taux de compression anormal" in reponse.content.decode()
-    assert not any((var_temporaire / "imports" / "televersements").iterdir())
+    assert "dépasse 100 fois sa taille compressée" in reponse.content.decode()
+    _aucun_fichier(var_temporaire)
+    _echec_audite("100 fois")
+
+
+def test_gzip_recu_decompresse_avant_la_tache(client_admin, referentiel, settings, var_temporaire):
+    """A gzip extract is decompressed (under the caps) when received: the task reads the plain file."""
+    import gzip
+
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    contenu = generateur.ET_1.read_bytes()
+    fichier = SimpleUploadedFile("etalab.csv.gz", gzip.compress(contenu))
+    client_admin.post(reverse("referentiel:importer"), {"fichier": fichier, "encodage": "latin-1"})
+    kwargs = DBTaskResult.objects.get().args_kwargs["kwargs"]
+    assert kwargs["nom_fichier"] == "etalab.csv.gz"
+    from pathlib import Path
+
+    assert Path(kwargs["chemin"]).read_bytes() == contenu
+    assert [p.name for p in (var_temporaire / "imports" / "televersements").iterdir()] == [Path(kwargs["chemin"]).name]
+
+
+def test_import_en_ligne_de_commande_refuse_une_bombe(referentiel, tmp_path):
+    """`esms import_finess` on a gzip bomb: refused by the « finess » caps, never inflated in memory."""
+    import gzip
+
+    from esms.referentiel.erreurs import ErreurReferentiel
+
+    chemin = tmp_path / "bombe.csv.gz"
+    chemin.write_bytes(gzip.compress(b"0" * (20 * 1024 * 1024)))
+    with pytest.raises(ErreurReferentiel, match="100 fois sa taille compressée"):
+        importer_finess(actor=SYSTEME, chemin=chemin, encodage="latin-1")
+    assert ImportFiness.objects.get().statut == ImportFiness.Statut.ECHOUE

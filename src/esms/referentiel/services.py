@@ -34,6 +34,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from esms import televersements
 from esms.comptes import audit
 from esms.comptes.permissions import require, utilisateur_de
 from esms.referentiel import chargement
@@ -330,6 +331,39 @@ def _mettre_en_attente(lu: FichierLu, plans, motifs: list[str], *, actor, detail
         attente.save()
         audit.record(actor=actor, action="referentiel.import_en_attente", obj=attente, comment=attente.motif_attente)
     return attente
+
+
+def refuser_televersement(*, actor, nom: str, refus: televersements.TeleversementRefuse,
+                          debut: float | None = None) -> ImportRefuse:
+    """Record a refused upload like a failed import (« échoué » row, audit event); returns the error to raise."""
+    require(actor, "referentiel.importer")
+    erreur = ImportRefuse(" ".join(refus.messages))
+    _enregistrer_echec(actor=actor, nom=nom, erreur=erreur, debut=debut or time.perf_counter(), lu=None,
+                       type_fichier="et")
+    return erreur
+
+
+def recevoir_televersement(*, actor, fichier, nom: str) -> Path:
+    """Receive a FINESS file uploaded from the imports page, before any task or transaction: streamed to a
+    temporary file under the « finess » size limit of `esms.televersements`, gunzipped under its caps, then
+    moved under VAR_DIR/imports/televersements where the import task reads it. A refusal is recorded like a
+    failed import (an « échoué » ImportFiness row and an audit event) and raised as `ImportRefuse`."""
+    require(actor, "referentiel.importer")
+    nom = televersements.nom_sur(nom, "finess.csv")
+    dossier = Path(settings.VAR_DIR) / "imports" / "televersements"
+    recu = source = None
+    debut = time.perf_counter()
+    try:
+        recu = televersements.recevoir(fichier, nom=nom, genre="finess", dossier=dossier)
+        source = televersements.decompresser(recu, genre="finess")
+    except televersements.TeleversementRefuse as exc:
+        raise refuser_televersement(actor=actor, nom=nom, refus=exc, debut=debut) from None
+    finally:
+        if recu is not None and source is not recu:
+            recu.effacer()
+    cible = dossier / f"{timezone.now():%Y%m%d-%H%M%S-%f}-{source.nom}"
+    source.chemin.replace(cible)
+    return cible
 
 
 def importer_finess(*, actor, chemin: Path | str, chemin_ej: Path | str | None = None,

@@ -4,9 +4,7 @@ qualification, FINESS imports list and upload. Thin: forms, selectors and servic
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,15 +13,17 @@ from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from esms import televersements
 from esms.comptes.permissions import has_perm, in_scope, require
 from esms.exports import ecrivain_csv
-from esms.referentiel import selectors, services, televersement
+from esms.referentiel import selectors, services
 from esms.referentiel.carte import carte
 from esms.referentiel.erreurs import ErreurReferentiel
 from esms.referentiel.forms import ImportForm, QualificationForm, RechercheForm
 from esms.referentiel.models import Etablissement
 from esms.referentiel.taches import importer_finess_en_tache
 from esms.rules.categories import SECTEUR_LIBELLES
+from esms.televersements import genre_televersement, refus_de_la_requete
 
 PAR_PAGE = 50
 COLONNES_CSV = (
@@ -137,22 +137,25 @@ def imports(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@genre_televersement("finess")
 def importer(request: HttpRequest) -> HttpResponse:
     require(request.user, "referentiel.importer")
-    form = ImportForm(request.POST, request.FILES)
+    form = ImportForm(request.POST, request.FILES)  # reads the body: GestionnaireLimite runs here
+    if refus := refus_de_la_requete(request):  # stopped while Django read the request body
+        services.refuser_televersement(actor=request.user, nom=televersements.nom_sur(refus.champ, "(fichier)"),
+                                       refus=refus)
+        messages.error(request, f"Fichier refusé : {refus}")
+        return redirect("referentiel:imports")
     if not form.is_valid():
         messages.error(request, "Choisissez un fichier d'extraction FINESS à importer.")
         return redirect("referentiel:imports")
     televerse = form.cleaned_data["fichier"]
-    dossier = Path(settings.VAR_DIR) / "imports" / "televersements"
-    dossier.mkdir(parents=True, exist_ok=True)
-    chemin = dossier / f"{datetime.now():%Y%m%d-%H%M%S}-{Path(televerse.name).name}"
     try:
-        televersement.enregistrer(televerse.chunks(), chemin)
-    except televersement.TeleversementRefuse as erreur:
-        messages.error(request, str(erreur))
+        chemin = services.recevoir_televersement(actor=request.user, fichier=televerse, nom=televerse.name)
+    except ErreurReferentiel as erreur:
+        messages.error(request, f"Fichier refusé : {erreur}")
         return redirect("referentiel:imports")
-    importer_finess_en_tache.enqueue(chemin=str(chemin), nom_fichier=Path(televerse.name).name,
+    importer_finess_en_tache.enqueue(chemin=str(chemin), nom_fichier=televersements.nom_sur(televerse.name),
                                      acteur_id=request.user.pk, ignorer_invalides=form.cleaned_data["ignorer_invalides"],
                                      encodage=form.cleaned_data["encodage"], nature=form.cleaned_data["nature"] or None)
     messages.success(request, "Import programmé : il s'exécute en arrière-plan. Son résultat s'affichera dans "

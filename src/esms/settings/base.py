@@ -126,9 +126,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Uploads (esms.televersements): a size limit per kind, in bytes, checked while streaming to a temporary file;
 # caps on decompressed size and ratio for compressed inputs. Values given here override the defaults of
 # esms.televersements (LIMITES_PAR_DEFAUT, DECOMPRESSION_PAR_DEFAUT, RATIO_PAR_DEFAUT).
-ESMS_LIMITES_TELEVERSEMENT: dict[str, int] = {}
-ESMS_LIMITES_DECOMPRESSION: dict[str, int] = {}
-ESMS_RATIO_DECOMPRESSION_MAX = 100
+# From the environment: « genre=octets,genre=octets », e.g. ESMS_LIMITES_TELEVERSEMENT="finess=209715200".
+
+
+def _limites(variable: str) -> dict[str, int]:
+    paires = (paire.partition("=") for paire in os.environ.get(variable, "").split(",") if paire.strip())
+    return {genre.strip(): int(valeur) for genre, _, valeur in paires}
+
+
+ESMS_LIMITES_TELEVERSEMENT: dict[str, int] = _limites("ESMS_LIMITES_TELEVERSEMENT")
+ESMS_LIMITES_DECOMPRESSION: dict[str, int] = _limites("ESMS_LIMITES_DECOMPRESSION")
+ESMS_RATIO_DECOMPRESSION_MAX = int(os.environ.get("ESMS_RATIO_DECOMPRESSION_MAX", "100"))
 FILE_UPLOAD_HANDLERS = [
     "esms.televersements.GestionnaireLimite",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
@@ -231,10 +239,6 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 # An import closing more than this share of the open establishments waits for a national administrator.
 FINESS_SEUIL_FERMETURES = float(os.environ.get("ESMS_FINESS_SEUIL_FERMETURES", "0.02"))
-# Uploaded FINESS files: stored size, decompressed size and compression ratio caps (checked while streaming).
-FINESS_TELEVERSEMENT_MAX_OCTETS = int(os.environ.get("ESMS_FINESS_TELEVERSEMENT_MAX_OCTETS", 200 * 1024 * 1024))
-FINESS_DECOMPRESSE_MAX_OCTETS = int(os.environ.get("ESMS_FINESS_DECOMPRESSE_MAX_OCTETS", 1536 * 1024 * 1024))
-FINESS_RATIO_MAX = float(os.environ.get("ESMS_FINESS_RATIO_MAX", "50"))
 # data.gouv.fr dataset API of the ANS « FINESS - Structures » flows (FINESS+), read by `import_finess
 # --telecharger`. Hypothèse : the dataset's slug; set ESMS_FINESS_API to the dataset's API address if it differs.
 FINESS_API = os.environ.get("ESMS_FINESS_API", "https://www.data.gouv.fr/api/1/datasets/finess-structures/")

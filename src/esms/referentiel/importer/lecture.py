@@ -16,12 +16,12 @@ are reported instead.
 from __future__ import annotations
 
 import codecs
-import gzip
 import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from esms import televersements
 from esms.referentiel.erreurs import FichierIntrouvable
 
 ENCODAGES = ("latin-1", "utf-8")
@@ -50,18 +50,16 @@ class TexteDecode:
 
 
 def lire_octets(chemin: Path) -> bytes:
-    """The file's bytes, gunzipped when it starts with the gzip magic number."""
+    """The file's bytes, gunzipped when it starts with the gzip magic number — under the « finess » caps of
+    `esms.televersements` (decompressed size and ratio), so that a gzip bomb is refused, never inflated."""
     try:
-        with open(chemin, "rb") as flux:
-            donnees = flux.read()
+        if not televersements.est_gzip(chemin):
+            return chemin.read_bytes()
+        return b"".join(televersements.blocs_decompresses(chemin, nom=chemin.name, genre="finess"))
     except FileNotFoundError as exc:
         raise FichierIntrouvable(f"Fichier FINESS introuvable : {chemin}") from exc
-    if donnees[:2] == b"\x1f\x8b":
-        try:
-            donnees = gzip.decompress(donnees)
-        except (OSError, EOFError) as exc:
-            raise FichierIntrouvable(f"Archive gzip illisible ou tronquée : {chemin} ({exc})") from exc
-    return donnees
+    except televersements.TeleversementRefuse as exc:
+        raise FichierIntrouvable(" ".join(exc.messages)) from None
 
 
 def sha256_fichier(chemin: Path) -> str:
