@@ -48,6 +48,8 @@ LIMITES_PAR_DEFAUT: dict[str, int] = {
     "documents": 20 * Mio,  # dossier documents (PDF, office files, images)
     "pieces_jointes": 20 * Mio,  # message attachments
     "finess": 600 * Mio,  # a national FINESS extract is about 100 MB uncompressed
+    "tableurs": 5 * Mio,  # ANS register of DUI solutions, SONS orders (CSV or XLSX, a few thousand lines)
+    "justificatifs": 10 * Mio,  # supporting document of an account claim (PDF or image)
 }
 # Kind → largest decompressed size, in bytes.
 DECOMPRESSION_PAR_DEFAUT: dict[str, int] = {
@@ -56,6 +58,8 @@ DECOMPRESSION_PAR_DEFAUT: dict[str, int] = {
     "documents": 100 * Mio,
     "pieces_jointes": 100 * Mio,
     "finess": 1 * Gio,
+    "tableurs": 50 * Mio,
+    "justificatifs": 10 * Mio,
 }
 # Decompressed / compressed size above which an input is refused as a decompression bomb. Real CSV
 # extracts compress 5 to 20 times; the threshold leaves room for very repetitive ones.

@@ -139,6 +139,28 @@ def test_import_par_la_page(client, admin, ref, alpha):
     assert "s.csv, ligne 2, colonne « vague » : vague « 3 » inconnue (attendu : 1 ou 2)." in reponse.content.decode()
 
 
+def test_import_par_la_page_trop_gros_ou_bombe(client, admin, ref, alpha, settings):
+    """Oversize: stopped while the request is read; gzip bomb: refused by the ratio cap; nothing written."""
+    import gzip
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(admin)
+    settings.ESMS_LIMITES_TELEVERSEMENT = {"tableurs": 2000}
+    reponse = client.post(reverse("referencement:importer_commandes"),
+                          {"fichier": SimpleUploadedFile("sons.csv", b"x" * 10_000)})
+    assert reponse.status_code == 413
+    assert "« sons.csv » : le fichier dépasse la taille maximale admise (2 Kio)" in reponse.content.decode()
+    ligne = f"{ref.et_ara[0].pk};732829320;Alpha DUI;3.2;1;15/11/2023;;commandé\n".encode()
+    bombe = gzip.compress(";".join(ENTETE).encode() + b"\n" + ligne * (20 * 1024 * 1024 // len(ligne)))
+    settings.ESMS_LIMITES_TELEVERSEMENT = {}
+    reponse = client.post(reverse("referencement:importer_commandes"),
+                          {"fichier": SimpleUploadedFile("sons.csv.gz", bombe)})
+    assert reponse.status_code == 400
+    assert "archive refusée, son contenu décompressé dépasse 100 fois sa taille compressée" in reponse.content.decode()
+    assert not CommandeSons.objects.exists() and not AuditEvent.objects.filter(action="sons.importer").exists()
+
+
 def test_l_editeur_voit_ses_deploiements(client, vendeur, ref):
     a_moi = registre.solution_de(vendeur)
     autre = registre.solution("Bêta Social", "1")

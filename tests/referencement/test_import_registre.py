@@ -8,7 +8,6 @@ from esms.comptes.models import AuditEvent, Role
 from esms.referencement import services
 from esms.referencement.erreurs import ImportRefuse
 from esms.referencement.models import Editeur, HistoriqueSolution, Solution
-from esms.referencement.tableur import TAILLE_MAX
 from tests.referencement.fichiers import ENTETE_REGISTRE, LIGNES_REGISTRE, csv_fichier, xlsx_fichier
 
 pytestmark = pytest.mark.django_db
@@ -112,20 +111,56 @@ def test_retiree_sans_date(admin):
         "registre.csv, ligne 2, colonne « statut » : solution retirée sans date de retrait (colonne « date_retrait »)."]
 
 
-def test_fichier_trop_gros_refuse_sans_tout_lire(admin):
+def test_fichier_trop_gros_refuse_sans_tout_lire(admin, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    gros = SimpleUploadedFile("registre.csv", b"x" * (TAILLE_MAX + 1))
-    assert _refus(admin, gros) == [f"registre.csv : fichier trop volumineux ({TAILLE_MAX + 1} octets, maximum "
-                                   f"{TAILLE_MAX})."]
+    settings.ESMS_LIMITES_TELEVERSEMENT = {"tableurs": 1000}
+    gros = SimpleUploadedFile("registre.csv", b"x" * 1001)
+    assert _refus(admin, gros) == ["« registre.csv » : le fichier dépasse la taille maximale admise (1000 octets). "
+                                   "Rien n'a été enregistré."]
 
 
-def test_bombe_xlsx_refusee(admin, monkeypatch):
-    from esms.referencement import tableur
-
-    monkeypatch.setattr(tableur, "TAILLE_DECOMPRESSEE_MAX", 1000)
+def test_bombe_xlsx_refusee(admin, settings):
+    settings.ESMS_LIMITES_DECOMPRESSION = {"tableurs": 1000}
     messages = _refus(admin, xlsx_fichier(ENTETE_REGISTRE, LIGNES_REGISTRE))
-    assert messages == ["registre.xlsx : classeur trop volumineux une fois décompressé (maximum 1000 octets)."]
+    assert messages == ["« registre.xlsx » : archive refusée, son contenu décompressé dépasse la taille maximale "
+                        "admise (1000 octets). Rien n'a été enregistré."]
+
+
+def test_bombe_gzip_refusee(admin):
+    """A gzip CSV is accepted (decompressed under the caps); 20 MB of a repeated line in ~20 KB is a bomb."""
+    import gzip
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    ligne = ";".join(LIGNES_REGISTRE[0]).encode() + b"\n"
+    bombe = gzip.compress(";".join(ENTETE_REGISTRE).encode() + b"\n" + ligne * (20 * 1024 * 1024 // len(ligne)))
+    messages = _refus(admin, SimpleUploadedFile("registre.csv.gz", bombe))
+    assert len(messages) == 1 and messages[0].startswith("« registre.csv.gz » : archive refusée, son contenu "
+                                                          "décompressé dépasse 100 fois sa taille compressée")
+
+
+def test_csv_gzip_accepte(admin):
+    import gzip
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    contenu = csv_fichier(ENTETE_REGISTRE, LIGNES_REGISTRE).read()
+    bilan = services.importer_registre(actor=admin, fichier=SimpleUploadedFile("liste.csv.gz", gzip.compress(contenu)),
+                                       nom="liste.csv.gz")
+    assert bilan.crees == 4
+
+
+def test_televersement_trop_gros_arrete_pendant_la_lecture_de_la_requete(client, admin, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    settings.ESMS_LIMITES_TELEVERSEMENT = {"tableurs": 1000}
+    client.force_login(admin)
+    reponse = client.post(reverse("referencement:importer"), {"fichier": SimpleUploadedFile("r.csv", b"x" * 5000)})
+    assert reponse.status_code == 413
+    assert "« r.csv » : le fichier dépasse la taille maximale admise (1000 octets)" in reponse.content.decode()
+    assert not Solution.objects.exists() and not AuditEvent.objects.filter(action="referencement.importer").exists()
 
 
 def test_format_et_contenu_illisibles(admin):
@@ -133,7 +168,9 @@ def test_format_et_contenu_illisibles(admin):
 
     assert _refus(admin, SimpleUploadedFile("liste.pdf", b"%PDF")) == [
         "liste.pdf : format non accepté (CSV ou XLSX attendu)."]
-    assert _refus(admin, SimpleUploadedFile("liste.xlsx", b"pas un zip")) == ["liste.xlsx : classeur XLSX illisible."]
+    assert _refus(admin, SimpleUploadedFile("liste.xlsx", b"pas un zip")) == [
+        "« liste.xlsx » : classeur illisible (archive ZIP endommagée)."]
+    assert _refus(admin, SimpleUploadedFile("liste.csv", b"")) == ["liste.csv : le fichier est vide."]
 
 
 def test_seul_un_administrateur_national_importe(make_user, ref):

@@ -1,9 +1,10 @@
 """Reading an uploaded spreadsheet (CSV or XLSX) into located rows, within size and memory bounds.
 
 `lire_tableur(fichier, nom)` returns the header (normalised names) and the data rows, each cell with its
-place: « fichier.xlsx, ligne 4, colonne C « siren » ». The upload is read in chunks and refused beyond
-`TAILLE_MAX`; an XLSX whose uncompressed content exceeds `TAILLE_DECOMPRESSEE_MAX` (zip bomb) is refused
-before openpyxl opens it. Nothing here writes to the database.
+place: « fichier.xlsx, ligne 4, colonne C « siren » ». The upload goes through the shared upload module
+(`esms.televersements`, kind « tableurs »): streamed to a temporary file and refused as soon as it passes the
+kind's size limit; a gzip CSV is decompressed under the kind's caps; an XLSX whose members would inflate past
+them (zip bomb) is refused before openpyxl opens it. Nothing here writes to the database.
 """
 
 from __future__ import annotations
@@ -11,15 +12,14 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from esms import televersements
 from esms.referencement.erreurs import ImportRefuse
 
-TAILLE_MAX = 5 * 1024 * 1024
-TAILLE_DECOMPRESSEE_MAX = 50 * 1024 * 1024
+GENRE = "tableurs"
 LIGNES_MAX = 100_000
 MAX_ERREURS = 50
 
@@ -38,20 +38,6 @@ def lettre_colonne(index: int) -> str:
         index, reste = divmod(index - 1, 26)
         lettres = chr(65 + reste) + lettres
     return lettres
-
-
-def lire_octets(fichier, nom: str) -> bytes:
-    """The upload's bytes, read in chunks; refused beyond TAILLE_MAX (never fully read when too big)."""
-    if hasattr(fichier, "size") and fichier.size is not None and fichier.size > TAILLE_MAX:
-        raise ImportRefuse(f"{nom} : fichier trop volumineux ({fichier.size} octets, maximum {TAILLE_MAX}).")
-    morceaux, total = [], 0
-    lire = fichier.chunks() if hasattr(fichier, "chunks") else iter(lambda: fichier.read(64 * 1024), b"")
-    for morceau in lire:
-        total += len(morceau)
-        if total > TAILLE_MAX:
-            raise ImportRefuse(f"{nom} : fichier trop volumineux (maximum {TAILLE_MAX} octets).")
-        morceaux.append(morceau)
-    return b"".join(morceaux)
 
 
 @dataclass(frozen=True)
@@ -98,19 +84,12 @@ def _cellule(valeur: object) -> str:
     return str(valeur)
 
 
-def _xlsx(contenu: bytes, nom: str) -> list[list[str]]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(contenu)) as archive:
-            decompresse = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise ImportRefuse(f"{nom} : classeur XLSX illisible.") from None
-    if decompresse > TAILLE_DECOMPRESSEE_MAX:
-        raise ImportRefuse(f"{nom} : classeur trop volumineux une fois décompressé (maximum "
-                           f"{TAILLE_DECOMPRESSEE_MAX} octets).")
+def _xlsx(chemin: Path, nom: str) -> list[list[str]]:
+    televersements.verifier_zip(chemin, nom=nom, genre=GENRE)
     from openpyxl import load_workbook
 
     try:
-        classeur = load_workbook(io.BytesIO(contenu), read_only=True, data_only=True)
+        classeur = load_workbook(chemin, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a damaged file
         raise ImportRefuse(f"{nom} : classeur XLSX illisible.") from None
     try:
@@ -124,16 +103,30 @@ def _xlsx(contenu: bytes, nom: str) -> list[list[str]]:
         classeur.close()
 
 
+def _lire(fichier, nom: str, extension: str) -> list[list[str]]:
+    recu = source = None
+    try:
+        recu = televersements.recevoir(fichier, nom=nom, genre=GENRE)
+        source = televersements.decompresser(recu, genre=GENRE) if extension == ".csv" else recu
+        if source.taille == 0:
+            raise ImportRefuse(f"{nom} : le fichier est vide.")
+        return _csv(source.chemin.read_bytes(), nom) if extension == ".csv" else _xlsx(source.chemin, nom)
+    finally:
+        for temporaire in {id(f): f for f in (recu, source) if f is not None}.values():
+            temporaire.effacer()
+
+
 def lire_tableur(fichier, nom: str, alias: Mapping[str, str], obligatoires: Iterable[str]) -> Tableau:
     """Read a CSV or XLSX upload; header cells are mapped to column keys through `alias` (normalised
     spelling → key). Missing mandatory columns are located errors; unknown columns are ignored."""
-    extension = Path(nom).suffix.lower()
+    nom = televersements.nom_sur(nom)
+    extension = Path(nom[:-3] if nom.lower().endswith(".csv.gz") else nom).suffix.lower()
     if extension not in (".csv", ".xlsx"):
         raise ImportRefuse(f"{nom} : format non accepté (CSV ou XLSX attendu).")
-    contenu = lire_octets(fichier, nom)
-    if not contenu:
-        raise ImportRefuse(f"{nom} : le fichier est vide.")
-    brutes = _csv(contenu, nom) if extension == ".csv" else _xlsx(contenu, nom)
+    try:
+        brutes = _lire(fichier, nom, extension)
+    except televersements.TeleversementRefuse as exc:
+        raise ImportRefuse(exc.messages) from None
     numerotees = [(i, cells) for i, cells in enumerate(brutes, start=1) if any(c.strip() for c in cells)]
     if not numerotees:
         raise ImportRefuse(f"{nom} : le fichier est vide.")

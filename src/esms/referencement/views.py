@@ -15,7 +15,9 @@ from esms.referencement import selectors, services
 from esms.referencement.erreurs import ImportRefuse
 from esms.referencement.forms import SECTEURS_CHOIX, CompteForm, FichierForm, SolutionForm
 from esms.referencement.models import Solution
+from esms.referencement.tableur import GENRE
 from esms.rules.referencement import libelle_secteur
+from esms.televersements import genre_televersement, refus_de_la_requete
 
 
 def _refus(titre: str, exc: ImportRefuse) -> dict:
@@ -41,9 +43,13 @@ def registre(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@genre_televersement(GENRE)
 def importer(request: HttpRequest) -> HttpResponse:
     require(request.user, "referencement.gerer")
-    form = FichierForm(request.POST, request.FILES)
+    form = FichierForm(request.POST, request.FILES)  # reads the body: GestionnaireLimite runs here
+    if refus := refus_de_la_requete(request):
+        return _page_registre(request, form=FichierForm(), status=413,
+                     refus={"titre": "Import refusé : rien n'a été enregistré", "raisons": refus.messages})
     if not form.is_valid():
         return _page_registre(request, form=form, status=400)
     fichier = form.cleaned_data["fichier"]

@@ -16,6 +16,8 @@ from esms.referencement import selectors, services
 from esms.referencement.erreurs import ImportRefuse
 from esms.referencement.forms import FichierForm
 from esms.referencement.models import CommandeSons
+from esms.referencement.tableur import GENRE
+from esms.televersements import genre_televersement, refus_de_la_requete
 
 
 def _page(request: HttpRequest, *, form=None, refus=None, status: int = 200) -> HttpResponse:
@@ -43,9 +45,13 @@ def commandes(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@genre_televersement(GENRE)
 def importer(request: HttpRequest) -> HttpResponse:
     require(request.user, "sons.importer")
-    form = FichierForm(request.POST, request.FILES)
+    form = FichierForm(request.POST, request.FILES)  # reads the body: GestionnaireLimite runs here
+    if refus := refus_de_la_requete(request):
+        return _page(request, form=FichierForm(), status=413,
+                     refus={"titre": "Import refusé : rien n'a été enregistré", "raisons": refus.messages})
     if not form.is_valid():
         return _page(request, form=form, status=400)
     fichier = form.cleaned_data["fichier"]
