@@ -119,15 +119,32 @@ def test_claim_of_establishments_and_refusal_with_reason(ref, make_user):
     ({"type": "organisme", "organisme": "999999999"}, "inconnu"),
     ({"type": "etablissements", "etablissements": ["010000000"]}, "inconnu"),
     ({"type": "organisme", "organisme": "", "justificatif": _pdf("script.exe")}, "format non accepté"),
-    ({"type": "organisme", "justificatif": _pdf(taille=2 * 1024 * 1024)}, "taille maximale"),
+    ({"type": "organisme", "justificatif": _pdf(taille=2 * 1024 * 1024)},
+     "« delegation.pdf » : le fichier dépasse la taille maximale admise \\(1 Mio\\)"),
+    ({"type": "organisme", "justificatif": SimpleUploadedFile("vide.pdf", b"")}, "vide.pdf : le fichier est vide"),
 ])
 def test_claim_refusals_say_where(ref, settings, kw, message):
-    settings.ESMS_JUSTIFICATIF_MAX_OCTETS = 1024 * 1024
+    settings.ESMS_LIMITES_TELEVERSEMENT = {"justificatifs": 1024 * 1024}
     demandeur = _nouvel_inscrit()
     arguments = {"fonction": "Directeur", "justificatif": _pdf(), "organisme": ref.og_ara.pk, **kw}
     with pytest.raises(ValidationError, match=message):
         inscription.demander_rattachement(actor=demandeur, **arguments)
     assert not Rattachement.objects.exists()
+
+
+def test_claim_upload_over_the_limit_is_stopped_while_read(client, ref, settings, tmp_path):
+    """The claim page stops reading a supporting document past the « justificatifs » limit: form error, no claim,
+    no stored file."""
+    settings.ESMS_LIMITES_TELEVERSEMENT = {"justificatifs": 4096}
+    settings.MEDIA_ROOT = tmp_path
+    demandeur = _nouvel_inscrit()
+    client.force_login(demandeur)
+    reponse = client.post(reverse("inscriptions:rattachement_nouveau"), {
+        "type": "organisme", "fonction": "Directeur", "organisme": ref.og_ara.pk,
+        "justificatif": _pdf(taille=100_000)})
+    assert reponse.status_code == 200
+    assert "« delegation.pdf » : le fichier dépasse la taille maximale admise (4 Kio)" in reponse.content.decode()
+    assert not Rattachement.objects.exists() and not any(tmp_path.rglob("*.pdf"))
 
 
 def test_claims_across_two_regions_are_refused(ref):

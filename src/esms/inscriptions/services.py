@@ -14,12 +14,14 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from esms import televersements
 from esms.comptes import audit, courriels, habilitations
 from esms.comptes.models import Courriel, Invitation, Notification, Rattachement, User
 from esms.comptes.notifications import notifier
@@ -86,17 +88,22 @@ def verifier_email(*, jeton: str) -> User:
 
 # --- Claims -----------------------------------------------------------------------------------------
 
-def _verifier_justificatif(fichier) -> None:
+def _recevoir_justificatif(fichier) -> televersements.Fichier:
+    """The supporting document in a temporary file (shared upload module, kind « justificatifs »: bounded while
+    streamed), before any transaction; the caller removes it."""
     if fichier is None:
         raise ValidationError({"justificatif": "Joignez un justificatif (PDF ou image)."})
-    nom = Path(fichier.name or "").name
+    nom = televersements.nom_sur(getattr(fichier, "name", None), "justificatif")
     if Path(nom).suffix.lower() not in EXTENSIONS_JUSTIFICATIF:
         raise ValidationError({"justificatif": f"{nom} : format non accepté (PDF, PNG ou JPEG attendu)."})
-    if fichier.size == 0:
+    try:
+        recu = televersements.recevoir(fichier, nom=nom, genre="justificatifs")
+    except televersements.TeleversementRefuse as exc:
+        raise ValidationError({"justificatif": exc.messages}) from None
+    if recu.taille == 0:
+        recu.effacer()
         raise ValidationError({"justificatif": f"{nom} : le fichier est vide."})
-    if fichier.size > settings.ESMS_JUSTIFICATIF_MAX_OCTETS:
-        limite = settings.ESMS_JUSTIFICATIF_MAX_OCTETS // (1024 * 1024)
-        raise ValidationError({"justificatif": f"{nom} : le fichier dépasse la taille maximale ({limite} Mo)."})
+    return recu
 
 
 def _region_organisme(og: OrganismeGestionnaire) -> Region | None:
@@ -106,10 +113,10 @@ def _region_organisme(og: OrganismeGestionnaire) -> Region | None:
     return et.region if et else None
 
 
-@transaction.atomic
 def demander_rattachement(*, actor: Acteur, type: str, fonction: str, justificatif, organisme: str = "",
                           etablissements: Iterable[str] = ()) -> Rattachement:
-    """Ask to represent an organisme or manage establishments; the agents of the region are notified."""
+    """Ask to represent an organisme or manage establishments; the agents of the region are notified. The
+    supporting document is received (bounded, in a temporary file) before the short write transaction."""
     if not actor.is_authenticated or not actor.is_active:
         raise PermissionDenied("Connectez-vous pour demander un rattachement.")
     if not habilitations.peut_demander_rattachement(actor):
@@ -117,7 +124,14 @@ def demander_rattachement(*, actor: Acteur, type: str, fonction: str, justificat
     type = Rattachement.Type(type)
     if not fonction.strip():
         raise ValidationError({"fonction": "Indiquez votre fonction dans l'organisme."})
-    _verifier_justificatif(justificatif)
+    with _recevoir_justificatif(justificatif) as recu, open(recu.chemin, "rb") as flux:
+        return _enregistrer_rattachement(actor=actor, type=type, fonction=fonction, justificatif=File(flux, name=recu.nom),
+                                         organisme=organisme, etablissements=etablissements)
+
+
+@transaction.atomic
+def _enregistrer_rattachement(*, actor: Acteur, type: Rattachement.Type, fonction: str, justificatif: File,
+                              organisme: str, etablissements: Iterable[str]) -> Rattachement:
     ets: list[Etablissement] = []
     if type == Rattachement.Type.ORGANISME:
         og = OrganismeGestionnaire.objects.select_related("departement__region").filter(pk=organisme.strip()).first()

@@ -14,6 +14,7 @@ from dsfr.forms import DsfrBaseForm
 
 from esms.comptes.models import Rattachement
 from esms.inscriptions import services as inscription
+from esms.televersements import genre_televersement, refus_de_la_requete
 
 
 class InscriptionForm(DsfrBaseForm):
@@ -77,9 +78,13 @@ def verification(request: HttpRequest, jeton: str) -> HttpResponse:
 
 
 @login_required
+@genre_televersement("justificatifs")
 def rattachement_nouveau(request: HttpRequest) -> HttpResponse:
-    form = RattachementForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    form = RattachementForm(request.POST or None, request.FILES or None)  # reads the body: the upload limit applies
+    if refus := refus_de_la_requete(request):
+        form.is_valid()
+        form.add_error("justificatif", refus.messages)
+    elif request.method == "POST" and form.is_valid():
         donnees = form.cleaned_data
         try:
             inscription.demander_rattachement(

@@ -253,10 +253,10 @@ EMAIL_USE_TLS = os.environ.get("ESMS_SMTP_STARTTLS", "0") == "1"
 EMAIL_TIMEOUT = 30
 # Attempts before an e-mail is marked « échec définitif » (then shown to national administrators).
 ESMS_COURRIEL_TENTATIVES = int(os.environ.get("ESMS_COURRIEL_TENTATIVES", "5"))
-# Self-service: verification links and invitations validity (days); largest supporting document of a claim.
+# Self-service: verification links and invitations validity (days) (the supporting document of a claim is
+# bounded by the « justificatifs » kind of ESMS_LIMITES_TELEVERSEMENT).
 ESMS_VERIFICATION_JOURS = int(os.environ.get("ESMS_VERIFICATION_JOURS", "3"))
 ESMS_INVITATION_JOURS = int(os.environ.get("ESMS_INVITATION_JOURS", "14"))
-ESMS_JUSTIFICATIF_MAX_OCTETS = int(os.environ.get("ESMS_JUSTIFICATIF_MAX_MO", "10")) * 1024 * 1024
 # Public address of the platform, for the links in e-mails.
 ESMS_BASE_URL = os.environ.get("ESMS_BASE_URL", "http://127.0.0.1:8000")
 
