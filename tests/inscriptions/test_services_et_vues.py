@@ -161,7 +161,9 @@ def test_claim_pages_and_document_download_are_scoped(client, ref, make_user):
         "justificatif": _pdf()})
     assert response.status_code == 302
     demande = Rattachement.objects.get()
-    assert client.get(reverse("inscriptions:rattachement_justificatif", args=[demande.pk])).status_code == 403
+    # The claimant reads back its own document, not the decision page.
+    assert client.get(reverse("inscriptions:rattachement_justificatif", args=[demande.pk])).status_code == 200
+    assert client.get(reverse("inscriptions:rattachement", args=[demande.pk])).status_code == 403
     client.force_login(make_user(Role.AGENT_ARS, region="94"))
     assert client.get(reverse("inscriptions:rattachement", args=[demande.pk])).status_code == 404
     assert client.get(reverse("inscriptions:rattachement_justificatif", args=[demande.pk])).status_code == 404

@@ -1,7 +1,8 @@
 """The world of the route × role test: a victim side in Auvergne-Rhône-Alpes that owns one object of every kind
 a URL can name (a draft and a dossier in usage follow-up with documents, avis, convention, payments and usage
-reports, an envelope, a FINESS import, a saved search, an API token), its legitimate users, and intruders who
-hold the same roles elsewhere (Corse) — plus the national administrator and an anonymous visitor."""
+reports, an envelope, a FINESS import, a saved search, an API token, a pending claim of its organisme, an
+invitation, a failed e-mail), its legitimate users, and intruders who hold the same roles elsewhere (Corse) —
+plus the national administrator and an anonymous visitor."""
 
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ from tests.usages.fabrique import DEBUT, FIN, construire_dossier
 # Strings that only the victim's objects carry: no intruder's page may contain them.
 GRAPPE_VICTIME = "Grappe Victime Tilleuls"
 BROUILLON_VICTIME = "Brouillon Victime Tilleuls"
+DEMANDEUR_VICTIME = "claire.victime-tilleuls@asso-ain.example"
+# Not a marker: the invitation link shows whom it invites to whoever holds it.
+INVITE_VICTIME = "invite.victime-tilleuls@asso-ain.example"
 
 
 def construire() -> SimpleNamespace:
@@ -70,7 +74,8 @@ def construire() -> SimpleNamespace:
                                           dui_actifs=41 if et == et_membre else 73, valeurs={}, canal=Canal.FORMULAIRE,
                                           auteur=porteur_ara)
     _bourse(monde)
-    monde.marqueurs = [dossier.numero, GRAPPE_VICTIME, BROUILLON_VICTIME]
+    _comptes(monde)
+    monde.marqueurs = [dossier.numero, GRAPPE_VICTIME, BROUILLON_VICTIME, DEMANDEUR_VICTIME]
     return monde
 
 
@@ -96,3 +101,36 @@ def _bourse(monde: SimpleNamespace) -> None:
     monde.projet.besoins.add(monde.besoin)
     monde.adhesion = Membre.objects.create(grappe=monde.brouillon.grappe, etablissement_id=monde.et_membre,
                                            adhesion=Membre.Adhesion.PROPOSEE, propose_par=monde.porteur_ara)
+
+
+def _comptes(monde: SimpleNamespace) -> None:
+    """The victim's accounts side: a self-registered claimant (no role yet) of its organisme, with a pending claim
+    and its supporting document; a colleague invited by the victim; an address still to verify; a reset link; a
+    failed e-mail."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core import signing
+    from django.core.files.base import ContentFile
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from esms.comptes.models import Courriel, Invitation, Rattachement, User
+    from esms.inscriptions.services import SEL_VERIFICATION
+
+    monde.demandeur = User.objects.create_user(username=DEMANDEUR_VICTIME, email=DEMANDEUR_VICTIME,
+                                               password="mot-de-passe-test-1", first_name="Claire")
+    monde.rattachement = Rattachement.objects.create(
+        demandeur=monde.demandeur, type=Rattachement.Type.ORGANISME, organisme=monde.ref.og_ara, region=monde.ref.ara,
+        fonction="Directrice", justificatif=ContentFile(b"%PDF-1.4\n% delegation\n", name="delegation.pdf"))
+    monde.invite = User.objects.create_user(username=INVITE_VICTIME, email=INVITE_VICTIME,
+                                            password="mot-de-passe-test-1")
+    monde.invitation = Invitation.objects.create(organisme=monde.ref.og_ara, email=INVITE_VICTIME,
+                                                 invite_par=monde.porteur_ara, jeton="jeton-invitation-victime",
+                                                 expire_le=timezone.now() + timedelta(days=7))
+    inscrit = User.objects.create_user(username="inscrit@asso-ain.example", email="inscrit@asso-ain.example",
+                                       password="mot-de-passe-test-1", is_active=False, email_verifie=False)
+    monde.jeton_verification = signing.dumps({"u": inscrit.pk, "e": inscrit.email}, salt=SEL_VERIFICATION)
+    monde.lien_reinitialisation = (f"{urlsafe_base64_encode(force_bytes(monde.demandeur.pk))}/"
+                                   f"{default_token_generator.make_token(monde.demandeur)}")
+    monde.courriel = Courriel.objects.create(destinataire=monde.porteur_ara, adresse="porteur-ara@asso-ain.example",
+                                             sujet="Dossier déposé", texte="x", html="<p>x</p>",
+                                             statut=Courriel.Statut.ECHEC, tentatives=5)

@@ -78,9 +78,10 @@ def monde(settings, tmp_path):
     cache.clear()
 
 
-def _autorise(regle: routes.Regle, utilisateur, legitime) -> bool:
+def _autorise(regle: routes.Regle, utilisateur, legitime, methode: str) -> bool:
     if regle.acces == routes.PUBLIC:
-        return True
+        # A link sent to one person: a signed-in user other than its addressee may open it, not act on it.
+        return not (regle.jeton and methode == "POST" and utilisateur is not None and utilisateur.pk != legitime.pk)
     if utilisateur is None:
         return False
     if regle.acces != routes.CONNECTE and role_of(utilisateur) not in regle.acces:
@@ -104,7 +105,7 @@ class Appel:
         self.web = Client()
         self.api = Client()
         self.entetes = {}
-        if utilisateur is not None:
+        if role_of(utilisateur) is not None:  # an account without a role gets no API token
             portees = [code for code, _ in portees_ouvertes(utilisateur)]
             _, chaine = api_services.creer_jeton(actor=SYSTEME, utilisateur=utilisateur, nom="Test", portees=portees)
             self.entetes = {"HTTP_AUTHORIZATION": f"Bearer {chaine}"}
@@ -128,7 +129,7 @@ def _verifier(constats, route, methode, regle, reponse, utilisateur, legitime, m
     if statut >= 500:
         constats.append(routes.Constat(route, methode, statut, "erreur serveur"))
         return
-    autorise = _autorise(regle, utilisateur, legitime)
+    autorise = _autorise(regle, utilisateur, legitime, methode)
     initie = utilisateur is not None and (utilisateur.pk == legitime.pk or _est_admin(utilisateur))
     if not initie and statut < 400 and not getattr(reponse, "streaming", False):
         contenu = reponse.content.decode("utf-8", "replace")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from esms.comptes.models import Role, User
 from esms.comptes.permissions import role_of
@@ -13,10 +14,6 @@ from esms.comptes.permissions import role_of
 # What an ARS agent may grant (never the agent or national administrator roles).
 ROLES_DELEGUES = (Role.PORTEUR, Role.GESTIONNAIRE_ESSMS, Role.EDITEUR)
 CHOIX_ROLES = [("", "Aucun rôle"), *Role.choices]
-
-
-def peut_demander_rattachement(user: User) -> bool:
-    return user.role in ("", Role.PORTEUR, Role.GESTIONNAIRE_ESSMS)
 
 
 def agents_de_region(region_id: str):
@@ -29,6 +26,23 @@ def est_agent_ars(user: User) -> bool:
 
 def administrable_par_agent(user: User) -> bool:
     return user.role in ("", *ROLES_DELEGUES)
+
+
+def comptes_de_region(region: str) -> Q:
+    """The accounts an ARS agent of `region` administers (its scope on accounts, registered in apps.py): those
+    without a role or with a role it may grant, whose organismes and establishments are all in its region and who
+    have one there or a claim there. An account that also acts elsewhere is administered nationally: an agent
+    never changes what another region granted. An organisme is in the region of its département, or (a stub
+    without département) in a region where it has an establishment."""
+    par_organisme, par_etablissement = User.organismes.through, User.etablissements.through
+    organismes_dedans = par_organisme.objects.filter(
+        Q(organismegestionnaire__departement__region=region)
+        | Q(organismegestionnaire__departement__isnull=True, organismegestionnaire__etablissements__region=region))
+    dedans = (Q(pk__in=organismes_dedans.values("user_id")) | Q(pk__in=par_etablissement.objects.filter(
+        etablissement__region=region).values("user_id")) | Q(rattachements__region=region))
+    ailleurs = (Q(pk__in=par_organisme.objects.exclude(pk__in=organismes_dedans.values("pk")).values("user_id"))
+                | Q(pk__in=par_etablissement.objects.exclude(etablissement__region=region).values("user_id")))
+    return Q(pk__in=User.objects.filter(dedans).values("pk"), role__in=["", *ROLES_DELEGUES]) & ~ailleurs
 
 
 def verifier_role(role: str, *, par_agent: bool, region: str | None) -> None:

@@ -12,7 +12,9 @@ everything, and `actor=SYSTEME` is refused like an anonymous user.
 Scope paths: each scoped model registers, once, the ORM paths from the model to a region code, to a
 FINESS EJ and to a FINESS ET (`register_scope`). A role sees the rows whose path matches its scope:
 national administrators see everything, ARS agents their region, porteurs their EJ, ESSMS managers
-and DUI vendors their ET, anonymous users nothing.
+and DUI vendors their ET, anonymous users nothing. A model may also name its owner (`proprietaire`, e.g. the
+claimant of a claim): an active account always has its own rows in scope, whatever its role. An account
+without a role yet (self-registered, claim pending) may only do the actions of `OUVERTES_SANS_ROLE`.
 """
 
 from __future__ import annotations
@@ -44,6 +46,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "comptes.gerer": frozenset({Role.ADMIN_NATIONAL}),
     "comptes.administrer": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
     "comptes.inviter": frozenset({Role.PORTEUR}),
+    # Claims: asked by porteurs, ESSMS managers and accounts without a role (OUVERTES_SANS_ROLE); the supporting
+    # document is read by its claimant (owner) and by the region's agents (scope).
+    "comptes.rattacher": frozenset({Role.PORTEUR, Role.GESTIONNAIRE_ESSMS}),
+    "comptes.justificatif": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS, Role.PORTEUR, Role.GESTIONNAIRE_ESSMS}),
+    # The second authentication factor is required of national administrators: its pages are theirs.
+    "comptes.double_facteur": frozenset({Role.ADMIN_NATIONAL}),
     "campagnes.gerer": frozenset({Role.ADMIN_NATIONAL}),
     "candidatures.consulter": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS, Role.PORTEUR, Role.GESTIONNAIRE_ESSMS}),
     "candidatures.creer": frozenset({Role.PORTEUR}),
@@ -89,6 +97,9 @@ ACTION_LABELS: dict[str, str] = {
     "comptes.gerer": "gérer les comptes",
     "comptes.administrer": "administrer les comptes et valider les rattachements",
     "comptes.inviter": "inviter des collègues dans votre organisme",
+    "comptes.rattacher": "demander un rattachement à un organisme ou à des établissements",
+    "comptes.justificatif": "consulter le justificatif de cette demande de rattachement",
+    "comptes.double_facteur": "utiliser la vérification en deux étapes (réservée aux administrateurs nationaux)",
     "campagnes.gerer": "modifier les paramètres des campagnes",
     "candidatures.consulter": "consulter les dossiers",
     "candidatures.creer": "créer une grappe",
@@ -124,20 +135,27 @@ ACTION_LABELS: dict[str, str] = {
 }
 
 
+# Actions also open to an active account that has no role yet (self-registered, its claim not validated yet).
+OUVERTES_SANS_ROLE: frozenset[str] = frozenset({"comptes.rattacher", "comptes.justificatif"})
+
+
 @dataclass(frozen=True)
 class ScopePaths:
-    region: str | None = None
+    # The path to the region code, or a function of the agent's region code giving the filter (when "in the
+    # region" is more than one path, e.g. the accounts an agent administers).
+    region: str | Callable[[str], Q] | None = None
     ej: str | None = None
     et: str | None = None
     multi: bool = False  # a path crosses a to-many relation: filter through a pk subquery (no duplicates)
+    proprietaire: str | None = None  # the path to the owner's user id: its own rows are in its scope
 
 
 _SCOPE_PATHS: dict[type[Model], ScopePaths] = {}
 
 
-def register_scope(model: type[Model], *, region: str | None = None, ej: str | None = None,
-                   et: str | None = None, multi: bool = False) -> None:
-    _SCOPE_PATHS[model] = ScopePaths(region=region, ej=ej, et=et, multi=multi)
+def register_scope(model: type[Model], *, region: str | Callable[[str], Q] | None = None, ej: str | None = None,
+                   et: str | None = None, multi: bool = False, proprietaire: str | None = None) -> None:
+    _SCOPE_PATHS[model] = ScopePaths(region=region, ej=ej, et=et, multi=multi, proprietaire=proprietaire)
 
 
 class ActeurSysteme:
@@ -173,13 +191,21 @@ def role_of(user: Acteur) -> Role | None:
         return None
 
 
+def _compte_actif(user: Acteur) -> bool:
+    """A signed-in, active account (whatever its role, none included)."""
+    return (user is not None and user is not SYSTEME and user.is_authenticated and user.is_active
+            and user.pk is not None)
+
+
 def has_perm(user: Acteur, action: str) -> bool:
     if action not in PERMISSIONS:
         raise KeyError(f"Action inconnue de la couche de permissions : {action}")
     if user is SYSTEME:
         return True
     role = role_of(user)
-    return role is not None and role in PERMISSIONS[action]
+    if role is None:
+        return action in OUVERTES_SANS_ROLE and _compte_actif(user) and not user.role
+    return role in PERMISSIONS[action]
 
 
 @dataclass(frozen=True)
@@ -271,22 +297,31 @@ def scope_q(user: Acteur, model: type[Model]) -> Q | None:
         return None
     role = role_of(user)
     nothing = Q(pk__in=[])
-    if role is None:
+    if role is None and not _compte_actif(user):
         return nothing
     if role == Role.ADMIN_NATIONAL:
         return None
     paths = _SCOPE_PATHS.get(model)
     if paths is None:
         raise KeyError(f"Aucun périmètre n'est défini pour {model._meta.label}.")
+    q = _scope_du_role(user, role, paths)
+    if q is None:
+        q = nothing
+    if paths.proprietaire:
+        q |= Q(**{paths.proprietaire: user.pk})
+    return q
+
+
+def _scope_du_role(user: Acteur, role: Role | None, paths: ScopePaths) -> Q | None:
     if role == Role.AGENT_ARS:
         if paths.region is None or not user.region_id:
-            return nothing
-        return Q(**{paths.region: user.region_id})
-    if role == Role.PORTEUR:
-        return Q(**{f"{paths.ej}__in": _id_set(user, "organismes")}) if paths.ej else nothing
-    if role in (Role.GESTIONNAIRE_ESSMS, Role.EDITEUR):
-        return Q(**{f"{paths.et}__in": _id_set(user, "etablissements")}) if paths.et else nothing
-    return nothing
+            return None
+        return paths.region(user.region_id) if callable(paths.region) else Q(**{paths.region: user.region_id})
+    if role == Role.PORTEUR and paths.ej:
+        return Q(**{f"{paths.ej}__in": _id_set(user, "organismes")})
+    if role in (Role.GESTIONNAIRE_ESSMS, Role.EDITEUR) and paths.et:
+        return Q(**{f"{paths.et}__in": _id_set(user, "etablissements")})
+    return None
 
 
 def filter_scope(user: Acteur, queryset: QuerySet[M]) -> QuerySet[M]:

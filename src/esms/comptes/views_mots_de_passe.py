@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from esms.comptes import audit, double_facteur
 from esms.comptes.forms import ChangementMotDePasseForm, CodeForm, NouveauMotDePasseForm, ReinitialisationForm
+from esms.comptes.permissions import require
 
 
 def delai_lien() -> str:
@@ -84,6 +85,7 @@ def _suite(request: HttpRequest) -> str:
 
 @login_required
 def otp(request: HttpRequest) -> HttpResponse:
+    require(request.user, "comptes.double_facteur")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if double_facteur.verifier(request, form.cleaned_data["code"]):
@@ -96,6 +98,7 @@ def otp(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def otp_enrolement(request: HttpRequest) -> HttpResponse:
+    require(request.user, "comptes.double_facteur")
     if request.user.is_verified():  # type: ignore[union-attr]  # set by django-otp's middleware
         return redirect("accueil")
     if double_facteur.user_has_device(request.user):

@@ -25,7 +25,7 @@ from esms import televersements
 from esms.comptes import audit, courriels, habilitations
 from esms.comptes.models import Courriel, Invitation, Notification, Rattachement, User
 from esms.comptes.notifications import notifier
-from esms.comptes.permissions import Acteur, require
+from esms.comptes.permissions import Acteur, filter_scope, get_in_scope, require
 from esms.comptes.services import _snapshot
 from esms.referentiel.models import Etablissement, OrganismeGestionnaire, Region
 
@@ -117,10 +117,7 @@ def demander_rattachement(*, actor: Acteur, type: str, fonction: str, justificat
                           etablissements: Iterable[str] = ()) -> Rattachement:
     """Ask to represent an organisme or manage establishments; the agents of the region are notified. The
     supporting document is received (bounded, in a temporary file) before the short write transaction."""
-    if not actor.is_authenticated or not actor.is_active:
-        raise PermissionDenied("Connectez-vous pour demander un rattachement.")
-    if not habilitations.peut_demander_rattachement(actor):
-        raise PermissionDenied("Votre rôle ne permet pas de demander un rattachement à un organisme.")
+    require(actor, "comptes.rattacher")
     type = Rattachement.Type(type)
     if not fonction.strip():
         raise ValidationError({"fonction": "Indiquez votre fonction dans l'organisme."})
@@ -198,13 +195,15 @@ def decider_rattachement(*, actor: Acteur, rattachement: Rattachement, valider: 
 
 @transaction.atomic
 def inviter(*, actor: Acteur, organisme: str, email: str) -> Invitation:
+    """A porteur invites a colleague to one of the organismes it represents (its scope)."""
     require(actor, "comptes.inviter")
-    if not actor.organismes.filter(pk=organisme).exists():
-        raise PermissionDenied("Vous ne pouvez inviter que dans les organismes que vous représentez.")
+    og = OrganismeGestionnaire.objects.filter(pk=organisme.strip()).first()
+    if og is None:
+        raise ValidationError({"organisme": f"FINESS EJ « {organisme} » inconnu du référentiel."})
+    require(actor, "comptes.inviter", og)
     email = email.strip().lower()
     if not email or "@" not in email:
         raise ValidationError({"email": "Adresse électronique invalide."})
-    og = OrganismeGestionnaire.objects.get(pk=organisme)
     invitation = Invitation.objects.create(organisme=og, email=email, invite_par=actor,
                                            jeton=secrets.token_urlsafe(32),
                                            expire_le=timezone.now() + timedelta(days=settings.ESMS_INVITATION_JOURS))
@@ -267,24 +266,17 @@ def accepter_invitation(*, jeton: str, user: Acteur = None, prenom: str = "", no
 # --- Administration -------------------------------------------------------------------------------
 
 def comptes_visibles(actor: Acteur, q: str = "") -> QuerySet[User]:
-    """Accounts a national administrator (all) or an ARS agent (its region) administers."""
+    """Accounts a national administrator (all) or an ARS agent (those of its region: `comptes_de_region`)
+    administers."""
     require(actor, "comptes.administrer")
-    comptes = User.objects.select_related("region").order_by("username")
-    if habilitations.est_agent_ars(actor):
-        r = actor.region_id
-        dans_region = (Q(region=r) | Q(organismes__departement__region=r) | Q(organismes__etablissements__region=r)
-                       | Q(etablissements__region=r) | Q(rattachements__region=r))
-        comptes = comptes.filter(pk__in=User.objects.filter(dans_region).values("pk"))
+    comptes = filter_scope(actor, User.objects.select_related("region").order_by("username"))
     if q:
         comptes = comptes.filter(Q(username__icontains=q) | Q(email__icontains=q) | Q(last_name__icontains=q))
     return comptes
 
 
 def _administrable(actor: Acteur, user: User) -> None:
-    if not comptes_visibles(actor).filter(pk=user.pk).exists():
-        raise PermissionDenied("Ce compte est hors de votre périmètre.")
-    if habilitations.est_agent_ars(actor) and not habilitations.administrable_par_agent(user):
-        raise PermissionDenied("Seul un administrateur national gère les comptes d'agents et d'administrateurs.")
+    require(actor, "comptes.administrer", user)
 
 
 @transaction.atomic
@@ -334,8 +326,14 @@ def changer_activation(*, actor: Acteur, user: Acteur, actif: bool, motif: str =
 
 
 def rattachements_visibles(actor: Acteur, statut: str = "") -> QuerySet[Rattachement]:
-    from esms.comptes.permissions import filter_scope
-
     require(actor, "comptes.administrer")
     qs = filter_scope(actor, Rattachement.objects.select_related("demandeur", "organisme", "region"))
     return qs.filter(statut=statut) if statut else qs
+
+
+def justificatif(actor: Acteur, pk: int) -> Rattachement:
+    """The claim whose supporting document `actor` may read: its own, or one of its region for an agent."""
+    require(actor, "comptes.justificatif")
+    demande = get_in_scope(actor, Rattachement.objects.all(), pk=pk)
+    require(actor, "comptes.justificatif", demande)
+    return demande

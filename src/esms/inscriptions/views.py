@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from dsfr.forms import DsfrBaseForm
 
 from esms.comptes.models import Rattachement
+from esms.comptes.permissions import require
 from esms.inscriptions import services as inscription
 from esms.televersements import genre_televersement, refus_de_la_requete
 
@@ -80,6 +81,7 @@ def verification(request: HttpRequest, jeton: str) -> HttpResponse:
 @login_required
 @genre_televersement("justificatifs")
 def rattachement_nouveau(request: HttpRequest) -> HttpResponse:
+    require(request.user, "comptes.rattacher")
     form = RattachementForm(request.POST or None, request.FILES or None)  # reads the body: the upload limit applies
     if refus := refus_de_la_requete(request):
         form.is_valid()

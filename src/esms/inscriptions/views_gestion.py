@@ -109,6 +109,6 @@ def rattachement(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def justificatif(request: HttpRequest, pk: int) -> FileResponse:
-    demande = _rattachement(request, pk)
+    demande = inscription.justificatif(request.user, pk)
     return FileResponse(demande.justificatif.open("rb"), as_attachment=True,
                         filename=(demande.justificatif.name or "justificatif").rsplit("/", 1)[-1])
