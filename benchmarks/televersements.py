@@ -9,7 +9,11 @@ Cases, each under the platform's default limits (esms.televersements):
    reader (refused at its 50th error);
 3. a 1 MB gzip that expands to 1 GiB (evidence kind): refused by the ratio cap;
 4. an 8 MB gzip that expands to 8 GiB (evidence kind): refused by the ratio cap (skipped with `--sans-8gio`);
-5. the 1 GiB bomb with the ratio cap off: refused by the size cap (set to 256 Mio for the run).
+5. the 1 GiB bomb with the ratio cap off: refused by the size cap (set to 256 Mio for the run);
+6. the 8 GiB bomb posted as evidence through the whole import path — the usage page, the upload handler, the
+   reception, the task and its checks (`cas_import_preuve.py`, run by pytest on the test database): the
+   processing must end « refusé » with its reasons, an audit event written and no evidence stored (with
+   `--sans-8gio`, the 1 GiB bomb).
 Target: every case under 600 MB of peak memory (`CIBLE_MO`).
 """
 
@@ -43,7 +47,7 @@ try:
         if cas == "indicateurs-256":
             settings.ESMS_LIMITES_TELEVERSEMENT = {"indicateurs": 256 * 1024 * 1024}
         from esms.usages import indicateurs
-        from esms.usages.errors import UsageRefuse
+        from esms.usages.erreurs import UsageRefuse
         with televersements.recevoir(chemin, nom="indicateurs.csv", genre="indicateurs", dossier=dossier) as recu:
             try:
                 indicateurs.lire_fichier(recu.chemin, nom="indicateurs.csv", catalogue=["taux_dui_actifs"],
@@ -81,6 +85,23 @@ def bombe(chemin: Path, gio: int) -> None:
         sortie.write(compresseur.flush())
 
 
+def import_preuve(fichier: Path, env: dict[str, str]) -> bool:
+    """Case 6: the bomb through the import path, in a pytest process (test database and fixtures)."""
+    commande = [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", "-o", "addopts=",
+                "-o", "python_files=cas_import_preuve.py", str(Path(__file__).with_name("cas_import_preuve.py"))]
+    sortie = subprocess.run(commande, capture_output=True, text=True, cwd=RACINE, check=False,
+                            env={**env, "ESMS_BENCH_FICHIER": str(fichier)})
+    ligne = next((texte for texte in sortie.stdout.splitlines() if texte.startswith('{"secondes"')), None)
+    if ligne is None or sortie.returncode:
+        print(f"import-preuve : ÉCHEC du cas\n{sortie.stdout[-3000:]}\n{sortie.stderr[-2000:]}")
+        return False
+    r = json.loads(ligne)
+    print(f"{'import-preuve':18} {fichier.stat().st_size / 1e6:8.1f} Mo envoyés  {r['secondes']:7.2f} s  "
+          f"pic {r['pic_mo']:5d} Mo  HTTP {r['statut_http']}, traitement « {r['etat']} », audit {r['audit']}, "
+          f"{r['preuves']} preuve, {r['fichiers_restants']} fichier restant : {r['raisons'][0][:110]}")
+    return r["pic_mo"] < CIBLE_MO
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dossier", default=None)
@@ -108,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         taille = fichiers[fichier].stat().st_size / 1e6
         print(f"{r['cas']:18} {taille:8.1f} Mo envoyés  {r['secondes']:7.2f} s  pic {r['pic_mo']:5d} Mo  {r['issue']}")
         ok &= r["pic_mo"] < CIBLE_MO
+    ok &= import_preuve(fichiers["1" if args.sans_8gio else "8"], env)
     print(f"Cible : pic < {CIBLE_MO} Mo pour chaque cas : {'atteinte' if ok else 'MANQUÉE'}")
     return 0 if ok else 1
 

@@ -114,3 +114,59 @@ def test_the_page_refuses_an_upload_over_the_limit(client, suivi, porteur, setti
     assert reponse.status_code == 413
     assert "« gros.csv » : le fichier dépasse la taille maximale admise (1 Kio)" in reponse.content.decode()
     assert not RapportIndicateurs.objects.exists()
+
+
+def _poster(client, suivi, contenu: bytes, nom="gros.csv"):
+    return client.post(reverse("usages:importer", args=[suivi.dossier.pk]),
+                       {**PERIODE, "fichier": SimpleUploadedFile(nom, contenu)}, follow=True)
+
+
+def test_a_large_file_is_read_on_the_task_queue_with_its_progress_shown(client, suivi, porteur, settings):
+    """Above ESMS_INDICATEURS_SEUIL_ARRIERE_PLAN the file is only received in the request; the task worker reads,
+    checks and records it (the tests' immediate backend runs it at once), its state shown on the usage page."""
+    from esms.comptes.models import Notification
+    from esms.usages.models import TraitementPreuve
+    from esms.usages.preuves import stockage
+
+    settings.ESMS_INDICATEURS_SEUIL_ARRIERE_PLAN = 10
+    client.force_login(porteur)
+    page = _poster(client, suivi, f"finess_et;dui_actifs\n{suivi.ets[0]};7\n{suivi.ets[1]};4\n".encode()).content.decode()
+    assert "en arrière-plan" in page and "Traitements des fichiers" in page
+    traitement = TraitementPreuve.objects.get()
+    assert (traitement.genre, traitement.etat, traitement.etape) == ("indicateurs", "termine",
+                                                                     "2 établissement(s) enregistré(s)")
+    assert "2 établissement(s) enregistré(s)" in page and "Indicateurs" in page
+    assert sorted(RapportIndicateurs.objects.values_list("etablissement_id", "dui_actifs")) == \
+        sorted([(suivi.ets[0], 7), (suivi.ets[1], 4)])
+    assert not list((stockage.racine() / "attente").iterdir())
+    assert Notification.objects.filter(destinataire=porteur, sujet="Indicateurs importés : gros.csv").exists()
+
+
+def test_a_large_file_with_a_bad_line_is_refused_on_the_queue_and_nothing_is_written(client, suivi, porteur,
+                                                                                     settings):
+    from esms.usages.models import TraitementPreuve
+    from esms.usages.preuves import stockage
+
+    settings.ESMS_INDICATEURS_SEUIL_ARRIERE_PLAN = 10
+    client.force_login(porteur)
+    page = _poster(client, suivi, f"finess_et;dui_actifs\n{suivi.ets[0]};7\n{suivi.ets[1]};1e999999\n".encode())
+    traitement = TraitementPreuve.objects.get()
+    assert traitement.etat == "refuse" and traitement.etape == "Refusé : rien n'a été enregistré"
+    assert traitement.raisons[0].startswith("gros.csv, ligne 3, colonne « dui_actifs » : nombre entier positif")
+    assert "gros.csv, ligne 3" in page.content.decode()
+    assert not RapportIndicateurs.objects.exists()
+    assert AuditEvent.objects.filter(action="usages.importer_indicateurs.refus").exists()
+    assert not list((stockage.racine() / "attente").iterdir())
+
+
+def test_a_gzip_bomb_on_the_queue_is_refused_and_audited(client, suivi, porteur, settings):
+    from esms.usages.models import TraitementPreuve
+
+    settings.ESMS_INDICATEURS_SEUIL_ARRIERE_PLAN = 10
+    client.force_login(porteur)
+    bombe = gzip.compress(b"finess_et;dui_actifs\n" + b"0" * (30 * 1024 * 1024))
+    _poster(client, suivi, bombe, nom="bombe.csv.gz")
+    traitement = TraitementPreuve.objects.get()
+    assert traitement.etat == "refuse" and "archive refusée" in traitement.raisons[0]
+    assert not RapportIndicateurs.objects.exists()
+    assert AuditEvent.objects.filter(action="usages.importer_indicateurs.refus").exists()

@@ -24,7 +24,7 @@ def test_a_large_file_goes_to_the_task_queue_and_its_outcome_is_shown(client, su
     client.force_login(porteur)
     reponse = _deposer(client, suivi, csv_bytes(evenements(suivi.ets[:2], {suivi.ets[0]: 4})))
     page = reponse.content.decode()
-    assert "en arrière-plan" in page and "Traitements des preuves" in page
+    assert "en arrière-plan" in page and "Traitements des fichiers" in page
     traitement = TraitementPreuve.objects.get()
     assert traitement.etat == "termine" and traitement.preuve == Preuve.objects.get()
     assert traitement.etape == "Enregistrée et chaînée au journal des preuves" and "Enregistrée" in page

@@ -177,8 +177,13 @@ class DuiActifValide(models.Model):
 
 
 class TraitementPreuve(models.Model):
-    """A large evidence file checked and recounted by the task worker (`esms db_worker`) instead of inside the
-    web request; its state and current step are shown to the uploader on the dossier's usage page."""
+    """A large uploaded file — evidence (checked, recounted, chained) or an indicator file (read, checked,
+    recorded) — processed by the task worker (`esms db_worker`) instead of inside the web request; its state
+    and current step are shown to the uploader on the dossier's usage page."""
+
+    class Genre(models.TextChoices):
+        PREUVE = "preuve", "Preuve"
+        INDICATEURS = "indicateurs", "Indicateurs"
 
     class Etat(models.TextChoices):
         EN_ATTENTE = "en_attente", "En attente"
@@ -188,6 +193,7 @@ class TraitementPreuve(models.Model):
         ECHOUE = "echoue", "Échec"
 
     dossier = models.ForeignKey("candidatures.Dossier", on_delete=models.PROTECT, related_name="traitements_preuve")
+    genre = models.CharField(max_length=12, choices=Genre.choices, default=Genre.PREUVE)
     auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     nom = models.CharField("fichier", max_length=255)
     chemin = models.CharField("fichier reçu (temporaire)", max_length=500)
@@ -203,7 +209,7 @@ class TraitementPreuve(models.Model):
 
     class Meta:
         ordering = ["-cree_le", "-id"]
-        verbose_name = "traitement d'une preuve"
+        verbose_name = "traitement d'un fichier"
 
     def __str__(self) -> str:
         return f"{self.nom} : {self.get_etat_display()}"

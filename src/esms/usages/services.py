@@ -149,7 +149,8 @@ def _refus_televersement(*, actor, action: str, dossier: Dossier, nom: str, rais
     audit.record(actor=actor, action=action, obj=dossier, after={"fichier": nom, "raisons": raisons[:10]})
 
 
-def importer_indicateurs(*, actor, dossier: Dossier, fichier, nom: str, debut: date, fin: date) -> list[RapportIndicateurs]:
+def importer_indicateurs(*, actor, dossier: Dossier, fichier, nom: str, debut: date, fin: date,
+                         etape: Callable[[str], None] | None = None) -> list[RapportIndicateurs]:
     """Record the reports of a CSV/XLSX file (one line per establishment): all of them, or none.
 
     The upload is streamed to a temporary file under the « indicateurs » size limit (gunzipped under caps
@@ -158,10 +159,13 @@ def importer_indicateurs(*, actor, dossier: Dossier, fichier, nom: str, debut: d
     require(actor, "usages.declarer", dossier)
     _periode(debut, fin)
     nom = televersements.nom_sur(nom)
+    etape = etape or (lambda _texte: None)
     recu = source = None
     try:
+        etape("Réception du fichier (taille, décompression)")
         recu = televersements.recevoir(fichier, nom=nom, genre="indicateurs")
         source = televersements.decompresser(recu, genre="indicateurs")
+        etape("Lecture et contrôle des lignes")
         lignes = indicateurs.lire_fichier(source.chemin, nom=source.nom, catalogue=catalogue(dossier),
                                           membres=membres(dossier))
     except televersements.TeleversementRefuse as exc:
@@ -175,6 +179,7 @@ def importer_indicateurs(*, actor, dossier: Dossier, fichier, nom: str, debut: d
     finally:
         for temporaire in {id(f): f for f in (recu, source) if f is not None}.values():
             temporaire.effacer()
+    etape("Enregistrement des indicateurs")
     return _enregistrer_import(actor=actor, dossier=dossier, lignes=lignes, nom=nom, debut=debut, fin=fin)
 
 
@@ -195,6 +200,32 @@ def _enregistrer_import(*, actor, dossier: Dossier, lignes: list[indicateurs.Lig
                  after={"fichier": nom, "periode": [debut.isoformat(), fin.isoformat()],
                         "etablissements": [ligne.finess_et for ligne in lignes]})
     return rapports
+
+
+def programmer_indicateurs(*, actor, dossier: Dossier, fichier, nom: str, debut: date,
+                           fin: date) -> TraitementPreuve:
+    """Receive a (large) indicator file now — streamed under the « indicateurs » limit — and leave its reading,
+    checks and recording to the task worker (`importer_indicateurs`, run by `taches.traiter_indicateurs`); the
+    uploader follows its state on the usage page."""
+    from esms.usages.taches import traiter_indicateurs
+
+    nom = televersements.nom_sur(nom, "indicateurs.csv")
+    _peut_declarer(actor, dossier, set())
+    _periode(debut, fin)
+    try:
+        recu = televersements.recevoir(fichier, nom=nom, genre="indicateurs", dossier=stockage.racine() / "attente")
+    except televersements.TeleversementRefuse as exc:
+        _refus_televersement(actor=actor, action="usages.importer_indicateurs.refus", dossier=dossier, nom=nom,
+                             raisons=exc.messages)
+        raise UsageRefuse(exc.messages) from None
+    traitement = TraitementPreuve.objects.create(
+        dossier=dossier, genre=TraitementPreuve.Genre.INDICATEURS, auteur=actor, nom=nom, chemin=str(recu.chemin),
+        taille=recu.taille, periode_debut=debut, periode_fin=fin)
+    audit.record(actor=actor, action="usages.programmer_indicateurs", obj=dossier,
+                 after={"fichier": nom, "taille": recu.taille, "traitement": traitement.pk})
+    traiter_indicateurs.enqueue(traitement_id=traitement.pk)
+    traitement.refresh_from_db()
+    return traitement
 
 
 def soumettre_indicateurs(*, actor, finess_et: str, debut: date, fin: date, dui_actifs: int,

@@ -155,6 +155,11 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, _dossier(request, pk))
 
 
+def seuil_indicateurs_arriere_plan() -> int:
+    """Indicator files above this size (`ESMS_INDICATEURS_SEUIL_ARRIERE_PLAN`, bytes) are read by the task worker."""
+    return int(getattr(settings, "ESMS_INDICATEURS_SEUIL_ARRIERE_PLAN", 512 * 1024))
+
+
 def seuil_arriere_plan() -> int:
     """Evidence files above this size (`ESMS_PREUVE_SEUIL_ARRIERE_PLAN`, bytes) are processed by the task worker."""
     return int(getattr(settings, "ESMS_PREUVE_SEUIL_ARRIERE_PLAN", 20 * 1024 * 1024))
@@ -204,6 +209,16 @@ def importer(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _page(request, objet, formulaires={"import": form}, status=400)
     d = form.cleaned_data
+    if d["fichier"].size > seuil_indicateurs_arriere_plan():
+        try:
+            traitement = services.programmer_indicateurs(actor=request.user, dossier=objet, fichier=d["fichier"],
+                                                         nom=d["fichier"].name, debut=d["debut"], fin=d["fin"])
+        except (Refus, PermissionDenied) as exc:
+            return _page(request, objet, formulaires={"import": form},
+                         refus=_refus("Fichier refusé : rien n'a été enregistré", exc), status=_statut(exc))
+        messages.info(request, f"Fichier « {traitement.nom} » reçu : sa lecture et son contrôle s'exécutent en "
+                               "arrière-plan. Suivez leur avancement dans « Traitements des fichiers » ci-dessous.")
+        return redirect(_url(objet, d["debut"], d["fin"]))
     try:
         rapports = services.importer_indicateurs(actor=request.user, dossier=objet, fichier=d["fichier"],
                                                  nom=d["fichier"].name, debut=d["debut"], fin=d["fin"])
@@ -235,7 +250,7 @@ def deposer_preuve(request: HttpRequest, pk: int) -> HttpResponse:
             return _page(request, objet, formulaires={"preuve": form},
                          refus=_refus("Preuve refusée : rien n'a été enregistré", exc), status=400)
         messages.info(request, f"Preuve « {traitement.nom} » reçue : son contrôle et son recomptage s'exécutent en "
-                               "arrière-plan. Suivez leur avancement dans « Traitements des preuves » ci-dessous.")
+                               "arrière-plan. Suivez leur avancement dans « Traitements des fichiers » ci-dessous.")
         return redirect(_url(objet, d["debut"], d["fin"]))
     try:
         preuve = services.deposer_preuve(actor=request.user, dossier=objet, fichier=d["fichier"], nom=d["fichier"].name,
