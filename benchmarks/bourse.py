@@ -11,8 +11,8 @@ Run: `uv run python benchmarks/bourse.py` (options: `--demandes 2000`, `--offres
   « any »). The 2021 extract has no coordinates overseas: needs come from the 13 metropolitan regions
   (Corsica, with its reduced threshold, included).
 Printed: needs placed by the solver (time, proven optimum or bound), by the greedy baseline (nearest
-admissible grappe first) and, on `--petites` small instances (12 needs around 2 offers), by the
-exhaustive search, with the ratios (small: 12 needs, within the issue's ≤ 40). Preparation of the instances is not timed; the solver is, with its
+admissible grappe first) and, on `--petites` small instances (40 needs: ten around each of four distant
+offers, see `petite_instance`), by the exhaustive search, with the ratios. Preparation of the instances is not timed; the solver is, with its
 model building and every rules verdict.
 """
 
@@ -141,22 +141,30 @@ def grande_instance(par_ej: dict[str, list[dict[str, Any]]], nb_demandes: int, n
     }
 
 
-def petite_instance(grande: dict[str, Any], alea: random.Random, nb_offres: int = 2, nb_max: int = 12) -> dict[str, Any]:
-    """Two offers of the large instance (among the 30 with most needs within 30 km) and the needs nearest
-    to them (12 in all: the exhaustive search enumerates every assignment, so blocks must stay small)."""
+def petite_instance(grande: dict[str, Any], alea: random.Random, nb_offres: int = 4, nb_max: int = 40) -> dict[str, Any]:
+    """Four offers of the large instance, drawn among the 60 with most needs within 30 km and at least 150 km
+    from each other, and the ten needs nearest to each (40 in all, the issue's largest small instance). Needs
+    of distant offers never share a grappe, so the exhaustive search — exact, independent of the solver's
+    model — takes each block of about ten needs alone, while the solver sees the 40 needs at once."""
+
+    def centre(offre: dict[str, Any]) -> tuple[float, float]:
+        return offre["membres"][0]["latitude"], offre["membres"][0]["longitude"]
 
     def voisins(offre: dict[str, Any]) -> int:
-        centre = (offre["membres"][0]["latitude"], offre["membres"][0]["longitude"])
-        return sum(distance_km(centre, (d["latitude"], d["longitude"])) <= 30 for d in grande["demandes"])
+        return sum(distance_km(centre(offre), (d["latitude"], d["longitude"])) <= 30 for d in grande["demandes"])
 
     continentales = [o for o in grande["offres"] if o["membres"][0]["region"] not in REDUITES]
-    offres = alea.sample(sorted(continentales, key=voisins, reverse=True)[:30], nb_offres)
+    candidates = sorted(continentales, key=voisins, reverse=True)[:60]
+    alea.shuffle(candidates)
+    offres: list[dict[str, Any]] = []
+    for offre in candidates:
+        if all(distance_km(centre(offre), centre(o)) >= 150 for o in offres):
+            offres.append(offre)
+        if len(offres) == nb_offres:
+            break
     demandes: dict[str, dict[str, Any]] = {}
     for offre in offres:
-        centre = (offre["membres"][0]["latitude"], offre["membres"][0]["longitude"])
-        proches = sorted(
-            grande["demandes"], key=lambda d: distance_km(centre, (d["latitude"], d["longitude"]))
-        )
+        proches = sorted(grande["demandes"], key=lambda d: distance_km(centre(offre), (d["latitude"], d["longitude"])))
         for demande in proches[: nb_max // nb_offres]:
             demandes.setdefault(demande["finess_et"], demande)
     return {**grande, "demandes": list(demandes.values())[:nb_max], "offres": offres}
@@ -206,9 +214,12 @@ def main(argv: list[str] | None = None) -> int:
     ecarts = 0
     for rang in range(args.petites):
         petite = lire_instance(petite_instance(donnees, alea))
+        debut = time.perf_counter()
         optimum = exhaustif(petite)
+        duree_exhaustif = time.perf_counter() - debut
         glou = nombre_places(glouton(petite))
-        ligne = [f"Petite instance {rang + 1} ({len(petite.demandes)} besoins) : exhaustif {optimum}, glouton {glou}"]
+        ligne = [f"Petite instance {rang + 1} ({len(petite.demandes)} besoins, {len(petite.offres)} grappes) : "
+                 f"exhaustif {optimum} ({duree_exhaustif:.1f} s), glouton {glou}"]
         for moteur in moteurs:
             resultat = proposer(petite, moteur=moteur)
             ligne.append(f"{moteur} {resultat.places}{' (optimum prouvé)' if resultat.optimal else ''}")

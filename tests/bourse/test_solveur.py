@@ -153,3 +153,52 @@ def test_egal_a_la_recherche_exhaustive(donnees: st.DataObject) -> None:
     assert resultat.optimal
     assert resultat.places == exhaustif(inst)
     assert resultat.places >= nombre_places(glouton(inst))
+
+
+REGIONS_ELOIGNEES = ("84", "94", "11", "53")  # Lyon, Ajaccio, Paris, Rennes: hundreds of km apart
+
+
+def _instance_40(donnees: st.DataObject) -> Instance:
+    """Up to 40 needs: four clusters of up to ten needs, each with 0 to 2 offers, in four distant regions (the
+    Corse one may form new grappes of 8). Needs of different clusters never share a grappe: the exhaustive
+    search, exact, takes each block alone, while the solver sees the whole instance."""
+    demandes, offres = [], []
+    for region in REGIONS_ELOIGNEES:
+        seuil = 8 if region == "94" else 15
+        for k in range(donnees.draw(st.integers(0, 2))):
+            offres.append(offre(f"g{region}-{k}", donnees.draw(st.integers(seuil - 4, seuil - 1)),
+                                donnees.draw(st.integers(0, 5)), region=region,
+                                position=(donnees.draw(st.integers(-20, 20)), donnees.draw(st.integers(-20, 20))),
+                                solution=donnees.draw(st.sampled_from(["Solution A", "Solution B"]))))
+        for _ in range(donnees.draw(st.integers(0, 10))):
+            demandes.append(demande(
+                region=region, position=(donnees.draw(st.integers(-30, 30)), donnees.draw(st.integers(-30, 30))),
+                solution=donnees.draw(st.sampled_from([None, "Solution A", "Solution B"])),
+                distance_max_km=float(donnees.draw(st.integers(5, 60)))))
+    return lire_instance(instance(demandes, offres))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_egal_a_la_recherche_exhaustive_jusqu_a_40_besoins(donnees: st.DataObject) -> None:
+    inst = _instance_40(donnees)
+    resultat = proposer(inst)
+    verifier_resultat(inst, resultat)
+    assert resultat.optimal
+    assert resultat.places == exhaustif(inst)
+    assert resultat.places >= nombre_places(glouton(inst))
+
+
+def test_instance_de_40_besoins_comparee_a_l_exhaustif() -> None:
+    """A fixed 40-need instance (10 per region, one offer each): solver, greedy and exhaustive agree on it."""
+    demandes, offres = [], []
+    for region in REGIONS_ELOIGNEES:
+        seuil = 8 if region == "94" else 15
+        offres.append(offre(f"g{region}", seuil - 3, 4, region=region))
+        demandes += [demande(region=region, position=(3 * k, 2), solution=None) for k in range(10)]
+    inst = lire_instance(instance(demandes, offres))
+    assert len(inst.demandes) == 40
+    resultat = proposer(inst)
+    verifier_resultat(inst, resultat)
+    optimum = exhaustif(inst)
+    assert resultat.places == optimum >= 3 * 3 + 4

@@ -201,3 +201,53 @@ def test_le_schema_json_decrit_les_nouveaux_champs() -> None:
     ni_l_un_ni_l_autre = membre()
     del ni_l_un_ni_l_autre["solution_referencee_segur"]
     assert list(valideur.iter_errors(dossier([ni_l_un_ni_l_autre], "2024")))
+
+
+def _eligibilite(verdict: dict) -> str:
+    (trace,) = motifs_de(verdict, "membre.sons_eligibilite")
+    assert trace["ok"] and not trace["bloquant"] and "(non déclarée)" in trace["message"]
+    return trace["message"]
+
+
+def test_eligibilite_sons_derivee_des_vagues_pour_une_ahi() -> None:
+    """A CHRS (AHI): covered by vague 2 only — eligible while vague 2 takes orders, not in 2024."""
+    ahi = membre(categorie="214", sons_eligible="derive")
+    message = _eligibilite(evaluer(ahi, submitted_at="2025-04-01T10:00:00+02:00", campagne="2025"))
+    assert (f"{ahi['finess_et']} : éligible (secteur « accueil, hébergement, insertion (AHI) » couvert par la vague 2, "
+            "ouverte aux commandes du 01/01/2025 au 31/12/2025)") in message
+    message = _eligibilite(evaluer(ahi))
+    assert "non éligible" in message and "aucune vague ouverte à cette date (vague 2 du 01/01/2025" in message
+
+
+@pytest.mark.parametrize(("avec_commande", "eligible"), [(True, True), (False, False)])
+def test_eligibilite_sons_derivee_de_la_commande_apres_la_vague(avec_commande: bool, eligible: bool) -> None:
+    """An EHPAD in June 2024: vague 1 closed on 28/02/2024, vague 2 not open yet: eligible by its order only."""
+    champs = {"commande_sons": commande()} if avec_commande else {}
+    verdict = evaluer(membre(sons_eligible="derive", **champs), submitted_at="2024-06-01T10:00:00+02:00")
+    message = _eligibilite(verdict)
+    assert (" : éligible (commande SONS de la vague 1 du 15/11/2023" in message) is eligible
+    assert (" : non éligible (secteur" in message) is not eligible
+
+
+def test_eligibilite_sons_derivee_decide_l_exigence_logicielle_des_ahi_en_2025() -> None:
+    """2025: an AHI eligible to the SONS needs a solution candidate to the Ségur referencing; not eligible, none."""
+    def ahi() -> dict:
+        return membre(categorie="214", sons_eligible="derive", solution_referencee_segur=False)
+
+    pendant = evaluate_dossier(dossier([ahi() for _ in range(15)], "2025", submitted_at="2025-04-01T10:00:00+02:00"))
+    apres = evaluate_dossier(dossier([ahi() for _ in range(15)], "2025", submitted_at="2026-03-01T10:00:00+01:00",
+                                     date_parametres="2026-01-15"))
+    assert motif(pendant, "grappe.logiciel")["ok"] is False
+    assert motif(apres, "grappe.logiciel")["ok"] is True
+    assert "non éligible" in _eligibilite(apres)
+
+
+def test_le_schema_json_admet_l_eligibilite_sons_derivee() -> None:
+    import json
+    from pathlib import Path
+
+    import jsonschema
+
+    schema = json.loads((Path(__file__).parents[2] / "docs" / "rules.schema.json").read_text(encoding="utf-8"))
+    valideur = jsonschema.Draft202012Validator({**schema, "$ref": "#/$defs/entree"})
+    assert not list(valideur.iter_errors(dossier([membre(sons_eligible="derive")], "2024")))

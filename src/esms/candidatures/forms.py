@@ -62,7 +62,6 @@ class MembreForm(DsfrBaseForm):
     part_heures_eligibles = forms.DecimalField(
         label="Part des heures éligibles", min_value=Decimal(0), max_value=Decimal(1), decimal_places=3,
         localize=True, error_messages={"invalid": "Nombre entre 0 et 1 attendu (par exemple 0,8)."})
-    sons_eligible = forms.BooleanField(label="Éligible au SONS", required=False)
     montant_equipement_demande = forms.IntegerField(
         label="Équipement demandé (€)", min_value=0, required=False,
         help_text="Petits organismes seulement ; plafonné à 10 000 € par ESSMS (instruction du 1er février 2024).")

@@ -95,6 +95,8 @@ class Membre(models.Model):
     deja_finance_pour = models.CharField("déjà financé pour la solution", max_length=200, blank=True)
     part_heures_eligibles = models.DecimalField("part des heures éligibles", max_digits=4, decimal_places=3,
                                                 default=1)
+    # No longer declared nor read: the rules derive the SONS eligibility (`regles.eligibilites_sons`); kept for
+    # the history of dossiers filed before.
     sons_eligible = models.BooleanField("éligible au SONS", default=True)
     montant_equipement_demande = models.PositiveIntegerField("équipement demandé (€)", null=True, blank=True)
     adhesion = models.CharField("adhésion", max_length=20, choices=Adhesion.choices, default=Adhesion.ACCEPTEE,

@@ -16,7 +16,10 @@ from esms.referencement.models import CommandeSons
 from esms.referencement.selectors import libelle_dui, pour_les_regles
 from esms.referentiel.models import Etablissement
 from esms.rules.categories import classify
+from esms.rules.decisions.sons import eligibilite_sons
+from esms.rules.modeles import CommandeSonsInput
 from esms.rules.referencement import referencement_au
+from esms.rules.sons import load_sons
 from esms.rules.sortie import verdict_vers_dict
 
 
@@ -68,6 +71,24 @@ def _commandes_sons(finess: list[str], le: date) -> dict[str, dict]:
     return commandes
 
 
+def _commande_input(commande: dict | None) -> CommandeSonsInput | None:
+    if commande is None:
+        return None
+    return CommandeSonsInput(solution=commande["solution"], vague=commande["vague"],
+                             date_commande=date.fromisoformat(commande["date_commande"]), statut=commande["statut"])
+
+
+def eligibilites_sons(membres: list[Membre], le: date | None = None) -> dict[str, tuple[bool, str]]:
+    """Each member's SONS eligibility at `le` (default today) as the rules derive it, with the French reason
+    (members with their `etablissement` loaded; one query for the orders)."""
+    le = le or timezone.localdate()
+    commandes = _commandes_sons([m.etablissement_id for m in membres], le)
+    sons = load_sons()
+    return {m.etablissement_id: eligibilite_sons(m.etablissement.categorie_id,
+                                                 _commande_input(commandes.get(m.etablissement_id)), le, sons)
+            for m in membres}
+
+
 def entree(grappe: Grappe, *, submitted_at: datetime, call: str | None = None) -> dict:
     """The rules' JSON contract for the grappe. A member's SONS order is sent when the platform knows one
     (imported or pushed by the vendor); none known sends no `commande_sons` (not proof that none exists)."""
@@ -102,7 +123,8 @@ def entree(grappe: Grappe, *, submitted_at: datetime, call: str | None = None) -
                 "autres_fonds_ue": m.autres_fonds_ue,
                 "deja_finance_pour": m.deja_finance_pour or None,
                 "part_heures_eligibles": float(m.part_heures_eligibles),
-                "sons_eligible": m.sons_eligible,
+                # Derived by the rules from the SONS waves and the order above, explained in the trace.
+                "sons_eligible": "derive",
                 **({"montant_equipement_demande": m.montant_equipement_demande}
                    if m.montant_equipement_demande is not None else {}),
             }

@@ -237,7 +237,8 @@ def retirer_membre(*, actor, dossier: Dossier, finess_et: str) -> None:
 @transaction.atomic
 def modifier_membre(*, actor, dossier: Dossier, finess_et: str, cas: str, autres_fonds_ue: bool = False,
                     deja_finance_pour: str = "", part_heures_eligibles: Decimal | float | str = 1,
-                    sons_eligible: bool = True, montant_equipement_demande: int | None = None) -> Membre:
+                    montant_equipement_demande: int | None = None) -> Membre:
+    """A member's declarations. Its SONS eligibility is not one of them: the rules derive it (`regles.entree`)."""
     dossier = _lock(dossier)
     _modifiable(actor, dossier)
     membre = Membre.objects.filter(grappe=dossier.grappe, etablissement_id=finess_et).first()
@@ -255,7 +256,7 @@ def modifier_membre(*, actor, dossier: Dossier, finess_et: str, cas: str, autres
     membre.cas, membre.autres_fonds_ue, membre.deja_finance_pour = cas, autres_fonds_ue, deja_finance_pour.strip()
     if montant_equipement_demande is not None and montant_equipement_demande < 0:
         raise CandidatureRefusee(f"{finess_et}, équipement demandé : montant positif attendu.")
-    membre.part_heures_eligibles, membre.sons_eligible = part, sons_eligible
+    membre.part_heures_eligibles = part
     membre.montant_equipement_demande = montant_equipement_demande
     membre.save()
     audit.record(actor=actor, action="grappes.modifier_membre", obj=dossier.grappe, before=avant,

@@ -29,6 +29,7 @@ from esms.candidatures.forms import (
     SignatureForm,
 )
 from esms.candidatures.models import Avis, Dossier, Membre
+from esms.candidatures.regles import eligibilites_sons
 from esms.candidatures.selectors import verdict_courant
 from esms.candidatures.views_verdict import financement_par_membre, presenter
 from esms.comptes.models import User
@@ -256,13 +257,15 @@ def export_membres(request: HttpRequest, pk: int, format: str) -> HttpResponse:
     dossier = selectors.dossier(actor=request.user, pk=pk)
     verdict = dossier.verdict if dossier.verdict is not None else verdict_courant(dossier)[0]
     montants = financement_par_membre(verdict)
+    membres = list(Membre.objects.filter(grappe=dossier.grappe)
+                   .select_related("etablissement__categorie", "etablissement__departement"))
+    sons = eligibilites_sons(membres, timezone.localdate(dossier.depose_le) if dossier.depose_le else None)
     lignes = (
         [m.etablissement_id, m.etablissement.raison_sociale, m.etablissement.ligne_acheminement,
          str(m.etablissement.departement), str(m.etablissement.categorie), m.etablissement.secteur,
-         m.get_cas_display(), m.autres_fonds_ue, m.deja_finance_pour, m.part_heures_eligibles, m.sons_eligible,
-         (montants.get(m.etablissement_id) or {}).get("montant")]
-        for m in Membre.objects.filter(grappe=dossier.grappe)
-        .select_related("etablissement__categorie", "etablissement__departement")
+         m.get_cas_display(), m.autres_fonds_ue, m.deja_finance_pour, m.part_heures_eligibles,
+         sons[m.etablissement_id][0], (montants.get(m.etablissement_id) or {}).get("montant")]
+        for m in membres
     )
     return reponse_tableau(nom=f"membres-{dossier.numero or dossier.pk}", entetes=ENTETES_MEMBRES, lignes=lignes,
                            format=format, titre="Membres")

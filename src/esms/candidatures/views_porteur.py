@@ -101,14 +101,17 @@ def _membres(dossier: Dossier, verdict: dict | None, formulaires: dict | None = 
     formulaires = formulaires or {}
     montants = financement_par_membre(verdict)
     lignes = []
-    for membre in (Membre.objects.filter(grappe=dossier.grappe)
-                   .select_related("etablissement__categorie", "etablissement__departement")):
+    membres = list(Membre.objects.filter(grappe=dossier.grappe)
+                   .select_related("etablissement__categorie", "etablissement__departement"))
+    sons = regles.eligibilites_sons(membres)
+    for membre in membres:
         finess = membre.etablissement_id
         form = formulaires.get(finess) or _form_membre(finess, initial={
             "cas": membre.cas, "autres_fonds_ue": membre.autres_fonds_ue,
             "deja_finance_pour": membre.deja_finance_pour, "part_heures_eligibles": membre.part_heures_eligibles,
-            "sons_eligible": membre.sons_eligible, "montant_equipement_demande": membre.montant_equipement_demande})
+            "montant_equipement_demande": membre.montant_equipement_demande})
         lignes.append({"membre": membre, "et": membre.etablissement, "form": form, "financement": montants.get(finess),
+                       "sons": sons[finess],
                        "secteur": SECTEUR_LIBELLES.get(membre.etablissement.secteur, membre.etablissement.secteur)})
     return lignes
 

@@ -360,7 +360,8 @@ def _lire_membre(lecteur: _Lecteur, brut: Any, chemin: str) -> MembreInput | Non
             lecteur.erreur(f"{chemin}.part_heures_eligibles", "nombre entre 0 et 1 attendu")
         elif lu is not None:
             part = lu
-    sons = lecteur.booleen(donnees, "sons_eligible", f"{chemin}.sons_eligible")
+    sons_a_deriver = donnees.get("sons_eligible") == "derive"
+    sons = None if sons_a_deriver else lecteur.booleen(donnees, "sons_eligible", f"{chemin}.sons_eligible")
     candidate = lecteur.booleen(
         donnees, "solution_candidate_segur", f"{chemin}.solution_candidate_segur", defaut=False
     )
@@ -422,6 +423,7 @@ def _lire_membre(lecteur: _Lecteur, brut: Any, chemin: str) -> MembreInput | Non
         commande_sons=commande_sons,
         sons_connu="commande_sons" in donnees,
         solution_registre=solution_registre,
+        sons_a_deriver=sons_a_deriver,
     )
 
 

@@ -35,7 +35,12 @@ from esms.rules.decisions.grappe import (
 )
 from esms.rules.decisions.membre import evaluer_membre
 from esms.rules.decisions.routage import router
-from esms.rules.decisions.sons import deriver_referencement, evaluer_sons, exclure_prestation_segur
+from esms.rules.decisions.sons import (
+    deriver_eligibilite_sons,
+    deriver_referencement,
+    evaluer_sons,
+    exclure_prestation_segur,
+)
 from esms.rules.decisions.usage import evaluer_usage
 from esms.rules.decisions.versement import calculer_versement
 from esms.rules.entree import parse_dossier
@@ -53,11 +58,13 @@ def date_des_parametres(dossier: DossierInput) -> date:
 
 
 def evaluer_avec(dossier: DossierInput, campagne: Campagne, as_of: date) -> DossierVerdict:
+    sons = load_sons()
     membres, motifs_referencement = deriver_referencement(dossier.members, as_of)
+    membres, motifs_eligibilite_sons = deriver_eligibilite_sons(membres, as_of, sons)
+    motifs_referencement = [*motifs_referencement, *motifs_eligibilite_sons]
     repetes, verdict_doublons = doublons(membres)
     verdicts_membres = [evaluer_membre(m, campagne, dossier.trace_complete) for m in membres]
     evalues = [v.valeur for v in verdicts_membres]
-    sons = load_sons()
     etats_sons, motifs_sons = [], []
     for rang, evalue in enumerate(evalues):
         etat, motifs_membre = evaluer_sons(evalue, as_of, sons)

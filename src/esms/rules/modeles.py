@@ -61,6 +61,9 @@ class MembreInput(NamedTuple):
     commande_sons: CommandeSonsInput | None = None
     sons_connu: bool = False
     solution_registre: SolutionReferencee | None = None
+    # `"sons_eligible": "derive"`: the eligibility is derived from the SONS waves and the member's order
+    # (`decisions/sons.py`, `deriver_eligibilite_sons`), never declared.
+    sons_a_deriver: bool = False
 
     @property
     def type_referencement(self) -> str:

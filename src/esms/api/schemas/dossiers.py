@@ -12,6 +12,7 @@ from esms.api.pagination import Page
 from esms.api.schemas.communs import Code3, Code10, Reference, Texte100
 from esms.candidatures.etats import Etat
 from esms.candidatures.models import Dossier
+from esms.candidatures.regles import eligibilites_sons
 from esms.candidatures.selectors import TRIS
 
 EtatDossier = Literal[tuple(Etat.values)]  # type: ignore[valid-type]
@@ -88,6 +89,11 @@ class Membre(Schema):
     @staticmethod
     def resolve_raison_sociale(obj) -> str:
         return obj.etablissement.raison_sociale
+
+    @staticmethod
+    def resolve_sons_eligible(obj) -> bool:
+        """Derived by the rules from the SONS waves and the member's order (never declared)."""
+        return eligibilites_sons([obj])[obj.etablissement_id][0]
 
     @staticmethod
     def resolve_finess_ej(obj) -> str:

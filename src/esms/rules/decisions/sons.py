@@ -3,6 +3,9 @@
 - `deriver_referencement`: a member that names its register entry (`referencement_segur`) gets
   `solution_referencee_segur` derived for its sector at the parameters' date (never declared); one trace
   entry explains each member's referencing.
+- `deriver_eligibilite_sons`: a member sent with `"sons_eligible": "derive"` gets its SONS eligibility from
+  the waves' parameters and its order: eligible when a known order of a wave covering its sector was placed
+  by the date, or when a wave covering its sector takes orders at that date; one trace entry explains each.
 - `evaluer_sons`: a valid SONS order (placed in its wave's window, for a sector the wave covers) for a
   solution X excludes ESMS numérique funding of a different solution Y; the « usage » case requires a valid
   order of the project's solution, deployed by the wave's deadline.
@@ -19,11 +22,11 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import NamedTuple
 
-from esms.rules.categories import classify
+from esms.rules.categories import SECTEUR_LIBELLES, classify
 from esms.rules.decisions.financement import appliquer_part
 from esms.rules.decisions.membre import MembreEvalue, normaliser_solution
-from esms.rules.modeles import Financement, FinancementMembre, MembreInput, Motif
-from esms.rules.parametres import Campagne
+from esms.rules.modeles import CommandeSonsInput, Financement, FinancementMembre, MembreInput, Motif
+from esms.rules.parametres import Campagne, Parametre
 from esms.rules.referencement import SOURCE_REFERENCEMENT, referencement_au
 from esms.rules.sons import ParametresSons
 from esms.rules.trace import euros, motif
@@ -61,6 +64,53 @@ def deriver_referencement(membres: Sequence[MembreInput], au: date) -> tuple[lis
     message = f"Référencement Ségur établi d'après le registre au {au:%d/%m/%Y} (non déclaré) — " + " ; ".join(
         lignes[:10]) + (f" ; et {len(lignes) - 10} autre(s)." if len(lignes) > 10 else ".")
     return derives, [motif("grappe.referencement", tous, message, source=SOURCE_REFERENCEMENT, bloquant=False)]
+
+
+def eligibilite_sons(categorie: str, commande: CommandeSonsInput | None, au: date,
+                     sons: ParametresSons) -> tuple[bool, str]:
+    """Whether an establishment of `categorie` is eligible to the SONS at `au`, and why (French)."""
+    secteur = classify(categorie).secteur
+    libelle = SECTEUR_LIBELLES.get(secteur, secteur)
+    if commande is not None and commande.date_commande <= au:
+        vague = sons.vagues.get(commande.vague)
+        if vague is not None and secteur in vague.secteurs.valeur:
+            return True, (f"commande SONS de la vague {commande.vague} du {commande.date_commande:%d/%m/%Y} "
+                          f"(secteur « {libelle} » couvert)")
+    couvrantes = [v for v in sorted(sons.vagues.values(), key=lambda v: v.numero) if secteur in v.secteurs.valeur]
+    for vague in couvrantes:
+        if vague.ouverture_commandes.valeur <= au <= vague.date_limite_commande.valeur:
+            return True, (f"secteur « {libelle} » couvert par la vague {vague.numero}, ouverte aux commandes du "
+                          f"{vague.ouverture_commandes.valeur:%d/%m/%Y} au {vague.date_limite_commande.valeur:%d/%m/%Y}")
+    if not couvrantes:
+        return False, f"secteur « {libelle} » couvert par aucune vague du SONS"
+    fenetres = ", ".join(f"vague {v.numero} du {v.ouverture_commandes.valeur:%d/%m/%Y} au "
+                         f"{v.date_limite_commande.valeur:%d/%m/%Y}" for v in couvrantes)
+    return False, f"secteur « {libelle} » : aucune commande SONS connue et aucune vague ouverte à cette date ({fenetres})"
+
+
+def deriver_eligibilite_sons(membres: Sequence[MembreInput], au: date,
+                             sons: ParametresSons) -> tuple[list[MembreInput], list[Motif]]:
+    """Members with `sons_eligible` derived (those sent with « derive »), and the trace entry explaining it."""
+    derives: list[MembreInput] = []
+    lignes: list[str] = []
+    parametres: dict[str, Parametre] = {}
+    for membre in membres:
+        if not membre.sons_a_deriver:
+            derives.append(membre)
+            continue
+        eligible, raison = eligibilite_sons(membre.categorie, membre.commande_sons, au, sons)
+        lignes.append(f"{membre.finess_et} : {'éligible' if eligible else 'non éligible'} ({raison})")
+        derives.append(membre._replace(sons_eligible=eligible))
+        for vague in sons.vagues.values():
+            parametres[f"v{vague.numero}o"] = vague.ouverture_commandes
+            parametres[f"v{vague.numero}l"] = vague.date_limite_commande
+            parametres[f"v{vague.numero}s"] = vague.secteurs
+    if not lignes:
+        return derives, []
+    message = (f"Éligibilité au SONS établie d'après les vagues et les commandes connues au {au:%d/%m/%Y} (non "
+               "déclarée) — " + " ; ".join(lignes[:10]) + (f" ; et {len(lignes) - 10} autre(s)." if len(lignes) > 10
+                                                           else "."))
+    return derives, [motif("membre.sons_eligibilite", True, message, list(parametres.values()), bloquant=False)]
 
 
 def evaluer_sons(evalue: MembreEvalue, au: date, sons: ParametresSons) -> tuple[EtatSons | None, list[Motif]]:
