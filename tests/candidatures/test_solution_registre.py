@@ -93,3 +93,21 @@ def test_recherche_htmx_dans_le_formulaire(client, porteur, dossier):
     assert 'hx-get="/referencement/choisir/"' in page and "Solution retenue : DUI Test 1.0" in page
     fragment = client.get("/referencement/choisir/", {"q": "dui test"}, HTTP_HX_REQUEST="true").content.decode()
     assert 'name="solution"' in fragment and "DUI Test 1.0 — Éditeur Test" in fragment
+
+
+def test_eligibilite_sons_deduite_et_expliquee(client, porteur, dossier):
+    """No box to tick: each member's SONS eligibility is derived from the waves and its order, and explained."""
+    membre = dossier.grappe.membres.select_related("etablissement").first()
+    CommandeSons.objects.create(etablissement=membre.etablissement, solution=dossier.grappe.solution, vague=1,
+                                date_commande=date(2023, 10, 2), canal="fichier")
+    donnees = regles.entree(dossier.grappe, submitted_at=dossier.grappe.creee_le)
+    assert {m["sons_eligible"] for m in donnees["members"]} == {"derive"}
+    (trace,) = _motif(regles.evaluer(dossier.grappe), "membre.sons_eligibilite")
+    assert f"{membre.etablissement_id} : éligible (commande SONS de la vague 1 du 02/10/2023" in trace["message"]
+    eligibilites = regles.eligibilites_sons(list(dossier.grappe.membres.select_related("etablissement")),
+                                            date(2024, 6, 1))
+    assert eligibilites[membre.etablissement_id][0] is True
+    assert sum(eligible for eligible, _ in eligibilites.values()) == 1  # the others: no order, no wave open then
+    client.force_login(porteur)
+    page = client.get(reverse("candidatures:edition", args=[dossier.pk])).content.decode()
+    assert "sons_eligible" not in page and "commande SONS de la vague 1 du 02/10/2023" in page

@@ -75,6 +75,12 @@ def construire() -> SimpleNamespace:
                                           auteur=porteur_ara)
     _bourse(monde)
     _comptes(monde)
+    from esms.referencement.models import AppartenanceGht
+
+    ref.og_ara.departement = ref.ain  # located: its region's agents declare its GHT membership
+    ref.og_ara.save(update_fields=["departement"])
+    monde.ght = AppartenanceGht.objects.create(organisme=ref.og_ara, nom_ght="GHT de l'Ain", justificatif="Convention",
+                                               source=AppartenanceGht.Source.DECLARATION)
     monde.marqueurs = [dossier.numero, GRAPPE_VICTIME, BROUILLON_VICTIME, DEMANDEUR_VICTIME]
     return monde
 

@@ -59,6 +59,12 @@ def _propositions(m) -> list:
     return sorted(Proposition.objects.values_list("besoin_id", "ouverture_id", "statut"))
 
 
+def _ght(m) -> list:
+    from esms.referencement.models import AppartenanceGht
+
+    return sorted(AppartenanceGht.objects.values_list("organisme_id", "nom_ght", "justificatif"))
+
+
 def _d(chemin: str) -> Callable:
     """An address on the victim's dossier in usage follow-up."""
     return lambda m: f"/candidatures/dossiers/{m.dossier.pk}/{chemin}"
@@ -274,6 +280,16 @@ WEB: dict[str, Regle] = {
         frozenset({A}), lambda m: f"/referencement/solutions/{m.solution.pk}/modifier/", POST),
     "referencement/solutions/<int:pk>/comptes/": Regle(
         frozenset({A}), lambda m: f"/referencement/solutions/{m.solution.pk}/comptes/", POST),
+    # GHT memberships: read and declared by ARS agents (their region's organismes) and national administrators;
+    # the FINESS+ groups are read by national administrators.
+    "referencement/ght/": Regle(INSTRUCTION, lambda m: "/referencement/ght/", legitime="ars_ara"),
+    "referencement/ght/declarer/": Regle(
+        INSTRUCTION, lambda m: "/referencement/ght/declarer/", POST, objet=True, legitime="ars_ara",
+        corps=lambda m: {"finess_ej": m.ref.og_ara.pk, "nom_ght": "GHT intrus", "justificatif": "x"},
+        temoin=lambda m: _ght(m)),
+    "referencement/ght/<int:pk>/retirer/": Regle(
+        INSTRUCTION, lambda m: f"/referencement/ght/{m.ght.pk}/retirer/", POST, objet=True, legitime="ars_ara"),
+    "referencement/ght/finess-plus/": Regle(frozenset({A}), lambda m: "/referencement/ght/finess-plus/", POST),
     # SONS purchase orders: every signed-in user reads those of its scope; national admins import the file.
     "referencement/sons/": Regle(CONNECTE, lambda m: "/referencement/sons/"),
     "referencement/sons/importer/": Regle(frozenset({A}), lambda m: "/referencement/sons/importer/", POST),

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from esms import rules
 from esms.candidatures.models import Dossier, Grappe, Membre, VersionParametres
+from esms.referencement.ght import organismes_en_ght
 from esms.referencement.models import CommandeSons
 from esms.referencement.selectors import libelle_dui, pour_les_regles
 from esms.referentiel.models import Etablissement
@@ -98,6 +99,7 @@ def entree(grappe: Grappe, *, submitted_at: datetime, call: str | None = None) -
     porteur = grappe.porteur
     tailles = tailles_organismes(sorted({m.etablissement.organisme_id for m in membres} | {porteur.finess_ej}))
     solution = _solution(grappe)
+    en_ght = organismes_en_ght(sorted({m.etablissement.organisme_id for m in membres}))
     commandes = _commandes_sons([m.etablissement_id for m in membres], timezone.localdate(submitted_at))
     return {
         "campaign": grappe.campagne.code,
@@ -121,6 +123,9 @@ def entree(grappe: Grappe, *, submitted_at: datetime, call: str | None = None) -
                 **solution,
                 **({"commande_sons": commandes[m.etablissement_id]} if m.etablissement_id in commandes else {}),
                 "autres_fonds_ue": m.autres_fonds_ue,
+                # Its organisme belongs to a GHT (FINESS+ or declared: referencement.ght): the hospital-corridor
+                # exception may apply.
+                "ght": m.etablissement.organisme_id in en_ght,
                 "deja_finance_pour": m.deja_finance_pour or None,
                 "part_heures_eligibles": float(m.part_heures_eligibles),
                 # Derived by the rules from the SONS waves and the order above, explained in the trace.

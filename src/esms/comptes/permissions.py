@@ -83,6 +83,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "api.jetons": ALL_ROLES,
     "referencement.consulter": ALL_ROLES,
     "referencement.gerer": frozenset({Role.ADMIN_NATIONAL}),
+    # Declare an organisme's GHT membership (an agent: the organismes of its region).
+    "referencement.ght": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
     "sons.consulter": ALL_ROLES,
     "sons.importer": frozenset({Role.ADMIN_NATIONAL}),
     "sons.declarer": frozenset({Role.EDITEUR}),
@@ -129,6 +131,7 @@ ACTION_LABELS: dict[str, str] = {
     "api.jetons": "gérer des jetons d'API",
     "referencement.consulter": "consulter le registre des solutions référencées Ségur",
     "referencement.gerer": "modifier le registre des solutions référencées Ségur",
+    "referencement.ght": "déclarer l'appartenance d'un organisme à un GHT",
     "sons.consulter": "consulter les commandes SONS",
     "sons.importer": "importer des commandes SONS",
     "sons.declarer": "transmettre des commandes SONS",

@@ -112,3 +112,33 @@ class CommandeSons(models.Model):
 
     def __str__(self) -> str:
         return f"SONS {self.get_vague_display()} {self.etablissement_id} : {self.solution}"
+
+
+class AppartenanceGht(models.Model):
+    """An organisme gestionnaire's membership of a GHT (groupement hospitalier de territoire): its ESSMS may use a
+    DUI referenced in the hospital corridor where the campaign admits it (2023 exception). Read from a FINESS+
+    GCC group (`ght.importer_finess_plus`), or declared by an ARS agent or a national administrator with its
+    source (the GHT's constitutive convention, an ARS decision…)."""
+
+    class Source(models.TextChoices):
+        FINESS_PLUS = "finess_plus", "Flux FINESS+ (groupe GCC)"
+        DECLARATION = "declaration", "Déclaration (ARS ou administration nationale)"
+
+    organisme = models.OneToOneField("referentiel.OrganismeGestionnaire", on_delete=models.CASCADE,
+                                     related_name="appartenance_ght")
+    nom_ght = models.CharField("GHT", max_length=300)
+    source = models.CharField(max_length=12, choices=Source.choices)
+    justificatif = models.CharField("source de l'information", max_length=500)
+    groupe = models.ForeignKey("referentiel.GroupeFiness", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    declare_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    modifiee_le = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["nom_ght", "organisme_id"]
+        verbose_name = "appartenance à un GHT"
+        verbose_name_plural = "appartenances à un GHT"
+
+    def __str__(self) -> str:
+        return f"{self.organisme_id} ∈ {self.nom_ght}"
