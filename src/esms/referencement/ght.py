@@ -44,7 +44,9 @@ def declarer(*, actor, finess_ej: str, nom_ght: str, justificatif: str) -> Appar
         erreurs.append("Source : indiquez d'où vient l'information (convention constitutive, décision de l'ARS…).")
     if erreurs:
         raise Refus(erreurs)
-    avant = AppartenanceGht.objects.filter(organisme=organisme).values("nom_ght", "source", "justificatif").first()
+    ancienne = AppartenanceGht.objects.filter(organisme=organisme).first()
+    avant = ({"nom_ght": ancienne.nom_ght, "source": ancienne.source, "justificatif": ancienne.justificatif}
+             if ancienne else None)
     appartenance, _ = AppartenanceGht.objects.update_or_create(organisme=organisme, defaults={
         "nom_ght": nom_ght.strip(), "source": AppartenanceGht.Source.DECLARATION,
         "justificatif": justificatif.strip(), "groupe": None, "declare_par": utilisateur_de(actor)})

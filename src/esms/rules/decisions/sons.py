@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from esms.rules.categories import SECTEUR_LIBELLES, classify
 from esms.rules.decisions.financement import appliquer_part
@@ -93,7 +93,7 @@ def deriver_eligibilite_sons(membres: Sequence[MembreInput], au: date,
     """Members with `sons_eligible` derived (those sent with « derive »), and the trace entry explaining it."""
     derives: list[MembreInput] = []
     lignes: list[str] = []
-    parametres: dict[str, Parametre] = {}
+    parametres: dict[str, Parametre[Any]] = {}
     for membre in membres:
         if not membre.sons_a_deriver:
             derives.append(membre)
