@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from esms import televersements
 from esms.comptes import audit, courriels, habilitations
+from esms.comptes import selectors as comptes_selectors
 from esms.comptes.models import Courriel, Invitation, Notification, Rattachement, User
 from esms.comptes.notifications import notifier
 from esms.comptes.permissions import Acteur, filter_scope, get_in_scope, require
@@ -188,7 +189,27 @@ def decider_rattachement(*, actor: Acteur, rattachement: Rattachement, valider: 
                  obj=demande, before=avant, after=_snapshot(user), comment=motif)
     notifier([user], sujet="Votre demande de rattachement est " + ("validée" if valider else "refusée"),
              texte=motif or str(demande), lien=reverse("comptes:mon_compte"), categorie=Notification.Categorie.DECISION)
+    if valider:
+        _informer_representants(demande, user, decideur=str(actor))
     return demande
+
+
+def _informer_representants(demande: Rattachement, nouveau: User, *, decideur: str) -> None:
+    """The other representatives of the organisme (of the claimed establishments' organismes) learn, in the app
+    and by e-mail according to their preference, who now acts for it: a claim they did not expect is caught."""
+    if demande.type == Rattachement.Type.ORGANISME:
+        organismes = [demande.organisme]
+        quoi = f"représente désormais {demande.organisme}"
+    else:
+        ets = list(demande.etablissements.select_related("organisme").order_by("finess_et"))
+        organismes = list({e.organisme_id: e.organisme for e in ets}.values())
+        quoi = "gère désormais " + ", ".join(f"{e.raison_sociale} ({e.pk})" for e in ets)
+    for og in organismes:
+        autres = [u for u in comptes_selectors.representants(organisme=og) if u.pk != nouveau.pk]
+        notifier(autres, sujet=f"{nouveau.get_full_name() or nouveau.email} {quoi}"[:200],
+                 texte=(f"Son rattachement ({demande.fonction}) a été validé par {decideur} pour {og}. Si vous ne "
+                        "connaissez pas cette personne, signalez-le à l'ARS de votre région."),
+                 lien=reverse("referentiel:organisme", args=[og.pk]))
 
 
 # --- Invitations --------------------------------------------------------------------------------------
