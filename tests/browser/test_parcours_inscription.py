@@ -1,5 +1,6 @@
 """Browser journeys of self-service accounts, with the e-mails read from a real SMTP server on loopback:
-sign-up → address verification → claim of the organisme → validation by the ARS agent → first grappe;
+sign-up → address verification → claim of the organisme → validation by the ARS agent → first grappe, completed
+and filed;
 and a forgotten password reset through the e-mailed link."""
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from esms.candidatures.etats import Etat
+from esms.candidatures.models import Dossier
 from esms.comptes.models import Role
 from tests import factories
 
@@ -44,6 +47,7 @@ def test_sign_up_claim_validation_first_grappe(page, smtp, settings, live_server
     settings.ESMS_BASE_URL = live_server.url
     ref = factories.mini_referentiel()
     factories.version_parametres()
+    membres = [*ref.et_ara, *factories.etablissements(ref.ain, ref.og_ara, 13, nom="EHPAD DES TILLEULS")]
     factories.make_user(Role.AGENT_ARS, username="agent", region="84", email="agent@ars-ara.example",
                         password="mot-de-passe-test-1")
 
@@ -100,8 +104,32 @@ def test_sign_up_claim_validation_first_grappe(page, smtp, settings, live_server
     page.get_by_label("Rechercher dans le registre").fill("alpha")  # htmx search of the register
     page.locator(f'label[for="solution-{alpha.pk}"]').click()
     expect(page.get_by_label("DUI Alpha 2 — Éditeur Test")).to_be_checked()
-    page.get_by_role("button", name="Créer la grappe").click()
-    page.get_by_role("heading", level=1, name=re.compile("^Grappe des Tilleuls")).wait_for()
+    with page.expect_navigation():  # waits for the new page, not the old one
+        page.get_by_role("button", name="Créer la grappe").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Grappe des Tilleuls"))
+
+    # It completes the grappe (15 members of its organisme), uploads the required documents and files it.
+    page.get_by_label("Numéros FINESS géographiques (ET)").fill("\n".join(e.pk for e in membres))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ajouter ces établissements").click()
+    expect(page.locator("main")).to_contain_text(f"Établissements membres ({len(membres)})")
+    expect(page.locator("#verdict")).to_contain_text("Grappe recevable")
+    for type_, nom in (("Lettre d'engagement du porteur", "lettre.pdf"), ("Convention de grappe", "convention.pdf"),
+                       ("Attestation de non-cumul des fonds européens", "non-cumul.pdf")):
+        page.get_by_label("Type de pièce").select_option(label=type_)
+        page.get_by_label("Fichier").set_input_files(
+            {"name": nom, "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n% test\n"})
+        with page.expect_navigation():
+            page.get_by_role("button", name="Déposer la pièce").click()
+    expect(page.locator("#verdict")).to_contain_text("Aucune pièce manquante.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Déposer le dossier").click()
+    expect(page.locator("main")).to_contain_text("Dossier déposé sous le numéro 2024-84-")
+    dossier = Dossier.objects.get(grappe__nom="Grappe des Tilleuls")
+    assert dossier.etat == Etat.DEPOSE and dossier.grappe.porteur_id == ref.og_ara.pk
+    assert dossier.grappe.membres.count() == len(membres)
+    # The filing reaches the ARS agent by e-mail, from the SMTP server.
+    assert f"[ESMS numérique] Dossier {dossier} : déposé" in [r.sujet for r in smtp.boite.pour("agent@ars-ara.example")]
 
 
 def test_password_reset_read_from_the_smtp_server(page, smtp, settings, live_server):
