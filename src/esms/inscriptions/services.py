@@ -197,7 +197,7 @@ def decider_rattachement(*, actor: Acteur, rattachement: Rattachement, valider: 
 def _informer_representants(demande: Rattachement, nouveau: User, *, decideur: str) -> None:
     """The other representatives of the organisme (of the claimed establishments' organismes) learn, in the app
     and by e-mail according to their preference, who now acts for it: a claim they did not expect is caught."""
-    if demande.type == Rattachement.Type.ORGANISME:
+    if demande.organisme is not None:  # a claim of the organisme
         organismes = [demande.organisme]
         quoi = f"représente désormais {demande.organisme}"
     else:
