@@ -53,8 +53,8 @@ def monde(ref, make_user):
         env_ara=env_ara, env_corse=env_corse,
         ars_ara=make_user(Role.AGENT_ARS, username="ars-ara", region="84"),
         ars_corse=make_user(Role.AGENT_ARS, username="ars-corse", region="94"),
-        porteur_ara=make_user(Role.PORTEUR, username="porteur-ara", organismes=[ref.og_ara.pk]),
-        porteur_corse=make_user(Role.PORTEUR, username="porteur-corse", organismes=[ref.og_corse.pk]),
+        porteur_ara=make_user(Role.RESPONSABLE_OG, username="porteur-ara", organismes=[ref.og_ara.pk]),
+        porteur_corse=make_user(Role.RESPONSABLE_OG, username="porteur-corse", organismes=[ref.og_corse.pk]),
         gestionnaire_ara=make_user(Role.GESTIONNAIRE_ESSMS, username="gest-ara", etablissements=[ref.et_ara[0].pk]),
         editeur_ara=make_user(Role.EDITEUR, username="editeur-ara", etablissements=[ref.et_ara[0].pk]),
     )

@@ -41,6 +41,6 @@ def test_roles_sans_enveloppes(role, monde, jeton):
 
 def test_un_changement_de_role_retire_l_acces(monde, jeton):
     appelant = jeton(monde.ars_ara, ["enveloppes:lire"])
-    monde.ars_ara.role = Role.PORTEUR
+    monde.ars_ara.role = Role.RESPONSABLE_OG
     monde.ars_ara.save()
     verifier_erreur(appelant.get("/enveloppes"), 403, "non_habilite")

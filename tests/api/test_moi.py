@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 def test_moi(monde, jeton):
     corps = jeton(monde.porteur_ara, ["referentiel:lire", "dossiers:lire"]).get("/moi").json()
     assert corps["identifiant"] == "porteur-ara"
-    assert corps["role"]["code"] == "porteur"
+    assert corps["role"]["code"] == "responsable_og"
     assert corps["organismes"] == [monde.ref.og_ara.pk] and corps["region"] is None
     assert corps["jeton"]["portees"] == ["dossiers:lire", "referentiel:lire"]
     assert set(corps["jeton"]) == {"nom", "prefixe", "portees", "cree_le", "expire_le"}

@@ -76,7 +76,7 @@ def _appeler(appelant, route, adresse: str, monde):
 def test_perimetre_de_chaque_route(route, acteur, monde, jeton):
     adresse, attendus = MATRICE[str(route)]
     utilisateur = getattr(monde, acteur)
-    assert utilisateur.role in (Role.AGENT_ARS, Role.PORTEUR, Role.EDITEUR)
+    assert utilisateur.role in (Role.AGENT_ARS, Role.RESPONSABLE_OG, Role.EDITEUR)
     reponse = _appeler(jeton(utilisateur), route, adresse or route.adresse(monde), monde)
     statut, code = attendus[acteur]
     if code is None:

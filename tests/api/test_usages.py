@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def suivi(ref, make_user):
     """A dossier in usage follow-up (15 ARA establishments) and a vendor authorised by its first two."""
-    porteur = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
+    porteur = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk])
     agent = make_user(Role.AGENT_ARS, region="84")
     suivi = construire_dossier(ref, porteur, agent)
     editeur = make_user(Role.EDITEUR, username="editeur-dui", etablissements=[ref.et_corse[0].pk])

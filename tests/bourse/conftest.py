@@ -14,7 +14,7 @@ from tests import factories
 def marche(ref, make_user):
     factories.version_parametres(factories.campagne("2025"),
                                  parametres=factories.parametres_campagne_ouverte("2025"))
-    porteur = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk], username="porteur.a")
+    porteur = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk], username="porteur.a")
     siens = factories.etablissements(ref.ain, ref.og_ara, 14)
     for rang, e in enumerate(siens):
         e.latitude, e.longitude = 46.20 + rang * 0.001, 5.22

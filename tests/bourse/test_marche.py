@@ -102,7 +102,7 @@ def isoles(ref, make_user):
         services.declarer_besoin(actor=gestionnaire, finess_et=e.pk, campagne="2025", contact="x",
                                  solution_dui="DUI Alpha", distance_max_km=10)
     return {"ets": ets, "grand": grand, "gestionnaire": gestionnaire,
-            "porteur": make_user(Role.PORTEUR, organismes=[grand.pk]), "agent": make_user(Role.AGENT_ARS, region="84")}
+            "porteur": make_user(Role.RESPONSABLE_OG, organismes=[grand.pk]), "agent": make_user(Role.AGENT_ARS, region="84")}
 
 
 def test_une_nouvelle_grappe_de_besoins_devient_la_grappe_du_porteur_suggere(isoles, client, make_user, ref):
@@ -111,7 +111,7 @@ def test_une_nouvelle_grappe_de_besoins_devient_la_grappe_du_porteur_suggere(iso
     assert projet.besoins.count() == 15 and projet.solution is not None
     assert Notification.objects.filter(destinataire=isoles["porteur"], sujet__contains="nouvelle grappe").exists()
     with pytest.raises(PermissionDenied):  # another organisme's porteur cannot take it
-        services.repondre_projet(actor=make_user(Role.PORTEUR, organismes=[ref.og_ara.pk]), projet=projet,
+        services.repondre_projet(actor=make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk]), projet=projet,
                                  accepter=True)
     client.force_login(isoles["porteur"])
     assert f"/bourse/projets/{projet.pk}/repondre/" in client.get("/bourse/").content.decode()

@@ -41,7 +41,7 @@ def _deconnexion(page) -> None:
 def test_parcours_bourse(page):
     ref = factories.mini_referentiel()
     factories.version_parametres(factories.campagne("2025"), parametres=factories.parametres_campagne_ouverte("2025"))
-    porteur = factories.make_user(Role.PORTEUR, username="porteur", organismes=[ref.og_ara.pk])
+    porteur = factories.make_user(Role.RESPONSABLE_OG, username="porteur", organismes=[ref.og_ara.pk])
     siens = factories.etablissements(ref.ain, ref.og_ara, 14, nom="EHPAD DES CHENES")
     for rang, e in enumerate(siens):
         e.latitude, e.longitude = 46.20 + rang * 0.001, 5.22

@@ -62,7 +62,7 @@ def test_parcours_candidature(page, settings, tmp_path):
     factories.version_parametres()
     membres = factories.etablissements(ref.ain, ref.og_ara, 14, nom="EHPAD DES CHENES")
     dernier = factories.etablissement(ref.ain, ref.og_ara, "RESIDENCE LE BELVEDERE")
-    factories.make_user(Role.PORTEUR, username="porteur", organismes=[ref.og_ara.pk])
+    factories.make_user(Role.RESPONSABLE_OG, username="porteur", organismes=[ref.og_ara.pk])
     factories.make_user(Role.AGENT_ARS, username="agent", region="84")
     admin = factories.make_user(Role.ADMIN_NATIONAL, username="admin")
     alpha = factories.solution_referencee("DUI Alpha", "2")

@@ -25,8 +25,8 @@ def acteurs(ref, make_user):
     autre = factories.organisme("01", "Fondation voisine")
     return {
         "autre": autre,
-        "squatteur": make_user(Role.PORTEUR, organismes=[ref.og_ara.pk], username="porteur.a"),
-        "proprietaire": make_user(Role.PORTEUR, organismes=[autre.pk], username="porteur.b"),
+        "squatteur": make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk], username="porteur.a"),
+        "proprietaire": make_user(Role.RESPONSABLE_OG, organismes=[autre.pk], username="porteur.b"),
     }
 
 
@@ -97,7 +97,7 @@ def test_ses_propres_etablissements_sans_accord_et_adhesion_figee_apres_depot(re
     services.deposer(actor=a, dossier=dossier, maintenant=EN_MAI_2024)
     with pytest.raises(CandidatureRefusee, match="ne peut plus changer"):
         adhesions.retirer(actor=acteurs["proprietaire"], membre=Membre.objects.get(etablissement=invite))
-    etranger = make_user(Role.PORTEUR, organismes=[ref.og_corse.pk])
+    etranger = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_corse.pk])
     with pytest.raises(PermissionDenied):
         adhesions.accepter(actor=etranger, membre=Membre.objects.get(etablissement=invite))
 

@@ -81,7 +81,7 @@ def test_la_file_d_instruction_filtre_par_fenetre(ref, agent_corse):
 
 
 def test_le_depot_corse_2022_garde_sa_fenetre_et_le_choix_de_l_ars(ref, make_user):
-    porteur = make_user(Role.PORTEUR, organismes=[ref.og_corse.pk])
+    porteur = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_corse.pk])
     camp = factories.campagne("2022")
     factories.version_parametres(camp, parametres=campagne_to_dict(load_campagne("2022")))
     membres = [factories.etablissement(ref.csud, ref.og_corse, f"EHPAD {i}", prefix="2A") for i in range(8)]
@@ -92,7 +92,7 @@ def test_le_depot_corse_2022_garde_sa_fenetre_et_le_choix_de_l_ars(ref, make_use
 
 
 def test_le_porteur_choisit_l_ars_et_la_trace_le_dit(ref, make_user):
-    porteur = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
+    porteur = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk])
     factories.version_2024()
     membres = factories.etablissements(ref.ain, ref.og_ara, 10) + [
         factories.etablissement(ref.csud, ref.og_ara, f"EHPAD {i}", prefix="2A") for i in range(8)]
@@ -109,7 +109,7 @@ def test_le_porteur_choisit_l_ars_et_la_trace_le_dit(ref, make_user):
 
 
 def test_l_application_donne_aux_regles_la_taille_de_chaque_organisme_et_l_equipement_demande(ref, make_user):
-    porteur = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
+    porteur = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk])
     factories.version_2024()
     grand = factories.etablissements(ref.ain, ref.og_ara, 14)
     petit_og = factories.organisme("01", "Petite association")
@@ -129,7 +129,7 @@ def test_l_application_donne_aux_regles_la_taille_de_chaque_organisme_et_l_equip
 def test_le_porteur_saisit_l_equipement_demande_par_membre(ref, make_user, client):
     from django.urls import reverse
 
-    porteur = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
+    porteur = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk])
     factories.version_2024(ouverte_aujourdhui=True)
     membres = factories.etablissements(ref.ain, ref.og_ara, 15)
     dossier = factories.dossier_brouillon(porteur, ref.og_ara, membres, camp=factories.campagne("2024"))

@@ -22,7 +22,7 @@ PIECES = [Document.Type.LETTRE_ENGAGEMENT, Document.Type.CONVENTION_GRAPPE, Docu
 
 @pytest.fixture
 def porteur(ref, make_user):
-    return make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
+    return make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk])
 
 
 @pytest.fixture
@@ -151,7 +151,7 @@ def test_agent_of_another_region_can_do_nothing(dossier_complet, porteur, make_u
 
 
 def test_porteur_of_another_ej_cannot_touch_the_grappe(dossier_complet, ref, make_user):
-    autre = make_user(Role.PORTEUR, organismes=[ref.og_corse.pk])
+    autre = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_corse.pk])
     with pytest.raises(PermissionDenied):
         services.ajouter_membres(actor=autre, dossier=dossier_complet, finess_et=[ref.et_corse[0].pk])
     with pytest.raises(PermissionDenied):

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def porteur(make_user, ref):
-    return make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
+    return make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk])
 
 
 @pytest.fixture

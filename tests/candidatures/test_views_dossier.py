@@ -24,7 +24,7 @@ def media(settings, tmp_path):
 @pytest.fixture
 def monde(ref, make_user):
     factories.version_parametres()
-    porteur = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
+    porteur = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk])
     agent = make_user(Role.AGENT_ARS, region="84")
     dossier = factories.dossier_brouillon(porteur, ref.og_ara, factories.etablissements(ref.ain, ref.og_ara, 15),
                                           pieces=True)

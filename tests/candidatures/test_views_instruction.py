@@ -50,7 +50,7 @@ def test_queue_shows_the_region_dossiers_without_drafts(client, agent, file):
 
 
 def test_queue_is_for_instructors(client, ref, make_user):
-    client.force_login(make_user(Role.PORTEUR, organismes=[ref.og_ara.pk]))
+    client.force_login(make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk]))
     assert client.get(reverse("candidatures:instruction")).status_code == 403
     assert client.get(reverse("candidatures:export", args=["csv"])).status_code == 403
 

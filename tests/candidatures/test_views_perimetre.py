@@ -22,7 +22,7 @@ def media(settings, tmp_path):
 def dossier(ref, make_user):
     """A retained ARA dossier, with a document and an avis."""
     factories.version_parametres()
-    porteur = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
+    porteur = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk])
     agent = make_user(Role.AGENT_ARS, region="84")
     expert = make_user(Role.AGENT_ARS, region="84")
     admin = make_user(Role.ADMIN_NATIONAL)
@@ -71,7 +71,7 @@ def intrus(request, ref, make_user):
     if request.param == "agent_autre_region":
         return make_user(Role.AGENT_ARS, region="94")
     if request.param == "porteur_autre_ej":
-        return make_user(Role.PORTEUR, organismes=[ref.og_corse.pk])
+        return make_user(Role.RESPONSABLE_OG, organismes=[ref.og_corse.pk])
     return make_user(Role.GESTIONNAIRE_ESSMS, etablissements=[ref.et_corse[0].pk])
 
 

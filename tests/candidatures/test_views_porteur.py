@@ -24,7 +24,7 @@ def media(settings, tmp_path):
 @pytest.fixture
 def porteur(ref, make_user):
     factories.version_parametres()
-    return make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
+    return make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk])
 
 
 @pytest.fixture
@@ -209,7 +209,7 @@ def test_filing_a_dossier_that_is_not_admissible_is_refused_with_the_reasons(cli
 def test_filing_after_the_deadline_is_refused(client, ref, make_user):
     parametres = factories.parametres_campagne_ouverte(autour_de=timezone.localdate() - timedelta(days=100))
     factories.version_parametres(parametres=parametres)
-    porteur = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
+    porteur = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk])
     dossier = factories.dossier_brouillon(porteur, ref.og_ara, factories.etablissements(ref.ain, ref.og_ara, 15),
                                           pieces=True)
     client.force_login(porteur)

@@ -16,7 +16,7 @@ from tests import factories
 
 
 def _porteur(make_user, ref, **kw):
-    return make_user(Role.PORTEUR, organismes=[ref.og_ara.pk], email="porteur@og.example", **kw)
+    return make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk], email="porteur@og.example", **kw)
 
 
 def test_complement_request_is_emailed_with_text_html_and_link(smtp, ref, make_user, settings,

@@ -26,7 +26,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "esms"
 
 
 def test_le_role_refuse_avec_le_code_non_habilite(ref, make_user):
-    porteur = make_user(Role.PORTEUR, organismes=[ref.og_corse.pk])
+    porteur = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_corse.pk])
     decision = decide(porteur, "referentiel.qualifier", ref.et_corse[0])
     assert (bool(decision), decision.code) == (False, "non_habilite")
     assert decision.raison == "Vous n'êtes pas habilité à qualifier un établissement."
@@ -50,7 +50,7 @@ def test_seule_la_region_pilote_decide_pour_le_dossier(ref, make_user):
     assert decide(pilote, "candidatures.piloter", dossier)
     assert decide(make_user(Role.ADMIN_NATIONAL), "candidatures.piloter", dossier)
     assert decide(autre, "candidatures.piloter", dossier).code == "hors_perimetre"
-    assert decide(make_user(Role.PORTEUR, organismes=[ref.og_ara.pk]), "candidatures.piloter",
+    assert decide(make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk]), "candidatures.piloter",
                   dossier).code == "non_habilite"
 
 
@@ -68,7 +68,7 @@ def test_le_systeme_est_explicite_et_none_est_refuse(ref):
 
 def test_les_questions_de_role_des_autres_applications(ref, make_user):
     editeur = make_user(Role.EDITEUR, etablissements=[ref.et_ara[0].pk])
-    porteur = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
+    porteur = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk])
     assert est_editeur(editeur) and not est_editeur(porteur)
     assert etablissements_non_autorises(editeur, {ref.et_ara[0].pk, ref.et_ara[1].pk}) == [ref.et_ara[1].pk]
     assert etablissements_non_autorises(porteur, {ref.et_ara[1].pk}) == []

@@ -75,7 +75,7 @@ def test_weak_password_is_refused_in_french(client, ref, make_user):
 
 
 def test_change_password_needs_the_current_one(client, ref, make_user):
-    user = make_user(Role.PORTEUR, username="porteur", password=MDP, organismes=[ref.og_ara.pk])
+    user = make_user(Role.RESPONSABLE_OG, username="porteur", password=MDP, organismes=[ref.og_ara.pk])
     client.force_login(user)
     url = reverse("comptes:mdp_changer")
     mauvais = client.post(url, {"old_password": "faux", "new_password1": NOUVEAU, "new_password2": NOUVEAU})

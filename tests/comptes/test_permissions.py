@@ -49,7 +49,7 @@ def test_ars_agent_sees_only_its_region(ref, make_user):
 
 
 def test_porteur_sees_the_establishments_of_its_ej(ref, make_user):
-    porteur = make_user(Role.PORTEUR, organismes=[ref.og_corse.pk])
+    porteur = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_corse.pk])
     visible = set(filter_scope(porteur, Etablissement.objects.all()).values_list("pk", flat=True))
     assert visible == {et.pk for et in ref.et_corse}
     assert not has_perm(porteur, "referentiel.qualifier")

@@ -81,7 +81,7 @@ def test_unknown_user_is_refused_and_not_created(client, proconnect, agent, djan
 
 
 def test_a_porteur_account_cannot_be_reached_through_proconnect(client, proconnect, ref, make_user):
-    make_user(Role.PORTEUR, organismes=[ref.og_ara.pk], email="agent.ara@ars.sante.fr")
+    make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk], email="agent.ara@ars.sante.fr")
     html = _refus(client, Navigateur().autoriser(_demarrer(client), "agent.ara"))
     assert "aucun compte d&#x27;agent actif" in html
 

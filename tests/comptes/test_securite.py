@@ -137,7 +137,7 @@ def test_refused_page_is_audited(client, ref, make_user, chemin):
 def test_refused_api_call_is_audited(client, ref, make_user):
     from esms.api.services import creer_jeton
 
-    porteur = make_user(Role.PORTEUR, username="porteur", organismes=[ref.og_ara.pk])
+    porteur = make_user(Role.RESPONSABLE_OG, username="porteur", organismes=[ref.og_ara.pk])
     jeton, chaine = creer_jeton(actor=porteur, utilisateur=porteur, nom="test", portees=["referentiel:lire"])
     response = client.get("/api/v1/enveloppes", HTTP_AUTHORIZATION=f"Bearer {chaine}")
     assert response.status_code == 403

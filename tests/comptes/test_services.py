@@ -20,7 +20,7 @@ def test_create_user_records_an_audit_event(ref, make_user):
 
 
 @pytest.mark.parametrize(("role", "field"), [
-    (Role.AGENT_ARS, "region"), (Role.PORTEUR, "organismes"),
+    (Role.AGENT_ARS, "region"), (Role.RESPONSABLE_OG, "organismes"),
     (Role.GESTIONNAIRE_ESSMS, "etablissements"), (Role.EDITEUR, "etablissements"),
 ])
 def test_a_scoped_role_needs_its_scope_and_nothing_is_written(db, role, field):

@@ -26,7 +26,7 @@ def test_login_with_wrong_password_shows_french_error(client, ref, make_user):
 
 def test_navigation_depends_on_role(client, ref, make_user):
     make_user(Role.ADMIN_NATIONAL, username="admin", password="bon-mot-de-passe-1")
-    make_user(Role.PORTEUR, username="porteur", password="bon-mot-de-passe-1", organismes=[ref.og_ara.pk])
+    make_user(Role.RESPONSABLE_OG, username="porteur", password="bon-mot-de-passe-1", organismes=[ref.og_ara.pk])
     client.login(request=HttpRequest(), username="admin", password="bon-mot-de-passe-1")
     assert "Journal d&#x27;audit" in client.get("/").content.decode()
     client.logout()

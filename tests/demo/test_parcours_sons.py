@@ -30,7 +30,7 @@ def test_parcours_sons_de_la_demo(shared_data, settings, tmp_path):
 
     # 1. The porteur of the demo draft picks its solution in the register (htmx search) and saves it.
     brouillon = Dossier.objects.filter(etat="brouillon").select_related("grappe").order_by("pk").first()
-    porteur = User.objects.filter(role=Role.PORTEUR, organismes=brouillon.grappe.porteur_id).first()
+    porteur = User.objects.filter(role=Role.RESPONSABLE_OG, organismes=brouillon.grappe.porteur_id).first()
     navigateur = Client()
     navigateur.force_login(porteur)
     fragment = navigateur.get(reverse("referencement:choisir"), {"q": "atlas"}, HTTP_HX_REQUEST="true")

@@ -58,7 +58,7 @@ def test_what_was_paid_stays_committed(env_ara, agent, retenu):
 
 def test_only_the_lead_region_releases(client, ref, env_ara, retenu, make_user):
     autre_region = make_user(Role.AGENT_ARS, region="94")
-    porteur = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
+    porteur = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk])
     with pytest.raises(PermissionDenied):
         services.liberer(actor=autre_region, dossier=retenu, motif="x")
     with pytest.raises(PermissionDenied):

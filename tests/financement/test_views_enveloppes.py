@@ -51,7 +51,7 @@ def test_envelope_of_another_region_is_a_404(client, env_ara, env_corse, make_us
 
 
 def test_porteurs_have_no_envelope_page(client, ref, make_user):
-    client.force_login(make_user(Role.PORTEUR, organismes=[ref.og_ara.pk]))
+    client.force_login(make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk]))
     assert client.get(reverse("financement:enveloppes")).status_code == 403
 
 
@@ -89,6 +89,6 @@ def test_navigation_shows_dossiers_and_envelopes_by_permission(client, ref, make
     client.force_login(make_user(Role.AGENT_ARS, region="84"))
     page = html(client.get("/"))
     assert 'href="/candidatures/"' in page and 'href="/financement/enveloppes/"' in page
-    client.force_login(make_user(Role.PORTEUR, organismes=[ref.og_ara.pk]))
+    client.force_login(make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk]))
     page = html(client.get("/"))
     assert 'href="/candidatures/"' in page and 'href="/financement/enveloppes/"' not in page

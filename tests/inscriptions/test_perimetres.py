@@ -45,7 +45,7 @@ def test_claim_document_is_read_by_its_claimant_and_the_region_s_agents_only(cli
     refuses = {
         "autre inscrit": _inscrit("autre@asso.example"),
         # Even the organisme's porteur: the document is the claimant's, not the organisme's.
-        "porteur de l'organisme": make_user(Role.PORTEUR, organismes=[ref.og_ara.pk]),
+        "porteur de l'organisme": make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk]),
         "gestionnaire de la région": make_user(Role.GESTIONNAIRE_ESSMS, etablissements=[ref.et_ara[0].pk]),
         "agent d'une autre région": make_user(Role.AGENT_ARS, region="94"),
         "éditeur": make_user(Role.EDITEUR, etablissements=[ref.et_ara[0].pk]),
@@ -64,7 +64,7 @@ def test_an_account_without_a_role_claims_and_does_nothing_else(client, ref, mak
     assert not decide(inscrit, "candidatures.consulter") and not decide(inscrit, "comptes.inviter")
     inscrit.is_active = False
     assert not decide(inscrit, "comptes.rattacher")
-    client.force_login(make_user(Role.PORTEUR, organismes=[ref.og_ara.pk]))
+    client.force_login(make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk]))
     assert client.get(reverse("inscriptions:rattachement_nouveau")).status_code == 200
     for role, portee in ((Role.AGENT_ARS, {"region": "84"}), (Role.ADMIN_NATIONAL, {}),
                          (Role.EDITEUR, {"etablissements": [ref.et_ara[0].pk]})):
@@ -74,9 +74,9 @@ def test_an_account_without_a_role_claims_and_does_nothing_else(client, ref, mak
 
 def test_an_agent_administers_only_the_accounts_wholly_in_its_region(client, ref, make_user):
     agent = make_user(Role.AGENT_ARS, region="84")
-    dans_la_region = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
+    dans_la_region = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk])
     # A porteur of an organisme in ARA and of another in Corse: the ARA agent must not strip its Corse scope.
-    a_cheval = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk, ref.og_corse.pk])
+    a_cheval = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk, ref.og_corse.pk])
     gestionnaire_a_cheval = make_user(Role.GESTIONNAIRE_ESSMS, etablissements=[ref.et_ara[0].pk, ref.et_corse[0].pk])
     collegue = make_user(Role.AGENT_ARS, region="84")
     inscrit_avec_demande = _inscrit("claire@asso-ain.example")
@@ -89,7 +89,7 @@ def test_an_agent_administers_only_the_accounts_wholly_in_its_region(client, ref
         client.force_login(agent)
         assert client.get(reverse("inscriptions:gestion_compte", args=[user.pk])).status_code == 404
     with pytest.raises(PermissionDenied):
-        inscription.modifier_habilitations(actor=agent, user=a_cheval, role=Role.PORTEUR, organismes=[ref.og_ara.pk])
+        inscription.modifier_habilitations(actor=agent, user=a_cheval, role=Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk])
     assert set(a_cheval.organismes.values_list("pk", flat=True)) == {ref.og_ara.pk, ref.og_corse.pk}
     with pytest.raises(PermissionDenied):
         inscription.changer_activation(actor=agent, user=collegue, actif=False)
@@ -101,7 +101,7 @@ def test_an_agent_administers_only_the_accounts_wholly_in_its_region(client, ref
 
 def test_an_organisme_without_departement_is_in_the_region_of_its_establishments(ref, make_user):
     assert ref.og_ara.departement_id is None  # a stub created from the establishments file
-    porteur = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
+    porteur = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk])
     assert decide(make_user(Role.AGENT_ARS, region="84"), "comptes.administrer", porteur)
     assert not decide(make_user(Role.AGENT_ARS, region="94"), "comptes.administrer", porteur)
     ref.og_ara.departement = ref.csud
@@ -110,7 +110,7 @@ def test_an_organisme_without_departement_is_in_the_region_of_its_establishments
 
 
 def test_invitations_only_to_an_organisme_one_represents(ref, make_user):
-    porteur = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
+    porteur = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk])
     refus = decide(porteur, "comptes.inviter", ref.og_corse)
     assert refus.code == "hors_perimetre"
     with pytest.raises(PermissionDenied):
@@ -119,7 +119,7 @@ def test_invitations_only_to_an_organisme_one_represents(ref, make_user):
 
 @pytest.mark.parametrize("page", ["comptes:otp", "comptes:otp_enrolement"])
 def test_second_factor_pages_belong_to_national_administrators(client, ref, page):
-    client.force_login(factories.make_user(Role.PORTEUR, organismes=[ref.og_ara.pk]))
+    client.force_login(factories.make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk]))
     assert client.get(reverse(page)).status_code == 403
     client.force_login(factories.make_user(Role.ADMIN_NATIONAL))
     assert client.get(reverse(page)).status_code in (200, 302)

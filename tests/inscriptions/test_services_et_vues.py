@@ -88,13 +88,13 @@ def test_claim_is_validated_by_an_agent_of_the_region_only(ref, make_user):
     agent_corse = make_user(Role.AGENT_ARS, region="94")
     with pytest.raises(PermissionDenied):
         inscription.decider_rattachement(actor=agent_corse, rattachement=demande, valider=True)
-    porteur = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
+    porteur = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk])
     with pytest.raises(PermissionDenied):
         inscription.decider_rattachement(actor=porteur, rattachement=demande, valider=True)
     agent = make_user(Role.AGENT_ARS, region="84")
     inscription.decider_rattachement(actor=agent, rattachement=demande, valider=True)
     demandeur.refresh_from_db()
-    assert demandeur.role == Role.PORTEUR and list(demandeur.organismes.values_list("pk", flat=True)) == [ref.og_ara.pk]
+    assert demandeur.role == Role.RESPONSABLE_OG and list(demandeur.organismes.values_list("pk", flat=True)) == [ref.og_ara.pk]
     event = AuditEvent.objects.get(action="comptes.rattachement_valide")
     assert event.actor == agent and event.before["role"] == "" and event.after["organismes"] == [ref.og_ara.pk]
     with pytest.raises(ValidationError, match="déjà"):
@@ -176,11 +176,11 @@ def test_claim_pages_and_document_download_are_scoped(client, ref, make_user):
     assert fichier.status_code == 200 and b"".join(fichier.streaming_content).startswith(b"%PDF")
     assert client.post(reverse("inscriptions:rattachement", args=[demande.pk]), {"decision": "valider"}).status_code == 302
     demandeur.refresh_from_db()
-    assert demandeur.role == Role.PORTEUR
+    assert demandeur.role == Role.RESPONSABLE_OG
 
 
 def test_porteur_invites_a_colleague(client, ref, make_user, django_capture_on_commit_callbacks):
-    porteur = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk], email="dg@asso-ain.example")
+    porteur = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk], email="dg@asso-ain.example")
     client.force_login(porteur)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("inscriptions:inviter"), {"organisme": ref.og_ara.pk, "email": "Collegue@Asso-Ain.example"})
@@ -191,14 +191,14 @@ def test_porteur_invites_a_colleague(client, ref, make_user, django_capture_on_c
     response = client.post(lien, {"prenom": "Dominique", "nom": "Petit", "mot_de_passe": MDP})
     assert response.status_code == 302
     collegue = User.objects.get(email="collegue@asso-ain.example")
-    assert collegue.is_active and collegue.role == Role.PORTEUR
+    assert collegue.is_active and collegue.role == Role.RESPONSABLE_OG
     assert list(collegue.organismes.values_list("pk", flat=True)) == [ref.og_ara.pk]
     assert "invalide ou a déjà servi" in client.get(lien, follow=True).content.decode()
     assert AuditEvent.objects.filter(action="comptes.invitation_acceptee", actor=collegue).exists()
 
 
 def test_invitation_only_to_ones_own_organisme(ref, make_user):
-    porteur = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
+    porteur = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk])
     with pytest.raises(PermissionDenied):
         inscription.inviter(actor=porteur, organisme=ref.og_corse.pk, email="x@y.example")
     with pytest.raises(PermissionDenied):
@@ -206,7 +206,7 @@ def test_invitation_only_to_ones_own_organisme(ref, make_user):
 
 
 def test_deactivating_ones_account_ends_the_session(client, ref, make_user):
-    porteur = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
+    porteur = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk])
     client.force_login(porteur)
     assert client.post(reverse("inscriptions:desactiver_mon_compte")).status_code == 302
     porteur.refresh_from_db()
@@ -217,8 +217,8 @@ def test_deactivating_ones_account_ends_the_session(client, ref, make_user):
 
 def test_ars_agent_administers_accounts_of_its_region_only(client, ref, make_user):
     agent = make_user(Role.AGENT_ARS, region="84")
-    porteur_ara = make_user(Role.PORTEUR, username="porteur-ara", organismes=[ref.og_ara.pk])
-    porteur_corse = make_user(Role.PORTEUR, username="porteur-corse", organismes=[ref.og_corse.pk])
+    porteur_ara = make_user(Role.RESPONSABLE_OG, username="porteur-ara", organismes=[ref.og_ara.pk])
+    porteur_corse = make_user(Role.RESPONSABLE_OG, username="porteur-corse", organismes=[ref.og_corse.pk])
     admin = make_user(Role.ADMIN_NATIONAL, username="admin-x")
     visibles = set(inscription.comptes_visibles(agent).values_list("username", flat=True))
     assert "porteur-ara" in visibles and "porteur-corse" not in visibles and "admin-x" not in visibles
@@ -262,6 +262,6 @@ def test_national_admin_grants_an_agent_role_with_its_region(client, ref, make_u
 
 def test_porteur_and_anonymous_cannot_reach_administration(client, ref, make_user):
     assert client.get(reverse("inscriptions:gestion_comptes")).status_code == 302
-    client.force_login(make_user(Role.PORTEUR, organismes=[ref.og_ara.pk]))
+    client.force_login(make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk]))
     assert client.get(reverse("inscriptions:gestion_comptes")).status_code == 403
     assert client.get(reverse("inscriptions:rattachements")).status_code == 403

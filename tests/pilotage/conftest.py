@@ -131,7 +131,7 @@ def utilisateurs(jeu, make_user):
         ars_ara=make_user(Role.AGENT_ARS, region="84"),
         ars_idf=make_user(Role.AGENT_ARS, region="11"),
         ars_sans_region=sans_region,
-        porteur=make_user(Role.PORTEUR, organismes=[jeu.ref.og_ara.pk]),
+        porteur=make_user(Role.RESPONSABLE_OG, organismes=[jeu.ref.og_ara.pk]),
         gestionnaire=make_user(Role.GESTIONNAIRE_ESSMS, etablissements=[jeu.et_ara[0].pk]),
         editeur=make_user(Role.EDITEUR, etablissements=[jeu.et_ara[0].pk]),
     )

@@ -38,7 +38,7 @@ def test_import_par_la_page_et_refus_situe(client, admin):
 
 
 def test_liste_recherche_et_filtres(client, make_user, ref, registre):
-    client.force_login(make_user(Role.PORTEUR, organismes=[ref.og_ara]))
+    client.force_login(make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara]))
     page = client.get(reverse("referencement:registre"), {"q": "alpha"}).content.decode()
     assert "Alpha DUI" in page and "Bêta Social" not in page
     assert "Importer la liste" not in page  # only national administrators import
@@ -47,7 +47,7 @@ def test_liste_recherche_et_filtres(client, make_user, ref, registre):
 
 
 def test_un_porteur_ne_peut_ni_importer_ni_modifier(client, make_user, ref, registre):
-    client.force_login(make_user(Role.PORTEUR, organismes=[ref.og_ara]))
+    client.force_login(make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara]))
     solution = Solution.objects.first()
     assert client.post(reverse("referencement:importer"), {}).status_code == 403
     assert client.post(reverse("referencement:modifier", args=[solution.pk]), {}).status_code == 403
@@ -82,7 +82,7 @@ def test_modification_refusee_sans_date_de_retrait(client, admin, registre):
 def test_compte_editeur_lie_a_ses_solutions(client, admin, make_user, ref, registre):
     client.force_login(admin)
     solution = Solution.objects.get(nom="Alpha DUI", version="3.2")
-    porteur = make_user(Role.PORTEUR, username="porteur-x", organismes=[ref.og_ara])
+    porteur = make_user(Role.RESPONSABLE_OG, username="porteur-x", organismes=[ref.og_ara])
     reponse = client.post(reverse("referencement:lier_compte", args=[solution.pk]), {"compte": "porteur-x"})
     assert reponse.status_code == 400 and "rôle « éditeur de DUI »" in reponse.content.decode()
     editeur = make_user(Role.EDITEUR, username="api-alpha", etablissements=[ref.et_ara[0]])
@@ -92,7 +92,7 @@ def test_compte_editeur_lie_a_ses_solutions(client, admin, make_user, ref, regis
 
 
 def test_choix_htmx(client, make_user, ref, registre):
-    client.force_login(make_user(Role.PORTEUR, organismes=[ref.og_ara]))
+    client.force_login(make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara]))
     fragment = client.get(reverse("referencement:choisir"), {"q": "gamma"}, HTTP_HX_REQUEST="true").content.decode()
     assert "Gamma Hôpital 7" in fragment and "couloir hospitalier" in fragment
     assert "Tapez au moins deux caractères" in client.get(reverse("referencement:choisir"), {"q": "g"}).content.decode()

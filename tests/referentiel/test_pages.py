@@ -135,7 +135,7 @@ def test_page_organisme(client_admin, importe):
 
 
 def test_tous_les_roles_consultent(client, importe, utilisateur):
-    porteur = utilisateur(Role.PORTEUR, organismes=[generateur.EJ_AIN])
+    porteur = utilisateur(Role.RESPONSABLE_OG, organismes=[generateur.EJ_AIN])
     client.force_login(porteur)
     assert len(_finess(client.get(RECHERCHE))) == 11
     assert client.get(reverse("referentiel:etablissement", args=[numero("2A", 1)])).status_code == 200
@@ -146,7 +146,7 @@ def test_page_des_imports(client, importe, utilisateur):
     html = client.get(reverse("referentiel:imports")).content.decode()
     assert importe.sha256[:10] in html and "etalab-cs1100507-stock-20210108-mini.csv" in html
     assert "Lancer un import" not in html
-    client.force_login(utilisateur(Role.PORTEUR, organismes=[generateur.EJ_AIN]))
+    client.force_login(utilisateur(Role.RESPONSABLE_OG, organismes=[generateur.EJ_AIN]))
     assert client.get(reverse("referentiel:imports")).status_code == 403
 
 

@@ -75,7 +75,7 @@ def test_motif_obligatoire_et_secteur_connu(importe, agent_ara):
 
 
 def test_porteur_et_anonyme_refuses(importe, utilisateur):
-    porteur = utilisateur(Role.PORTEUR, organismes=[generateur.EJ_AIN])
+    porteur = utilisateur(Role.RESPONSABLE_OG, organismes=[generateur.EJ_AIN])
     with pytest.raises(PermissionDenied):
         qualifier_etablissement(actor=porteur, finess_et=EHPAD_AIN, secteur="domicile", motif="x")
     with pytest.raises(PermissionDenied):

@@ -30,7 +30,7 @@ INVITE_VICTIME = "invite.victime-tilleuls@asso-ain.example"
 
 def construire() -> SimpleNamespace:
     ref = factories.mini_referentiel()
-    porteur_ara = factories.make_user(Role.PORTEUR, username="porteur-ara", organismes=[ref.og_ara.pk])
+    porteur_ara = factories.make_user(Role.RESPONSABLE_OG, username="porteur-ara", organismes=[ref.og_ara.pk])
     ars_ara = factories.make_user(Role.AGENT_ARS, username="ars-ara", region="84")
     suivi = construire_dossier(ref, porteur_ara, ars_ara, taille=15)
     dossier = suivi.dossier
@@ -44,7 +44,7 @@ def construire() -> SimpleNamespace:
         gestionnaire_ara=factories.make_user(Role.GESTIONNAIRE_ESSMS, username="gest-ara", etablissements=[et_membre]),
         editeur_ara=factories.make_user(Role.EDITEUR, username="editeur-ara", etablissements=[et_membre]),
         # Intruders: the same roles, elsewhere.
-        porteur_autre=factories.make_user(Role.PORTEUR, username="porteur-corse", organismes=[ref.og_corse.pk]),
+        porteur_autre=factories.make_user(Role.RESPONSABLE_OG, username="porteur-corse", organismes=[ref.og_corse.pk]),
         gestionnaire_autre=factories.make_user(Role.GESTIONNAIRE_ESSMS, username="gest-corse",
                                                etablissements=[ref.et_corse[0].pk]),
         editeur_autre=factories.make_user(Role.EDITEUR, username="editeur-corse", etablissements=[ref.et_corse[0].pk]),

@@ -24,7 +24,7 @@ from esms.comptes.models import Role
 
 PUBLIC = "public"
 CONNECTE = "connecte"
-A, ARS, P, G, E = Role.ADMIN_NATIONAL, Role.AGENT_ARS, Role.PORTEUR, Role.GESTIONNAIRE_ESSMS, Role.EDITEUR
+A, ARS, P, G, E = Role.ADMIN_NATIONAL, Role.AGENT_ARS, Role.RESPONSABLE_OG, Role.GESTIONNAIRE_ESSMS, Role.EDITEUR
 SANS_ROLE = None  # in a set of roles: an active account without a role yet (self-registered, claim pending)
 INSTRUCTION = frozenset({A, ARS})
 CONSULTATION = frozenset({A, ARS, P, G})

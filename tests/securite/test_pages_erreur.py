@@ -37,7 +37,7 @@ def test_404_d_une_adresse_inconnue_pour_un_visiteur(client, settings):
 
 def test_403_en_francais(client, ref, make_user, settings):
     settings.DEBUG = False
-    client.force_login(make_user(Role.PORTEUR, organismes=[ref.og_ara.pk]))
+    client.force_login(make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk]))
     html = _francais(client.get(reverse("comptes:audit")), 403, "Accès refusé")
     assert "pas habilité à consulter le journal d" in html
 

@@ -219,9 +219,9 @@ def _adresse_admin(chemin: str, motif: URLPattern, espace: str, monde) -> str:
 @pytest.mark.parametrize("role", [None, *Role])
 def test_l_admin_django_est_reserve_au_personnel(role, ref, make_user):
     """No user of the platform is staff: every page of Django's admin sends them to its login page."""
-    porteur = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
+    porteur = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk])
     monde = SimpleNamespace(porteur_ara=porteur)
-    portee = {Role.AGENT_ARS: {"region": "94"}, Role.PORTEUR: {"organismes": [ref.og_corse.pk]},
+    portee = {Role.AGENT_ARS: {"region": "94"}, Role.RESPONSABLE_OG: {"organismes": [ref.og_corse.pk]},
               Role.GESTIONNAIRE_ESSMS: {"etablissements": [ref.et_corse[0].pk]},
               Role.EDITEUR: {"etablissements": [ref.et_corse[0].pk]}}
     utilisateur = make_user(role, **portee.get(role, {})) if role else None

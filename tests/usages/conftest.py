@@ -10,7 +10,7 @@ from tests.usages.fabrique import construire_dossier
 
 @pytest.fixture
 def porteur(ref, make_user):
-    return make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
+    return make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk])
 
 
 @pytest.fixture

@@ -146,7 +146,7 @@ def test_only_managers_of_the_establishment_authorise(suivi, make_user, ref):
     services.autoriser_editeur(actor=gestionnaire, editeur=editeur, finess_et=suivi.ets[2])
     with pytest.raises(PermissionDenied, match="n'est pas dans votre périmètre"):
         services.autoriser_editeur(actor=gestionnaire, editeur=editeur, finess_et=suivi.ets[3])
-    autre_porteur = make_user(Role.PORTEUR, organismes=[ref.og_corse.pk])
+    autre_porteur = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_corse.pk])
     with pytest.raises(PermissionDenied):
         services.autoriser_editeur(actor=autre_porteur, editeur=editeur, finess_et=suivi.ets[3])
     agent = make_user(Role.AGENT_ARS, region="84")
@@ -157,7 +157,7 @@ def test_only_managers_of_the_establishment_authorise(suivi, make_user, ref):
 
 
 def test_a_porteur_outside_the_dossier_cannot_report(suivi, make_user, ref):
-    autre = make_user(Role.PORTEUR, organismes=[ref.og_corse.pk])
+    autre = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_corse.pk])
     with pytest.raises(PermissionDenied):
         services.declarer_indicateurs(actor=autre, dossier=suivi.dossier, finess_et=suivi.ets[0], debut=DEBUT, fin=FIN,
                                       dui_actifs=1)

@@ -154,7 +154,7 @@ def test_moving_evidence_to_another_dossier_is_detected(trois_preuves, ref, make
     from esms.comptes.models import Role
     from tests.usages.fabrique import construire_dossier
 
-    autre = construire_dossier(ref, make_user(Role.PORTEUR, organismes=[ref.og_ara.pk]),
+    autre = construire_dossier(ref, make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk]),
                                make_user(Role.AGENT_ARS, region="84"))
     Preuve.objects.filter(pk=trois_preuves[0].pk).update(dossier=autre.dossier)
     with pytest.raises(CommandError, match=r"maillon n° 1 .*le champ « dossier » ne correspond plus"):

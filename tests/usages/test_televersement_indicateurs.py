@@ -97,7 +97,7 @@ def test_the_file_is_read_outside_any_transaction(ref, make_user, monkeypatch):
     from esms.usages import indicateurs
     from tests.usages.fabrique import construire_dossier
 
-    porteur = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
+    porteur = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk])
     suivi = construire_dossier(ref, porteur, make_user(Role.AGENT_ARS, region="84"))
     lire, vu = indicateurs.lire_fichier, []
     monkeypatch.setattr(indicateurs, "lire_fichier",

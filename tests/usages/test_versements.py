@@ -131,7 +131,7 @@ def test_ordering_a_scheduled_payment(suivi, agent):
 def test_concurrent_validations_never_pay_beyond_the_convention(ref, make_user):
     """Issue 9, point 9: 20 agents of the lead region validate the same dossier and period at the same moment:
     one validation, one balance, no more (today: 19 duplicates)."""
-    porteur = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
+    porteur = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk])
     agents = [make_user(Role.AGENT_ARS, region="84") for _ in range(20)]
     suivi = construire_dossier(ref, porteur, agents[0])
     _declarer(suivi, porteur)
@@ -171,7 +171,7 @@ def test_the_database_refuses_a_duplicate_validation(ref, make_user):
     """The uniqueness constraint backs the service: a second row with the same elements cannot be written."""
     from django.db import IntegrityError
 
-    porteur = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
+    porteur = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk])
     agent = make_user(Role.AGENT_ARS, region="84")
     suivi = construire_dossier(ref, porteur, agent)
     _declarer(suivi, porteur)
@@ -185,7 +185,7 @@ def test_the_database_refuses_a_duplicate_validation(ref, make_user):
 def test_concurrent_deposits_keep_one_unbroken_chain(ref, make_user):
     from esms.usages.preuves import journal
 
-    porteur = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
+    porteur = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk])
     suivi = construire_dossier(ref, porteur, make_user(Role.AGENT_ARS, region="84"))
     barrier = threading.Barrier(10)
     erreurs: list[str] = []

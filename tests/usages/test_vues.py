@@ -76,7 +76,7 @@ def test_ars_validates_and_exports_the_payment_orders(client, suivi, porteur, ag
 
 
 def test_scopes_hold_on_the_pages(client, suivi, make_user, ref):
-    autre = make_user(Role.PORTEUR, organismes=[ref.og_corse.pk])
+    autre = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_corse.pk])
     client.force_login(autre)
     assert client.get(_url(suivi), PERIODE).status_code == 404
     autre_agent = make_user(Role.AGENT_ARS, region="94")
@@ -99,9 +99,9 @@ def test_vendor_authorisation_page(client, suivi, porteur, make_user):
     assert not editeur.etablissements.filter(pk=suivi.ets[1]).exists()
 
 
-@pytest.mark.parametrize("role,attendu", [(Role.PORTEUR, True), (Role.AGENT_ARS, True), (Role.EDITEUR, False)])
+@pytest.mark.parametrize("role,attendu", [(Role.RESPONSABLE_OG, True), (Role.AGENT_ARS, True), (Role.EDITEUR, False)])
 def test_navigation_entry(make_user, ref, role, attendu):
-    scope = {Role.PORTEUR: {"organismes": [ref.og_ara.pk]}, Role.AGENT_ARS: {"region": "84"},
+    scope = {Role.RESPONSABLE_OG: {"organismes": [ref.og_ara.pk]}, Role.AGENT_ARS: {"region": "84"},
              Role.EDITEUR: {"etablissements": [ref.et_ara[0].pk]}}[role]
     user = make_user(role, **scope)
     assert any(item["label"] == "Usages" for item in navigation_for(user, "/")) is attendu

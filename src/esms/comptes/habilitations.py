@@ -12,7 +12,7 @@ from esms.comptes.models import Role, User
 from esms.comptes.permissions import role_of
 
 # What an ARS agent may grant (never the agent or national administrator roles).
-ROLES_DELEGUES = (Role.PORTEUR, Role.GESTIONNAIRE_ESSMS, Role.EDITEUR)
+ROLES_DELEGUES = (Role.RESPONSABLE_OG, Role.GESTIONNAIRE_ESSMS, Role.EDITEUR)
 CHOIX_ROLES = [("", "Aucun rôle"), *Role.choices]
 
 
@@ -58,7 +58,7 @@ def verifier_role(role: str, *, par_agent: bool, region: str | None) -> None:
 
 def accorder(user: User, *, organismes: Iterable[str] = (), etablissements: Iterable[str] = ()) -> None:
     """Add a claim's scope: organismes make a porteur, establishments an ESSMS manager (one role per account)."""
-    role = Role.PORTEUR if organismes else Role.GESTIONNAIRE_ESSMS
+    role = Role.RESPONSABLE_OG if organismes else Role.GESTIONNAIRE_ESSMS
     if user.role and user.role != role:
         raise ValidationError(f"Ce compte a déjà le rôle « {user.get_role_display()} » : un compte n'a qu'un rôle.")
     user.role = role
@@ -71,6 +71,6 @@ def appliquer(user: User, *, role: str, region: str | None, organismes: list[str
     """Set the role and exactly the scope that goes with it (the rest is removed)."""
     user.role, user.region_id = role, (region or None) if role == Role.AGENT_ARS else None
     user.save(update_fields=["role", "region"])
-    user.organismes.set(organismes if role == Role.PORTEUR else [])  # type: ignore[arg-type]
+    user.organismes.set(organismes if role == Role.RESPONSABLE_OG else [])  # type: ignore[arg-type]
     gere = role in (Role.GESTIONNAIRE_ESSMS, Role.EDITEUR)
     user.etablissements.set(etablissements if gere else [])  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ from django.db import models
 class Role(models.TextChoices):
     ADMIN_NATIONAL = "admin_national", "Administrateur national (CNSA / DNS)"
     AGENT_ARS = "agent_ars", "Agent ARS (instructeur)"
-    PORTEUR = "porteur", "Porteur / organisme gestionnaire"
+    RESPONSABLE_OG = "responsable_og", "Responsable d'organisme gestionnaire (porteur)"
     GESTIONNAIRE_ESSMS = "gestionnaire_essms", "Gestionnaire d'ESSMS"
     EDITEUR = "editeur", "Éditeur de DUI (client API)"
 

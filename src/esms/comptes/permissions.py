@@ -45,40 +45,40 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "audit.consulter": frozenset({Role.ADMIN_NATIONAL}),
     "comptes.gerer": frozenset({Role.ADMIN_NATIONAL}),
     "comptes.administrer": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
-    "comptes.inviter": frozenset({Role.PORTEUR}),
+    "comptes.inviter": frozenset({Role.RESPONSABLE_OG}),
     # Claims: asked by porteurs, ESSMS managers and accounts without a role (OUVERTES_SANS_ROLE); the supporting
     # document is read by its claimant (owner) and by the region's agents (scope).
-    "comptes.rattacher": frozenset({Role.PORTEUR, Role.GESTIONNAIRE_ESSMS}),
-    "comptes.justificatif": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS, Role.PORTEUR, Role.GESTIONNAIRE_ESSMS}),
+    "comptes.rattacher": frozenset({Role.RESPONSABLE_OG, Role.GESTIONNAIRE_ESSMS}),
+    "comptes.justificatif": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS, Role.RESPONSABLE_OG, Role.GESTIONNAIRE_ESSMS}),
     # The second authentication factor is required of national administrators: its pages are theirs.
     "comptes.double_facteur": frozenset({Role.ADMIN_NATIONAL}),
     "campagnes.gerer": frozenset({Role.ADMIN_NATIONAL}),
-    "candidatures.consulter": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS, Role.PORTEUR, Role.GESTIONNAIRE_ESSMS}),
-    "candidatures.creer": frozenset({Role.PORTEUR}),
-    "candidatures.deposer": frozenset({Role.PORTEUR}),
-    "candidatures.consentir": frozenset({Role.PORTEUR, Role.GESTIONNAIRE_ESSMS}),
+    "candidatures.consulter": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS, Role.RESPONSABLE_OG, Role.GESTIONNAIRE_ESSMS}),
+    "candidatures.creer": frozenset({Role.RESPONSABLE_OG}),
+    "candidatures.deposer": frozenset({Role.RESPONSABLE_OG}),
+    "candidatures.consentir": frozenset({Role.RESPONSABLE_OG, Role.GESTIONNAIRE_ESSMS}),
     "candidatures.instruire": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
     "candidatures.decider": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
     "candidatures.conventionner": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
-    "candidatures.messagerie": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS, Role.PORTEUR}),
+    "candidatures.messagerie": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS, Role.RESPONSABLE_OG}),
     # Decide for a dossier as its lead region: only its region's agents (or national administrators).
     "candidatures.piloter": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
-    "bourse.consulter": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS, Role.PORTEUR, Role.GESTIONNAIRE_ESSMS}),
-    "bourse.declarer": frozenset({Role.PORTEUR, Role.GESTIONNAIRE_ESSMS}),
-    "bourse.ouvrir": frozenset({Role.PORTEUR}),
+    "bourse.consulter": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS, Role.RESPONSABLE_OG, Role.GESTIONNAIRE_ESSMS}),
+    "bourse.declarer": frozenset({Role.RESPONSABLE_OG, Role.GESTIONNAIRE_ESSMS}),
+    "bourse.ouvrir": frozenset({Role.RESPONSABLE_OG}),
     # Compute or suggest matches on a region's market (the Region object: an agent's own region only).
     "bourse.proposer": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
     "bourse.proposer_pays": frozenset({Role.ADMIN_NATIONAL}),
-    "bourse.porter": frozenset({Role.PORTEUR}),
+    "bourse.porter": frozenset({Role.RESPONSABLE_OG}),
     "enveloppes.consulter": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
     "enveloppes.doter": frozenset({Role.ADMIN_NATIONAL}),
     "enveloppes.liberer": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
     "pilotage.national": frozenset({Role.ADMIN_NATIONAL}),
     "pilotage.regional": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
-    "usages.consulter": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS, Role.PORTEUR, Role.GESTIONNAIRE_ESSMS}),
-    "usages.declarer": frozenset({Role.PORTEUR, Role.EDITEUR}),
+    "usages.consulter": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS, Role.RESPONSABLE_OG, Role.GESTIONNAIRE_ESSMS}),
+    "usages.declarer": frozenset({Role.RESPONSABLE_OG, Role.EDITEUR}),
     "usages.valider": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
-    "usages.autoriser_editeur": frozenset({Role.PORTEUR, Role.GESTIONNAIRE_ESSMS}),
+    "usages.autoriser_editeur": frozenset({Role.RESPONSABLE_OG, Role.GESTIONNAIRE_ESSMS}),
     "versements.exporter": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
     "api.jetons": ALL_ROLES,
     "referencement.consulter": ALL_ROLES,
@@ -320,7 +320,7 @@ def _scope_du_role(user: Acteur, role: Role | None, paths: ScopePaths) -> Q | No
         if paths.region is None or not user.region_id:
             return None
         return paths.region(user.region_id) if callable(paths.region) else Q(**{paths.region: user.region_id})
-    if role == Role.PORTEUR and paths.ej:
+    if role == Role.RESPONSABLE_OG and paths.ej:
         return Q(**{f"{paths.ej}__in": _id_set(user, "organismes")})
     if role in (Role.GESTIONNAIRE_ESSMS, Role.EDITEUR) and paths.et:
         return Q(**{f"{paths.et}__in": _id_set(user, "etablissements")})

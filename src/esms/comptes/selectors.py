@@ -42,7 +42,7 @@ def agents_ars(*, regions) -> list[User]:
 
 def representants(*, organisme) -> list[User]:
     """Active accounts representing an organisme gestionnaire (FINESS EJ) as porteur."""
-    return list(User.objects.filter(is_active=True, role=Role.PORTEUR, organismes=organisme))
+    return list(User.objects.filter(is_active=True, role=Role.RESPONSABLE_OG, organismes=organisme))
 
 
 def gestionnaires(*, etablissement) -> list[User]:

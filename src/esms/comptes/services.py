@@ -34,7 +34,7 @@ def create_user(*, actor: User | ActeurSysteme, username: str, password: str, ro
     errors = {}
     if role == Role.AGENT_ARS and not region:
         errors["region"] = "Un agent ARS doit être rattaché à une région."
-    if role == Role.PORTEUR and not organismes:
+    if role == Role.RESPONSABLE_OG and not organismes:
         errors["organismes"] = "Un porteur doit représenter au moins un organisme gestionnaire (FINESS EJ)."
     if role in (Role.GESTIONNAIRE_ESSMS, Role.EDITEUR) and not etablissements:
         errors["etablissements"] = "Ce rôle doit être rattaché à au moins un établissement (FINESS ET)."

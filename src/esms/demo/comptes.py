@@ -48,7 +48,7 @@ def create_demo_accounts() -> list[DemoAccount]:
         ets = list(Etablissement.objects.filter(organisme_id=ej, ouvert=True, categorie__eligible=True)
                    .order_by("finess_et").values_list("pk", flat=True)[:3])
         wanted += [
-            ("porteur.demo", Role.PORTEUR, {"organismes": [ej]}, f"EJ {ej}"),
+            ("porteur.demo", Role.RESPONSABLE_OG, {"organismes": [ej]}, f"EJ {ej}"),
             ("gestionnaire.demo", Role.GESTIONNAIRE_ESSMS, {"etablissements": ets}, "ET " + ", ".join(ets)),
             ("editeur.demo", Role.EDITEUR, {"etablissements": ets}, "ET " + ", ".join(ets)),
         ]

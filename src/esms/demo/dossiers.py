@@ -158,7 +158,7 @@ def charger() -> list[DemoAccount]:
         exclus.update(membres)
         if porteur_ej not in porteurs:
             demo = User.objects.filter(username="porteur.demo", organismes=porteur_ej).first()
-            porteurs[porteur_ej] = demo or _utilisateur(f"porteur.{porteur_ej}", Role.PORTEUR, organismes=[porteur_ej])
+            porteurs[porteur_ej] = demo or _utilisateur(f"porteur.{porteur_ej}", Role.RESPONSABLE_OG, organismes=[porteur_ej])
         porteur = porteurs[porteur_ej]
         agent = admin if s.national else _utilisateur(AGENTS[s.region], Role.AGENT_ARS, region=s.region)
         departement = Etablissement.objects.filter(pk__in=membres).select_related("departement").first().departement
@@ -178,7 +178,7 @@ def charger() -> list[DemoAccount]:
         if acquisition:
             Membre.objects.filter(grappe=dossier.grappe, etablissement_id__in=membres[:3]).update(cas="acquisition")
         _documents(porteur, dossier, acquisition)
-        comptes.append(DemoAccount(porteur.username, Role.PORTEUR, f"EJ {porteur_ej} — {nom} ({Etat(s.etat).label.lower()})"))
+        comptes.append(DemoAccount(porteur.username, Role.RESPONSABLE_OG, f"EJ {porteur_ej} — {nom} ({Etat(s.etat).label.lower()})"))
         if s.etat != "brouillon":
             a_deposer.append((dossier, s, porteur, agent))
     # SONS orders are imported once every grappe exists and before any filing, so that the rules see them.

@@ -49,7 +49,7 @@ def extraction(membres: list[str], debut: date, fin: date, graine: int) -> tuple
 
 
 def _porteur(dossier: Dossier) -> User | None:
-    return User.objects.filter(role=Role.PORTEUR, is_active=True, organismes=dossier.grappe.porteur_id).order_by("pk").first()
+    return User.objects.filter(role=Role.RESPONSABLE_OG, is_active=True, organismes=dossier.grappe.porteur_id).order_by("pk").first()
 
 
 def _agent(dossier: Dossier) -> User | None:
