@@ -29,11 +29,11 @@ def _demande(ref, **kw):
 
 def test_validated_claim_is_emailed_to_the_other_representatives(smtp, ref, make_user, media,
                                                                  django_capture_on_commit_callbacks):
-    make_user(Role.PORTEUR, organismes=[ref.og_ara.pk], email="president@asso-ain.example")
-    discret = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk], email="tresorier@asso-ain.example")
+    make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk], email="president@asso-ain.example")
+    discret = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk], email="tresorier@asso-ain.example")
     discret.frequence_courriels = FrequenceCourriels.AUCUN
     discret.save()
-    make_user(Role.PORTEUR, organismes=[ref.og_corse.pk], email="porteur@asso-corse.example")
+    make_user(Role.RESPONSABLE_OG, organismes=[ref.og_corse.pk], email="porteur@asso-corse.example")
     agent = make_user(Role.AGENT_ARS, region="84", email="agent@ars-ara.example", first_name="Alex",
                       last_name="Martin")
     claire, demande = _demande(ref)
@@ -58,7 +58,7 @@ def test_validated_claim_is_emailed_to_the_other_representatives(smtp, ref, make
 
 def test_validated_establishment_claim_tells_the_organisme_s_representatives(smtp, ref, make_user, media,
                                                                              django_capture_on_commit_callbacks):
-    make_user(Role.PORTEUR, organismes=[ref.og_ara.pk], email="president@asso-ain.example")
+    make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk], email="president@asso-ain.example")
     agent = make_user(Role.AGENT_ARS, region="84")
     et = ref.et_ara[0]
     _, demande = _demande(ref, type="etablissements", organisme="", etablissements=[et.pk])
@@ -69,7 +69,7 @@ def test_validated_establishment_claim_tells_the_organisme_s_representatives(smt
 
 
 def test_refused_claim_tells_only_the_claimant(smtp, ref, make_user, media, django_capture_on_commit_callbacks):
-    make_user(Role.PORTEUR, organismes=[ref.og_ara.pk], email="president@asso-ain.example")
+    make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk], email="president@asso-ain.example")
     agent = make_user(Role.AGENT_ARS, region="84")
     _, demande = _demande(ref)
     with django_capture_on_commit_callbacks(execute=True):

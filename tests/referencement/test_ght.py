@@ -68,7 +68,7 @@ def test_lecture_des_groupes_finess_plus(ref, make_user):
 
 def test_l_exception_ght_du_couloir_hospitalier(ref, make_user):
     factories.version_parametres(factories.campagne("2024"))
-    porteur = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
+    porteur = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk])
     dossier = factories.dossier_brouillon(porteur, ref.og_ara, factories.etablissements(ref.ain, ref.og_ara, 15))
     solution = dossier.grappe.solution
     solution.couloir = "hospitalier"
