@@ -71,6 +71,29 @@ def test_expired_verification_link(ref, settings, monkeypatch):
         inscription.verifier_email(jeton=jeton)
 
 
+def test_signing_up_again_with_an_unverified_address_starts_over(ref, settings, monkeypatch, make_user):
+    import time
+
+    from django.core import signing
+
+    premier = inscription.inscrire(email="a@b.example", prenom="Quelqu'un", nom="D'autre", mot_de_passe=MDP)
+    plus_tard = time.time() + settings.ESMS_VERIFICATION_JOURS * 86400 + 60
+    monkeypatch.setattr(signing.time, "time", lambda: plus_tard)  # the first link has expired
+    user = inscription.inscrire(email="A@b.example", prenom="Alice", nom="Bernard", mot_de_passe=MDP + "!")
+    assert user.pk == premier.pk and user.get_full_name() == "Alice Bernard" and user.check_password(MDP + "!")
+    jeton = signing.dumps({"u": user.pk, "e": user.email}, salt=inscription.SEL_VERIFICATION)
+    assert inscription.verifier_email(jeton=jeton).is_active
+    assert AuditEvent.objects.filter(action="comptes.inscription", object_id=str(user.pk)).count() == 2
+    # A verified (or already used) account is never taken over.
+    with pytest.raises(ValidationError, match="Un compte existe déjà"):
+        inscription.inscrire(email="a@b.example", prenom="X", nom="Y", mot_de_passe=MDP)
+    desactive = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk], email="porteur@og.example")
+    desactive.is_active = False  # deactivated after use
+    desactive.save()
+    with pytest.raises(ValidationError, match="Un compte existe déjà"):
+        inscription.inscrire(email="porteur@og.example", prenom="X", nom="Y", mot_de_passe=MDP)
+
+
 def _nouvel_inscrit(email="camille@asso-ain.example"):
     user = inscription.inscrire(email=email, prenom="Camille", nom="Martin", mot_de_passe=MDP)
     user.is_active = user.email_verifie = True

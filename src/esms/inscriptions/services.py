@@ -47,13 +47,18 @@ def _courriel(*, adresse: str, destinataire: User | None, sujet: str, gabarit: s
 
 @transaction.atomic
 def inscrire(*, email: str, prenom: str, nom: str, mot_de_passe: str) -> User:
-    """A new account, inactive until its address is verified by the link e-mailed now. No role, no scope."""
+    """A new account, inactive until its address is verified by the link e-mailed now. No role, no scope.
+
+    Signing up again with an address never verified (the link expired or was lost) starts the sign-up over on the
+    same account: otherwise the address would be locked out for good (the password reset serves active accounts
+    only), and whoever typed someone else's address first would keep its owner out."""
     email = email.strip().lower()
-    if User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
+    existants = list(User.objects.select_for_update().filter(Q(email__iexact=email) | Q(username__iexact=email)))
+    if any(u.email_verifie or u.is_active or u.last_login for u in existants) or len(existants) > 1:
         raise ValidationError({"email": "Un compte existe déjà pour cette adresse : utilisez « Mot de passe "
                                         "oublié » si vous ne vous en souvenez plus."})
-    user = User(username=email, email=email, first_name=prenom.strip(), last_name=nom.strip(), is_active=False,
-                email_verifie=False)
+    user = existants[0] if existants else User(username=email, email=email, is_active=False, email_verifie=False)
+    user.first_name, user.last_name = prenom.strip(), nom.strip()
     try:
         validate_password(mot_de_passe, user)
     except ValidationError as exc:
@@ -61,7 +66,8 @@ def inscrire(*, email: str, prenom: str, nom: str, mot_de_passe: str) -> User:
     user.set_password(mot_de_passe)
     user.full_clean(exclude=["password", "role"])
     user.save()
-    audit.record(actor=user, action="comptes.inscription", obj=user, after=_snapshot(user))
+    audit.record(actor=user, action="comptes.inscription", obj=user, after=_snapshot(user),
+                 comment="nouvelle inscription d'une adresse non vérifiée" if existants else "")
     jeton = signing.dumps({"u": user.pk, "e": email}, salt=SEL_VERIFICATION)
     _courriel(adresse=email, destinataire=user, sujet="Confirmez votre adresse électronique", gabarit="verification",
               contexte={"user": user, "lien": courriels.url_absolue(reverse("inscriptions:verification", args=[jeton])),
