@@ -87,7 +87,7 @@ def test_signing_up_again_with_an_unverified_address_starts_over(ref, settings, 
     # A verified (or already used) account is never taken over.
     with pytest.raises(ValidationError, match="Un compte existe déjà"):
         inscription.inscrire(email="a@b.example", prenom="X", nom="Y", mot_de_passe=MDP)
-    desactive = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk], email="porteur@og.example")
+    desactive = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk], email="porteur@og.example")
     desactive.is_active = False  # deactivated after use
     desactive.save()
     with pytest.raises(ValidationError, match="Un compte existe déjà"):
