@@ -7,7 +7,7 @@ ESMS := $(UV) run --frozen esms
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: venv demo demo-data serve test lint bench clean oidc-deps
+.PHONY: venv demo demo-data serve test lint bench clean npm-deps
 
 $(CURDIR)/.tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -34,12 +34,15 @@ lint: venv
 	$(UV) run --frozen ruff check src tests benchmarks
 	$(UV) run --frozen mypy
 
-# The OpenID provider the ProConnect tests start (npm « oidc-provider », pinned by tests/oidc/package-lock.json).
-oidc-deps:
-	@if command -v npm >/dev/null; then npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error; \
-	else echo "npm absent : les tests ProConnect seront ignorés (installez nodejs et npm)"; fi
+# npm packages of the tests, pinned by their package-lock.json: the OpenID provider the ProConnect tests start
+# (tests/oidc, « oidc-provider ») and axe-core, injected in Chromium by the accessibility checks (tests/axe).
+npm-deps:
+	@if command -v npm >/dev/null; then \
+	  npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error && \
+	  npm ci --prefix tests/axe --no-audit --no-fund --loglevel=error; \
+	else echo "npm absent : les tests ProConnect et d'accessibilité seront ignorés (installez nodejs et npm)"; fi
 
-test: venv lint oidc-deps
+test: venv lint npm-deps
 	$(UV) run --frozen pytest $(PYTEST_ARGS)
 
 bench: venv

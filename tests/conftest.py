@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -138,9 +139,22 @@ def chromium_path() -> str:
     return path
 
 
+CAPTURES = Path(__file__).resolve().parents[1] / "var" / "captures"
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keeps the outcome of each test's call on the item, so that the browser fixture knows it failed."""
+    rapport = yield
+    if rapport.when == "call":
+        item.rapport_appel = rapport
+    return rapport
+
+
 @pytest.fixture
-def page(chromium_path, live_server, monkeypatch):
-    """A Playwright page in Debian's Chromium, pointed at the live test server."""
+def page(chromium_path, live_server, monkeypatch, request):
+    """A Playwright page in Debian's Chromium, pointed at the live test server. When the test fails, a full-page
+    screenshot of where it stopped is kept in var/captures/ (CI keeps var/ as its artefacts)."""
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop here
     from playwright.sync_api import expect, sync_playwright
 
@@ -157,5 +171,10 @@ def page(chromium_path, live_server, monkeypatch):
         pg.set_default_timeout(60_000)
         expect.set_options(timeout=60_000)
         yield pg
+        rapport = getattr(request.node, "rapport_appel", None)
+        if rapport is not None and rapport.failed:
+            CAPTURES.mkdir(parents=True, exist_ok=True)
+            nom = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
+            pg.screenshot(path=CAPTURES / f"{nom}.png", full_page=True)
         context.close()
         browser.close()
