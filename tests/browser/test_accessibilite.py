@@ -31,7 +31,7 @@ def _programme():
     admin = factories.make_user(Role.ADMIN_NATIONAL, username="admin")
     env = enveloppes.creer_enveloppe(actor=admin, campagne=campagne, region=ref.ara)
     enveloppes.doter(actor=admin, enveloppe=env, montant=250_000, libelle="Délégation FMIS")
-    porteur = factories.make_user(Role.PORTEUR, username="porteur", organismes=[ref.og_ara.pk])
+    porteur = factories.make_user(Role.RESPONSABLE_OG, username="porteur", organismes=[ref.og_ara.pk])
     factories.dossier_brouillon(porteur, ref.og_ara, ref.et_ara, pieces=True, nom="Grappe des Tilleuls")
     factories.dossier_depose(ref.og_ara, region=ref.ara)
     return {
