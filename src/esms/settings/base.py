@@ -142,8 +142,9 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
-# DuckDB's memory cap while checking one evidence file (it spills to disk beyond).
-ESMS_DUCKDB_MEMOIRE = os.environ.get("ESMS_DUCKDB_MEMOIRE", "300MB")
+# DuckDB's memory cap while checking one evidence file (it spills to disk beyond); the DUI grouping uses one
+# thread per 320 MB of it (esms.usages.preuves.lecture.fils_de_groupement).
+ESMS_DUCKDB_MEMOIRE = os.environ.get("ESMS_DUCKDB_MEMOIRE", "350MB")
 
 # Background jobs (FINESS imports uploaded from the UI): a database queue, run by `esms db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

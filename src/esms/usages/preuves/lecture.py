@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import os
 import re
 import tempfile
 from dataclasses import dataclass
@@ -196,12 +197,34 @@ def _ouvrir_ndjson(con: duckdb.DuckDBPyConnection, chemin: Path, nom: str) -> No
         raise PreuveInvalide(f"{nom} : ressource « {autre[0]} » : seules des ressources FHIR AuditEvent sont admises.")
 
 
+MEMOIRE_PAR_DEFAUT = "350MB"
+# The DUI grouping of a national file (20 M events, 2 M DUIs) fits in one DuckDB thread's hash table under a
+# 320 MB cap; every further thread keeps its own table, and past the cap DuckDB spills to disk, which doubles
+# the count's CPU time (benchmarks/dui_actifs.py: 8.3 s of CPU with 2 threads under 300 MB, 4.4 s with one).
+MO_PAR_FIL_DE_GROUPEMENT = 320
+_UNITES_MO = {"b": 1e-6, "kb": 1e-3, "kib": 1.024e-3, "mb": 1, "mib": 1.048576, "gb": 1e3, "gib": 1073.741824,
+              "tb": 1e6, "tib": 1099511.627776}
+
+
 def memoire_duckdb() -> str:
-    """DuckDB's memory cap for one evidence file (it spills to `temp_directory` beyond): keeps any import
-    under the platform's 600 MB budget. Setting `ESMS_DUCKDB_MEMOIRE` (DuckDB syntax, e.g. « 1GB »)."""
+    """DuckDB's memory cap for one evidence file (it spills to `temp_directory` beyond): with the ~200 MB of
+    the process itself, keeps any import under the platform's 600 MB budget. Setting `ESMS_DUCKDB_MEMOIRE`
+    (DuckDB syntax, e.g. « 1GB »)."""
     from django.conf import settings
 
-    return str(getattr(settings, "ESMS_DUCKDB_MEMOIRE", "300MB") if settings.configured else "300MB")
+    if not settings.configured:
+        return MEMOIRE_PAR_DEFAUT
+    return str(getattr(settings, "ESMS_DUCKDB_MEMOIRE", MEMOIRE_PAR_DEFAUT))
+
+
+def fils_de_groupement(memoire: str | None = None) -> int | None:
+    """DuckDB threads for the DUI grouping under the memory cap: one per `MO_PAR_FIL_DE_GROUPEMENT`, at least
+    one, at most the machine's cores; None (DuckDB's default) when the cap is not understood."""
+    trouve = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([kmgt]?i?b)\s*", memoire or memoire_duckdb(), re.IGNORECASE)
+    if trouve is None:
+        return None
+    mo = float(trouve.group(1)) * _UNITES_MO[trouve.group(2).lower()]
+    return max(1, min(os.cpu_count() or 1, int(mo // MO_PAR_FIL_DE_GROUPEMENT)))
 
 
 def ouvrir(chemin: Path, *, nom: str, format: str, threads: int | None = None) -> Source:

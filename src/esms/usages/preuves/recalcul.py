@@ -113,13 +113,15 @@ def _colonnes_gardees(source: lecture.Source) -> tuple[str, ...]:
     return ("role_auteur", "horodatage", "type_evenement") if horodatage_texte else ("role_auteur", "type_evenement")
 
 
-def _bilan(source: lecture.Source, definition: DefinitionDuiActif) -> Bilan:
+def _bilan(source: lecture.Source, definition: DefinitionDuiActif, fils: int | None) -> Bilan:
     gardes = conditions_identifiants(definition)
     identifiant = f",\n       count_if({gardes['usager']}) AS nb_identifiants"
     autres = "".join(f",\n       count_if({gardes[c]}) AS nb_identifiants_{c}" for c in _colonnes_gardees(source))
     try:
         curseur = source.con.execute(requete.sql_controle(definition, controles=autres))
         controle = dict(zip([c[0] for c in curseur.description], (int(v or 0) for v in curseur.fetchone()), strict=True))
+        if fils is not None:  # the grouping's hash tables, one per thread, must fit under the memory cap
+            source.con.execute(f"SET threads = {int(fils)}")
         lignes = source.con.execute(requete.sql_bilan(definition, controles=identifiant)).fetchall()
     except duckdb.Error as exc:
         raise lecture.traduire_erreur_duckdb(source.nom, exc) from None
@@ -206,7 +208,7 @@ def recompter(chemin: Path, *, nom: str, definition: DefinitionDuiActif,
     format_ = detecter_format(chemin, nom)
     source = lecture.ouvrir(chemin, nom=nom, format=format_, threads=threads)
     try:
-        bilan = _bilan(source, definition)
+        bilan = _bilan(source, definition, threads or lecture.fils_de_groupement())
         _controler(source, bilan, definition, finess_autorises)
     finally:
         source.con.close()
