@@ -140,3 +140,21 @@ def test_un_projet_refuse_laisse_les_besoins_ouverts(isoles):
     assert Besoin.objects.filter(statut=Besoin.Statut.OUVERT).count() == 15
     with pytest.raises(CandidatureRefusee):
         services.repondre_projet(actor=isoles["porteur"], projet=projet, accepter=True)
+
+
+def test_un_besoin_ouvert_a_toute_solution_garde_celle_de_sa_commande_sons(marche):
+    """A SONS order for DUI X rules out funding another DUI: the need is matched on X only."""
+    from datetime import date
+
+    from esms.bourse import selectors
+    from esms.referencement.models import CommandeSons
+
+    _ouvrir(marche)
+    beta = factories.solution_referencee("DUI Bêta")
+    CommandeSons.objects.create(etablissement=marche["nouveau"], solution=beta, vague=1,
+                                date_commande=date(2023, 10, 2), canal="fichier")
+    services.declarer_besoin(actor=marche["gestionnaire"], finess_et=marche["nouveau"].pk, campagne="2025",
+                             contact="x", distance_max_km=20)
+    donnees, _, _ = selectors.instance(campagne="2025", region="84")
+    assert donnees["demandes"][0]["solution_dui"] == "DUI Bêta (Éditeur Test)"
+    assert services.calculer_propositions(actor=marche["agent"], campagne="2025", region="84") == []

@@ -12,6 +12,17 @@ from esms.bourse.controles import libelle_besoin
 from esms.bourse.models import Besoin, Ouverture, ProjetGrappe, Proposition
 from esms.candidatures import regles
 from esms.candidatures.models import Membre
+from esms.referencement.models import CommandeSons
+from esms.referencement.selectors import libelle_dui
+
+
+def commandes_sons_connues(finess_et: list[str], le) -> dict[str, str]:
+    """The DUI (the rules' label) of each establishment's latest SONS order placed by `le` (one query)."""
+    solutions: dict[str, str] = {}
+    for commande in (CommandeSons.objects.filter(etablissement_id__in=finess_et, date_commande__lte=le)
+                     .select_related("solution__editeur").order_by("date_commande", "vague")):
+        solutions[commande.etablissement_id] = libelle_dui(commande.solution)
+    return solutions
 
 
 def besoins_ouverts(*, campagne: str, region: str | None = None) -> QuerySet[Besoin]:
@@ -99,6 +110,7 @@ def instance(*, campagne: str, region: str | None = None) -> tuple[dict[str, Any
             "places": max(0, ouverture.places - (deja - len(entree["members"]))),
             "membres": membres,
         })
+    commandes = commandes_sons_connues(list(besoins), timezone.localdate(maintenant))
     donnees = {
         "campaign": campagne,
         "submitted_at": timezone.localtime(maintenant).isoformat(),
@@ -111,8 +123,9 @@ def instance(*, campagne: str, region: str | None = None) -> tuple[dict[str, Any
                 "departement": b.etablissement.departement_id,
                 "latitude": b.etablissement.latitude,
                 "longitude": b.etablissement.longitude,
-                # The register's label when the need names a register solution (free text otherwise).
-                "solution_dui": libelle_besoin(b),
+                # The register's label when the need names a register solution (free text otherwise); a need
+                # open to any solution keeps the one of its known SONS order (another DUI would be excluded).
+                "solution_dui": libelle_besoin(b) or commandes.get(b.etablissement_id),
                 "distance_max_km": b.distance_max_km,
                 "cas": b.cas,
             }
