@@ -158,3 +158,19 @@ def test_un_besoin_ouvert_a_toute_solution_garde_celle_de_sa_commande_sons(march
     donnees, _, _ = selectors.instance(campagne="2025", region="84")
     assert donnees["demandes"][0]["solution_dui"] == "DUI Bêta (Éditeur Test)"
     assert services.calculer_propositions(actor=marche["agent"], campagne="2025", region="84") == []
+
+
+def test_un_besoin_en_attente_n_est_pas_repropose_et_les_places_promises_comptent(marche, ref):
+    """Computing again proposes neither a need waiting for an answer nor the places already promised."""
+    _ouvrir(marche)  # 2 places
+    proche = services.declarer_besoin(actor=marche["gestionnaire"], finess_et=marche["nouveau"].pk,
+                                      campagne="2025", contact="x", distance_max_km=20)
+    (premiere,) = services.calculer_propositions(actor=marche["agent"], campagne="2025", region="84")
+    assert services.calculer_propositions(actor=marche["agent"], campagne="2025", region="84") == []
+    from esms.bourse import selectors
+
+    donnees, _, _ = selectors.instance(campagne="2025", region="84")
+    assert donnees["demandes"] == [] and donnees["offres"][0]["places"] == 1
+    services.repondre(actor=marche["gestionnaire"], proposition=premiere, accepter=True)
+    services.repondre(actor=marche["porteur"], proposition=premiere, accepter=True)
+    assert Besoin.objects.get(pk=proche.pk).statut == Besoin.Statut.PLACE

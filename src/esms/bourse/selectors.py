@@ -84,8 +84,13 @@ def par_departement(besoins: QuerySet[Besoin], offres: QuerySet[Ouverture]) -> d
 def instance(*, campagne: str, region: str | None = None) -> tuple[dict[str, Any], dict[str, Besoin], dict[str, Ouverture]]:
     """The solver's JSON input (docs/bourse.md) for the open needs and grappes of a region (or the country)."""
     maintenant = timezone.now()
+    # Needs waiting for an answer to a proposal (a join or a new grappe) are not proposed again elsewhere.
+    attente = set(Besoin.objects.filter(Q(propositions__statut=Proposition.Statut.PROPOSEE)
+                                        | Q(projets__statut=ProjetGrappe.Statut.PROPOSE)).values_list("pk", flat=True))
     besoins = {b.etablissement_id: b for b in besoins_ouverts(campagne=campagne, region=region)
-               if b.etablissement.latitude is not None}
+               if b.etablissement.latitude is not None and b.pk not in attente}
+    promises = dict(Proposition.objects.filter(statut=Proposition.Statut.PROPOSEE).order_by().values("ouverture_id")
+                    .annotate(n=Count("pk")).values_list("ouverture_id", "n"))
     offres: dict[str, Ouverture] = {}
     donnees_offres = []
     for ouverture in ouvertures(campagne=campagne, region=region):
@@ -107,7 +112,8 @@ def instance(*, campagne: str, region: str | None = None) -> tuple[dict[str, Any
             "porteur": entree["porteur"],
             # The members' DUI as the rules label it (a register solution: its name and vendor).
             "solution_dui": entree["members"][0]["solution_dui"],
-            "places": max(0, ouverture.places - (deja - len(entree["members"]))),
+            # Places left: minus the members still to consent and the proposals waiting for an answer.
+            "places": max(0, ouverture.places - (deja - len(entree["members"])) - promises.get(ouverture.pk, 0)),
             "membres": membres,
         })
     commandes = commandes_sons_connues(list(besoins), timezone.localdate(maintenant))

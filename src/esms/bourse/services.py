@@ -267,6 +267,9 @@ def repondre(*, actor, proposition: Proposition, accepter: bool) -> Proposition:
             membre.save()
             proposition.statut = Proposition.Statut.ACCEPTEE
             Besoin.objects.filter(pk=proposition.besoin_id).update(statut=Besoin.Statut.PLACE)
+            # Placed once: its other proposals still waiting are declined.
+            Proposition.objects.filter(besoin_id=proposition.besoin_id, statut=Proposition.Statut.PROPOSEE).exclude(
+                pk=proposition.pk).update(statut=Proposition.Statut.REFUSEE)
     proposition.save()
     audit.record(actor=actor, action="bourse.repondre_proposition", obj=proposition,
                  after={"accepter": accepter, "cote": "etablissement" if cote_et else "porteur",
