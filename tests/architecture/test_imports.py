@@ -1,7 +1,8 @@
 """The direction of imports between the apps, as written in docs/architecture.md.
 
 Every `import` of `src/esms` is read with `ast` (those inside functions too: an import hidden in a function is
-still a dependency). An app may import an app below it in `COUCHES`, never one above; the kernel modules import
+still a dependency; only those under `if TYPE_CHECKING:` are left out: they name a type for mypy and are never
+run, as import-linter's `exclude_type_checking_imports` does). An app may import an app below it in `COUCHES`, never one above; the kernel modules import
 only `rules`; the composition modules (settings, URLs, CLI, management commands, demo data) may import anything
 and nothing imports them.
 """
@@ -20,12 +21,8 @@ NOYAU = {"refus", "exports", "televersements", "nombres"}  # src/esms/<name>.py:
 COMPOSITION = {"settings", "urls", "views", "cli", "context_processors", "wsgi", "demo", "__init__"}
 
 # Known edges against the direction, to be removed (a new one fails the test; removing one asks to update the
-# list). `financement` still reads the campaign and the dossier of `candidatures` (conventions, the envelope page).
-CONNUES: set[tuple[str, str]] = {
-    ("financement/conventions.py", "candidatures"),
-    ("financement/forms.py", "candidatures"),
-    ("financement/views.py", "candidatures"),
-}
+# list). None left: keep it empty.
+CONNUES: set[tuple[str, str]] = set()
 
 
 def _couche(relatif: Path) -> str:
@@ -38,10 +35,30 @@ def _couche(relatif: Path) -> str:
     return premier
 
 
+def _pour_les_types(noeud: ast.If) -> bool:
+    """`if TYPE_CHECKING:` (or `typing.TYPE_CHECKING`)."""
+    test = noeud.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
+def _noeuds_executes(arbre: ast.AST) -> list[ast.AST]:
+    """Every node of the tree, except the bodies of `if TYPE_CHECKING:` (their `else` is kept)."""
+    noeuds, a_voir = [], [arbre]
+    while a_voir:
+        noeud = a_voir.pop()
+        noeuds.append(noeud)
+        if isinstance(noeud, ast.If) and _pour_les_types(noeud):
+            a_voir += [noeud.test, *noeud.orelse]
+        else:
+            a_voir += list(ast.iter_child_nodes(noeud))
+    return noeuds
+
+
 def _imports(chemin: Path) -> list[tuple[str, int]]:
     """Every `esms.*` module imported by the file, with its line (module level or inside a function)."""
     trouves = []
-    for noeud in ast.walk(ast.parse(chemin.read_text(encoding="utf-8"))):
+    for noeud in _noeuds_executes(ast.parse(chemin.read_text(encoding="utf-8"))):
         if isinstance(noeud, ast.ImportFrom) and noeud.level == 0 and noeud.module:
             if noeud.module == "esms":
                 trouves += [(f"esms.{alias.name}", noeud.lineno) for alias in noeud.names]
@@ -89,3 +106,11 @@ def test_la_lecture_voit_les_imports_dans_les_fonctions(tmp_path):
     fichier = tmp_path / "m.py"
     fichier.write_text("def f():\n    from esms.usages import selectors\n    import esms.api.urls\n")
     assert sorted(_imports(fichier)) == [("esms.api.urls", 3), ("esms.usages", 2)]
+
+
+def test_les_imports_pour_les_types_seuls_ne_comptent_pas(tmp_path):
+    fichier = tmp_path / "m.py"
+    fichier.write_text("import typing\nfrom typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
+                       "    from esms.candidatures.models import Dossier\nelse:\n    import esms.usages\n"
+                       "if typing.TYPE_CHECKING:\n    import esms.api\n")
+    assert _imports(fichier) == [("esms.usages", 6)]

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from esms.candidatures import conventions
 from esms.candidatures import services as candidatures
 from esms.candidatures.models import Document
 from esms.comptes.models import Role
-from esms.financement import conventions
 from esms.financement import services as financement
 from tests import factories
 

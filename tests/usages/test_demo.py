@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from esms.financement import conventions
+from esms.candidatures import conventions
 from esms.usages.demo import charger_demo_usages, trimestre_precedent
 from esms.usages.models import Preuve, RapportIndicateurs, ValidationUsage
 from esms.usages.preuves import journal

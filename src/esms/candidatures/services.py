@@ -464,7 +464,7 @@ def _engager_l_enveloppe(contexte: Contexte) -> None:
 
 @workflow.effet("preparer_la_convention", "apres")
 def _preparer_la_convention(contexte: Contexte) -> None:
-    contexte.resultat = conventions.preparer(contexte.dossier)
+    contexte.resultat = conventions.preparer(contexte.dossier, campagne=regles.campagne_de(contexte.dossier.version))
 
 
 @workflow.effet("programmer_l_avance", "apres")

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from esms.candidatures import conventions as etapes_convention
 from esms.candidatures import selectors, services, workflow
 from esms.candidatures.etats import ETATS_MODIFIABLES, Etat
 from esms.candidatures.forms import (
@@ -145,7 +146,7 @@ def transition(request: HttpRequest, pk: int, nom: str) -> HttpResponse:
                              commentaire=donnees["commentaire"],
                              appreciation_reserve=donnees["appreciation_reserve"])
         elif definition.service == "signer_convention":
-            conventions.signer(actor=request.user, dossier=dossier, date_signature=donnees["date_signature"],
+            etapes_convention.signer(actor=request.user, dossier=dossier, date_signature=donnees["date_signature"],
                                scan=donnees["scan"])
         else:
             services.appliquer(actor=request.user, dossier=dossier, transition=nom, commentaire=donnees["commentaire"])

@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.db.models import Count
 from django.utils import timezone
 
-from esms.candidatures import services
+from esms.candidatures import conventions, services
 from esms.candidatures.etats import Etat
 from esms.candidatures.models import Document, Dossier, Membre
 from esms.comptes.models import Role, User
@@ -20,7 +20,6 @@ from esms.comptes.services import create_user
 from esms.demo import referencement as registre
 from esms.demo.comptes import DEMO_PASSWORD, DemoAccount
 from esms.demo.pdf import pdf_minimal
-from esms.financement import conventions
 from esms.referentiel.models import Etablissement
 from esms.rules.sons import load_sons
 

@@ -1,29 +1,33 @@
-"""Conventions ARS–porteur: the payment schedule from the campagne's rules, the PDF (WeasyPrint), and the
-signature that moves the dossier to « conventionné » and schedules the advance."""
+"""Conventions ARS–porteur and the payments ledger: the payment schedule from the campagne's rules, the PDF
+(WeasyPrint), payment orders (advance, balance) and what the dossier already holds.
+
+The workflow steps that move the dossier (signature, balance) are in `candidatures.conventions`: financement
+sits below candidatures and never imports it (docs/architecture.md)."""
 
 from __future__ import annotations
 
-from datetime import date
+from typing import TYPE_CHECKING
 
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from esms.candidatures.erreurs import CandidatureRefusee
-from esms.candidatures.models import Document, Dossier
-from esms.candidatures.regles import campagne_de
+from esms import rules
 from esms.comptes import audit
 from esms.comptes.permissions import require, utilisateur_de
+from esms.financement.erreurs import ConventionIntrouvable
 from esms.financement.models import Convention, Versement
 from esms.rules.decisions.versement import calculer_versement
 from esms.rules.modeles import VersementInput
 from esms.rules.repartition import repartir_prorata
 
+if TYPE_CHECKING:  # types only: the dossier is the model `Convention.dossier` points to
+    from esms.candidatures.models import Dossier
 
-def echeancier(dossier: Dossier) -> list[dict]:
-    """Advance at signature and balance on usage targets, as the rules compute them for the dossier's version."""
+
+def echeancier(dossier: Dossier, campagne: rules.Campagne) -> list[dict]:
+    """Advance at signature and balance on usage targets, as the rules compute them under `campagne` (the
+    parameters of the dossier's version)."""
     montant = dossier.montant_retenu or 0
-    campagne = campagne_de(dossier.version)
     avance = calculer_versement(VersementInput(montant_convention=montant), None, campagne).valeur.avance
     part = campagne.versement.part_avance.valeur
     return [
@@ -41,16 +45,16 @@ def repartition(dossier: Dossier) -> list[dict]:
     return [{"finess_et": m["finess_et"], "montant": parts[m["finess_et"]]} for m in par_membre]
 
 
-def preparer(dossier: Dossier) -> Convention:
+def preparer(dossier: Dossier, *, campagne: rules.Campagne) -> Convention:
     """The convention of a dossier just retained (in the decision's transaction), with its schedule."""
     return Convention.objects.create(dossier=dossier, numero=f"CONV-{dossier.numero}",
-                                     montant=dossier.montant_retenu or 0, echeancier=echeancier(dossier))
+                                     montant=dossier.montant_retenu or 0, echeancier=echeancier(dossier, campagne))
 
 
 def convention_de(dossier: Dossier) -> Convention:
     convention = Convention.objects.filter(dossier=dossier).first()
     if convention is None:
-        raise CandidatureRefusee("Le dossier n'est pas retenu : aucune convention à éditer.")
+        raise ConventionIntrouvable("Le dossier n'est pas retenu : aucune convention à éditer.")
     return convention
 
 
@@ -68,26 +72,6 @@ def pdf(*, actor, dossier: Dossier) -> bytes:
     return HTML(string=html).write_pdf()
 
 
-@transaction.atomic
-def signer(*, actor, dossier: Dossier, date_signature: date, scan) -> Convention:
-    """Record the signed convention: the dossier becomes « conventionné » and the advance is scheduled
-    (the effect `programmer_l_avance` of the workflow's `signer_convention`)."""
-    from esms.candidatures import services as candidatures
-
-    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    if date_signature > timezone.localdate():
-        raise CandidatureRefusee("La date de signature ne peut pas être dans le futur.")
-    document = candidatures.deposer_document(actor=actor, dossier=dossier, type=Document.Type.CONVENTION_SIGNEE,
-                                             fichier=scan)
-    convention = convention_de(dossier)
-    convention.date_signature, convention.scan_signe = date_signature, document
-    convention.save()
-    candidatures.transitionner(actor=actor, dossier=dossier, nom="signer_convention",
-                               commentaire=f"Convention {convention.numero} signée le {date_signature:%d/%m/%Y}",
-                               donnees={"convention": convention})
-    return convention
-
-
 def programmer_versement(*, actor, dossier: Dossier, type: str, montant: int, libelle: str) -> Versement:
     """The one place a payment order is created (scheduled, to be ordered), with its audit event. Runs inside the
     caller's transaction; the caller checks it stays within the convention (`deja_verse`)."""
@@ -102,25 +86,6 @@ def programmer_avance(*, actor, dossier: Dossier, convention: Convention) -> Ver
     avance = next(e for e in convention.echeancier if e["type"] == "avance")
     return programmer_versement(actor=actor, dossier=dossier, type=Versement.Type.AVANCE, montant=avance["montant"],
                                 libelle=f"Avance de la convention {convention.numero}")
-
-
-@transaction.atomic
-def solder(*, actor, dossier: Dossier, commentaire: str) -> Versement:
-    """Schedule the balance (what remains of the convention after the payments already ordered) and move
-    the dossier to « soldé » (the effect `programmer_le_solde` of the workflow's `solder`). The ARS validates
-    usage targets before calling it."""
-    from esms.candidatures import services as candidatures
-
-    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    convention = Convention.objects.filter(dossier=dossier).first()
-    if convention is None or convention.date_signature is None:
-        raise CandidatureRefusee("Aucune convention signée : le solde ne peut pas être programmé.")
-    reste = convention.montant - deja_verse(dossier)
-    if reste <= 0:
-        raise CandidatureRefusee("La convention est déjà entièrement versée.")
-    contexte = candidatures.transitionner(actor=actor, dossier=dossier, nom="solder", commentaire=commentaire,
-                                          donnees={"convention": convention, "reste": reste})
-    return contexte.resultat
 
 
 def programmer_solde(*, actor, dossier: Dossier, convention: Convention, montant: int) -> Versement:

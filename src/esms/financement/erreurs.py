@@ -21,3 +21,7 @@ class LiberationRefusee(Refus):
     """A release of a dossier's commitment is refused (no reason given, nothing left to release)."""
 
     code_par_defaut = "refus_metier"
+
+
+class ConventionIntrouvable(Refus):
+    """The dossier has no convention (it is not retained)."""

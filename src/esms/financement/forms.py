@@ -5,17 +5,21 @@ from __future__ import annotations
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
-from esms.candidatures.models import Campagne
+from esms.financement import selectors
 from esms.nombres import MONTANT_MAX
 from esms.referentiel.models import Region
 
 
 class CreationEnveloppeForm(DsfrBaseForm):
-    campagne = forms.ModelChoiceField(label="Campagne", queryset=Campagne.objects.all(), empty_label=None)
+    campagne = forms.ModelChoiceField(label="Campagne", queryset=None, empty_label=None)
     region = forms.ModelChoiceField(label="Région", queryset=Region.objects.all(), required=False,
                                     empty_label="Aucune : enveloppe nationale (appel national)")
     libelle = forms.CharField(label="Libellé", max_length=200, required=False,
                               help_text="Par défaut : « Enveloppe <campagne> – <région> ».")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campagne"].queryset = selectors.campagnes()
 
 
 class DotationForm(DsfrBaseForm):

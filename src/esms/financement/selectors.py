@@ -1,14 +1,21 @@
-"""Read queries on envelopes: balances are always the sum of the ledger."""
+"""Read queries on envelopes: balances are always the sum of the ledger.
+
+Campaigns and dossiers are models of `candidatures`, an app above this one: they are reached through this
+app's own foreign keys (`Enveloppe.campagne`, `LigneEnveloppe.dossier`), never by importing candidatures."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from esms.comptes.permissions import filter_scope, require
+from esms.comptes.permissions import Acteur, filter_scope, get_in_scope, require
 from esms.financement.models import Enveloppe, LigneEnveloppe
+
+if TYPE_CHECKING:  # types only
+    from esms.candidatures.models import Campagne, Dossier
 
 
 @dataclass(frozen=True)
@@ -43,3 +50,20 @@ def enveloppe_du_dossier(dossier) -> Enveloppe | None:
     """Regional and multi-regional dossiers commit the lead region's envelope; national ones the national one."""
     region = None if dossier.appel == "national" else dossier.region_pilote_id
     return Enveloppe.objects.filter(campagne_id=dossier.grappe.campagne_id, region_id=region).first()
+
+
+def _modele_cible(modele: Any, champ: str) -> Any:
+    """The model a foreign key of this app points to."""
+    return modele._meta.get_field(champ).related_model
+
+
+def campagnes() -> QuerySet[Campagne]:
+    """Every campaign, in its model's order (the choices of a new envelope)."""
+    return cast("QuerySet[Campagne]", _modele_cible(Enveloppe, "campagne")._default_manager.all())
+
+
+def dossier(*, actor: Acteur, pk: int) -> Dossier:
+    """The dossier `pk` within the actor's scope (else 404), with its campaign and lead region."""
+    dossiers = _modele_cible(LigneEnveloppe, "dossier")._default_manager.select_related("grappe__campagne",
+                                                                                       "region_pilote")
+    return cast("Dossier", get_in_scope(actor, dossiers, pk=pk))

@@ -11,8 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from esms.candidatures.models import Campagne, Dossier
-from esms.comptes.permissions import decide, get_in_scope, has_perm, require
+from esms.comptes.permissions import decide, has_perm, require
 from esms.financement import selectors, services
 from esms.financement.erreurs import LiberationRefusee
 from esms.financement.forms import CreationEnveloppeForm, DotationForm, LiberationForm
@@ -27,7 +26,7 @@ def _page(request: HttpRequest, *, creation_form=None, dotation_form=None, refus
     peut_doter = has_perm(request.user, "enveloppes.doter")
     contexte = {
         "title": "Enveloppes", "enveloppes": enveloppes, "campagne": campagne,
-        "campagnes": Campagne.objects.all(), "peut_doter": peut_doter, "refus": refus,
+        "campagnes": selectors.campagnes(), "peut_doter": peut_doter, "refus": refus,
         "totaux": {cle: sum(getattr(e, cle) for e in enveloppes) for cle in ("dotation", "disponible")},
     }
     contexte["totaux"]["engage"] = contexte["totaux"]["dotation"] - contexte["totaux"]["disponible"]
@@ -73,7 +72,7 @@ def enveloppe(request: HttpRequest, pk: int) -> HttpResponse:
 def liberer(request: HttpRequest, pk: int) -> HttpResponse:
     """The lead region's agent (or the national administrator) releases what a dossier still holds."""
     require(request.user, "enveloppes.liberer")
-    dossier = get_in_scope(request.user, Dossier.objects.select_related("grappe__campagne", "region_pilote"), pk=pk)
+    dossier = selectors.dossier(actor=request.user, pk=pk)
     enveloppe = selectors.enveloppe_du_dossier(dossier)
     retour = redirect("financement:enveloppe", enveloppe.pk) if enveloppe else redirect("financement:enveloppes")
     form = LiberationForm(request.POST)

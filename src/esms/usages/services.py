@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from esms import televersements
+from esms.candidatures import conventions as etapes_convention
 from esms.candidatures import regles
 from esms.candidatures import services as candidatures
 from esms.candidatures.etats import ETATS_DECLARATION, ETATS_VALIDATION, Etat
@@ -355,7 +356,7 @@ def _entrees(synthese) -> str:
 def valider_usage(*, actor, dossier: Dossier, debut: date, fin: date, motif: str = "") -> ValidationUsage:
     """Validate the usage reported for the period: the rules say which targets each establishment meets and
     which payment is due; the validated active-DUI figures feed the national indicator; the payment due is
-    ordered (the balance through `conventions.solder` when it completes the convention).
+    ordered (the balance through `etapes_convention.solder` when it completes the convention).
 
     Idempotent: validating again the same reports and evidence of a period returns the validation already
     made (20 concurrent clicks make one validation); a uniqueness constraint backs this in the database.
@@ -424,7 +425,7 @@ def _ordonner_du(*, actor, dossier: Dossier, convention: Convention, deja: int, 
     if deja + montant > convention.montant:  # defence in depth: the rules never allow it
         raise UsageRefuse(f"Versement refusé : {montant} € porteraient le total versé au-delà de la convention.")
     if etape == "solde" and deja + montant == convention.montant and dossier.etat == Etat.EN_SUIVI_USAGE:
-        versement = conventions.solder(actor=actor, dossier=dossier,
+        versement = etapes_convention.solder(actor=actor, dossier=dossier,
                                        commentaire=motif or "Cibles d'usage atteintes, validées par l'ARS.")
         if versement.montant != montant:
             raise UsageRefuse("Le solde calculé par les règles diffère du reste de la convention.")
