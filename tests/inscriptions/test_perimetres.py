@@ -123,3 +123,18 @@ def test_second_factor_pages_belong_to_national_administrators(client, ref, page
     assert client.get(reverse(page)).status_code == 403
     client.force_login(factories.make_user(Role.ADMIN_NATIONAL))
     assert client.get(reverse(page)).status_code in (200, 302)
+
+
+def test_my_account_offers_what_decide_allows(client, ref, make_user, media):
+    demandeur = _inscrit("claire@asso-ain.example")
+    demande = _demande(demandeur, ref)
+    client.force_login(demandeur)
+    page = client.get(reverse("comptes:mon_compte")).content.decode()
+    assert "Demander un rattachement" in page and "Inviter un collègue" not in page
+    assert reverse("inscriptions:rattachement_justificatif", args=[demande.pk]) in page
+    client.force_login(make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk]))
+    page = client.get(reverse("comptes:mon_compte")).content.decode()
+    assert "Inviter un collègue" in page
+    client.force_login(make_user(Role.AGENT_ARS, region="84"))
+    page = client.get(reverse("comptes:mon_compte")).content.decode()
+    assert "Demander un rattachement" not in page and "Inviter un collègue" not in page

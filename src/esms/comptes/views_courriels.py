@@ -15,7 +15,7 @@ from dsfr.forms import DsfrBaseForm
 
 from esms.comptes import audit, courriels
 from esms.comptes.models import Courriel, FrequenceCourriels, User
-from esms.comptes.permissions import require
+from esms.comptes.permissions import decide, require
 
 
 class PreferencesForm(DsfrBaseForm):
@@ -35,7 +35,9 @@ def mon_compte(request: HttpRequest) -> HttpResponse:
                      after={"frequence_courriels": user.frequence_courriels})
         messages.success(request, "Vos préférences de notification sont enregistrées.")
         return redirect("comptes:mon_compte")
-    return render(request, "comptes/mon_compte.html", {"title": "Mon compte", "form": form})
+    return render(request, "comptes/mon_compte.html", {
+        "title": "Mon compte", "form": form, "peut_rattacher": decide(user, "comptes.rattacher"),
+        "peut_inviter": decide(user, "comptes.inviter")})
 
 
 @login_required
