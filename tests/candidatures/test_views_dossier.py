@@ -191,6 +191,28 @@ def test_messaging_between_porteur_and_instructors_with_attachment(client, monde
     assert "Message non envoyé" in page
 
 
+def test_an_oversized_attachment_or_scan_is_stopped_while_the_request_is_read(client, monde, settings):
+    """Issue 9, point 1: the message attachment (« pieces_jointes ») and the signed convention scan
+    (« documents ») are bounded while Django reads the request; the page names the file, nothing is written."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from esms.candidatures.models import Document
+
+    settings.ESMS_LIMITES_TELEVERSEMENT = {"pieces_jointes": 2048, "documents": 4096}
+    documents = Document.objects.count()
+    client.force_login(monde.porteur)
+    page = html(client.post(reverse("candidatures:message", args=[monde.dossier.pk]), {
+        "texte": "Voici la pièce", "piece_jointe": SimpleUploadedFile("gros.pdf", b"%PDF-" + b"x" * 10_000)}))
+    assert "Message non envoyé" in page and "« gros.pdf » : le fichier dépasse la taille maximale admise (2 Kio)" in page
+    assert not Message.objects.exists() and Document.objects.count() == documents
+    client.force_login(monde.agent)
+    page = html(client.post(reverse("candidatures:transition", args=[monde.dossier.pk, "signer_convention"]), {
+        "signer_convention-date_signature": timezone.localdate().isoformat(),
+        "signer_convention-scan": SimpleUploadedFile("scan.pdf", b"%PDF-" + b"x" * 10_000)}))
+    assert "« scan.pdf » : le fichier dépasse la taille maximale admise (4 Kio)" in page
+    assert Document.objects.count() == documents and not Convention.objects.filter(date_signature__isnull=False).exists()
+
+
 def test_avis_requested_from_another_agent_of_the_region(client, monde, make_user):
     expert = make_user(Role.AGENT_ARS, region="84", first_name="Expert", last_name="Médico-social")
     autre_region = make_user(Role.AGENT_ARS, region="94")

@@ -195,6 +195,17 @@ def test_a_document_in_a_wrong_format_is_refused(client, porteur, brouillon):
     assert not Document.objects.exists()
 
 
+def test_an_oversized_document_is_stopped_while_the_request_is_read(client, porteur, brouillon, settings):
+    """Issue 9, point 1: the « documents » limit applies while Django reads the request (not the largest of all
+    kinds); the page names the file, nothing is stored."""
+    settings.ESMS_LIMITES_TELEVERSEMENT = {"documents": 4096}
+    client.force_login(porteur)
+    page = html(client.post(reverse("candidatures:deposer_document", args=[brouillon.pk]), {
+        "type": "devis", "fichier": SimpleUploadedFile("devis.pdf", b"%PDF-" + b"x" * 20_000)}))
+    assert "« devis.pdf » : le fichier dépasse la taille maximale admise (4 Kio)" in page
+    assert not Document.objects.exists()
+
+
 def test_filing_a_dossier_that_is_not_admissible_is_refused_with_the_reasons(client, porteur, brouillon):
     client.force_login(porteur)
     response = client.post(reverse("candidatures:deposer", args=[brouillon.pk]))

@@ -39,6 +39,7 @@ from esms.exports import reponse_tableau
 from esms.financement import conventions
 from esms.financement.models import Convention, Versement
 from esms.refus import REFUS, pour_page
+from esms.televersements import genre_televersement, refus_de_la_requete
 
 
 def _form_transition(definition: workflow.TransitionDef, dossier: Dossier, data=None, files=None) -> forms.Form:
@@ -130,13 +131,16 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@genre_televersement("documents")
 def transition(request: HttpRequest, pk: int, nom: str) -> HttpResponse:
     dossier = selectors.dossier(actor=request.user, pk=pk)
     definition = workflow.TRANSITIONS.get(nom)
     if definition is None or definition.affichage is None:
         raise Http404("Transition inconnue.")
     libelle = definition.libelle
-    form = _form_transition(definition, dossier, request.POST, request.FILES)
+    form = _form_transition(definition, dossier, request.POST, request.FILES)  # reads the body (upload limit)
+    if refus := refus_de_la_requete(request):
+        return _page_dossier(request, dossier, refus=pour_page(refus, f"« {libelle} » refusé"))
     if not form.is_valid():
         return _page_dossier(request, dossier, formulaires={nom: form}, refus=_erreurs(form, f"« {libelle} » : saisie incomplète"))
     donnees = form.cleaned_data
@@ -159,9 +163,12 @@ def transition(request: HttpRequest, pk: int, nom: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@genre_televersement("pieces_jointes")
 def envoyer_message(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = selectors.dossier(actor=request.user, pk=pk)
-    form = MessageForm(request.POST, request.FILES)
+    form = MessageForm(request.POST, request.FILES)  # reads the body: the « pieces_jointes » limit applies
+    if refus := refus_de_la_requete(request):
+        return _page_dossier(request, dossier, refus=pour_page(refus, "Message non envoyé"))
     if not form.is_valid():
         return _page_dossier(request, dossier, formulaires={"message": form}, refus=_erreurs(form, "Message non envoyé"))
     try:

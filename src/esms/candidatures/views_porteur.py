@@ -33,6 +33,7 @@ from esms.comptes.permissions import has_perm, require
 from esms.referentiel import selectors as referentiel
 from esms.refus import REFUS, pour_page
 from esms.rules import SECTEUR_LIBELLES
+from esms.televersements import genre_televersement, refus_de_la_requete
 
 RESULTATS_PAR_PAGE = 20
 EVENEMENT_MODIFICATION = "grappe-modifiee"  # htmx event: the verdict and the search results refresh
@@ -280,9 +281,12 @@ def retirer_membre(request: HttpRequest, pk: int, finess: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@genre_televersement("documents")
 def deposer_document(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _dossier_modifiable(request, pk)
-    form = DocumentForm(request.POST, request.FILES)
+    form = DocumentForm(request.POST, request.FILES)  # reads the body: the « documents » limit applies
+    if refus := refus_de_la_requete(request):
+        return _page_edition(request, dossier, document_form=DocumentForm(), refus=pour_page(refus, "Pièce refusée"))
     if not form.is_valid():
         return _page_edition(request, dossier, document_form=form)
     try:
