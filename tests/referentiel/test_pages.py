@@ -288,3 +288,20 @@ def test_import_en_ligne_de_commande_refuse_une_bombe(referentiel, tmp_path):
     with pytest.raises(ErreurReferentiel, match="100 fois sa taille compressée"):
         importer_finess(actor=SYSTEME, chemin=chemin, encodage="latin-1")
     assert ImportFiness.objects.get().statut == ImportFiness.Statut.ECHOUE
+
+
+@pytest.mark.parametrize("compresse", [False, True])
+def test_un_fichier_etalab_trop_gros_pour_la_memoire_est_refuse(referentiel, tmp_path, settings, compresse):
+    """The Etalab reader holds the file in memory: past ESMS_FINESS_CSV_MAX_OCTETS it is refused, recorded."""
+    import gzip
+
+    from esms.referentiel.erreurs import ErreurReferentiel
+
+    settings.ESMS_FINESS_CSV_MAX_OCTETS = 1000
+    contenu = generateur.ET_1.read_bytes()
+    assert len(contenu) > 1000
+    chemin = tmp_path / ("et.csv.gz" if compresse else "et.csv")
+    chemin.write_bytes(gzip.compress(contenu) if compresse else contenu)
+    with pytest.raises(ErreurReferentiel, match="fichier Etalab de plus de 1000 octets une fois décompressé"):
+        importer_finess(actor=SYSTEME, chemin=chemin, encodage="latin-1")
+    assert ImportFiness.objects.get().statut == ImportFiness.Statut.ECHOUE

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from esms import televersements
-from esms.referentiel.erreurs import FichierIntrouvable
+from esms.referentiel.erreurs import FichierIntrouvable, ImportRefuse
 
 ENCODAGES = ("latin-1", "utf-8")
 
@@ -49,17 +49,45 @@ class TexteDecode:
     fatal: tuple[int, int, str] | None = None  # (ligne, position, message): the whole file is unusable
 
 
+# The Etalab CSV reader holds the decoded file in memory: beyond this size (decompressed) a file is refused,
+# so that the import stays under the platform's 600 MB. The national ET extract is 30 MB; FINESS+ files (JSON)
+# are streamed and only bound by the « finess » caps of `esms.televersements`. Setting ESMS_FINESS_CSV_MAX_OCTETS.
+CSV_MAX_OCTETS = 64 * 1024 * 1024
+
+
+def csv_max_octets() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "ESMS_FINESS_CSV_MAX_OCTETS", CSV_MAX_OCTETS) if settings.configured else CSV_MAX_OCTETS)
+
+
+def _trop_gros(chemin: Path, maximum: int) -> ImportRefuse:
+    return ImportRefuse(f"« {chemin.name} » : fichier Etalab de plus de {televersements.taille_lisible(maximum)} une "
+                        "fois décompressé, au-delà de ce que l'import lit en mémoire (l'extraction nationale des "
+                        "établissements fait environ 30 Mo) : rien n'a été importé.")
+
+
 def lire_octets(chemin: Path) -> bytes:
     """The file's bytes, gunzipped when it starts with the gzip magic number — under the « finess » caps of
-    `esms.televersements` (decompressed size and ratio), so that a gzip bomb is refused, never inflated."""
+    `esms.televersements` (decompressed size and ratio), so that a gzip bomb is refused, never inflated — and
+    within `csv_max_octets()`."""
+    maximum = csv_max_octets()
     try:
         if not televersements.est_gzip(chemin):
+            if chemin.stat().st_size > maximum:
+                raise _trop_gros(chemin, maximum)
             return chemin.read_bytes()
-        return b"".join(televersements.blocs_decompresses(chemin, nom=chemin.name, genre="finess"))
+        blocs, total = [], 0
+        for bloc in televersements.blocs_decompresses(chemin, nom=chemin.name, genre="finess"):
+            total += len(bloc)
+            if total > maximum:
+                raise _trop_gros(chemin, maximum)
+            blocs.append(bloc)
+        return b"".join(blocs)
     except FileNotFoundError as exc:
         raise FichierIntrouvable(f"Fichier FINESS introuvable : {chemin}") from exc
     except televersements.TeleversementRefuse as exc:
-        raise FichierIntrouvable(" ".join(exc.messages)) from None
+        raise ImportRefuse(" ".join(exc.messages)) from None
 
 
 def sha256_fichier(chemin: Path) -> str:
