@@ -138,3 +138,20 @@ def test_my_account_offers_what_decide_allows(client, ref, make_user, media):
     client.force_login(make_user(Role.AGENT_ARS, region="84"))
     page = client.get(reverse("comptes:mon_compte")).content.decode()
     assert "Demander un rattachement" not in page and "Inviter un collègue" not in page
+
+
+def test_an_invitation_is_accepted_by_its_addressee_only(client, ref, make_user):
+    porteur = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk])
+    invitation = inscription.inviter(actor=porteur, organisme=ref.og_ara.pk, email="collegue@asso-ain.example")
+    url = reverse("inscriptions:invitation", args=[invitation.jeton])
+    intrus = _inscrit("intrus@asso.example")
+    client.force_login(intrus)
+    page = client.get(url).content.decode()
+    assert "adressée à collegue@asso-ain.example" in page and "Accepter l'invitation" not in page
+    assert client.post(url).status_code == 403
+    assert not intrus.organismes.exists()
+    destinataire = _inscrit("collegue@asso-ain.example")
+    client.force_login(destinataire)
+    assert "Accepter l'invitation" in client.get(url).content.decode()
+    assert client.post(url).status_code == 302
+    assert list(destinataire.organismes.values_list("pk", flat=True)) == [ref.og_ara.pk]

@@ -122,7 +122,9 @@ def invitation(request: HttpRequest, jeton: str) -> HttpResponse:
         else:
             messages.success(request, f"Vous représentez désormais {invit.organisme}.")
             return redirect("comptes:mon_compte" if form is None else "comptes:login")
-    return render(request, "comptes/invitation.html", {"title": "Invitation", "invitation": invit, "form": form})
+    autre_compte = request.user.is_authenticated and request.user.email.lower() != invit.email
+    return render(request, "comptes/invitation.html", {"title": "Invitation", "invitation": invit, "form": form,
+                                                       "autre_compte": autre_compte})
 
 
 @login_required
