@@ -202,3 +202,17 @@ def test_instance_de_40_besoins_comparee_a_l_exhaustif() -> None:
     verifier_resultat(inst, resultat)
     optimum = exhaustif(inst)
     assert resultat.places == optimum >= 3 * 3 + 4
+
+
+def test_highs_ne_rend_pas_le_depart_partiel_a_la_place_de_son_optimum() -> None:
+    """Found by the 40-need property test: given the greedy start as a partial solution, HiGHS 1.16 reported the
+    objective 8 but handed back the start (6 needs placed), and the result claimed 6 optimal. The engine now
+    checks the solution against its objective and solves again without the start."""
+    import json
+    from pathlib import Path
+
+    donnees = json.loads((Path(__file__).parent / "donnees" / "depart_partiel_highs.json").read_text(encoding="utf-8"))
+    inst = lire_instance(donnees)
+    resultat = proposer(inst, moteur="highs")
+    verifier_resultat(inst, resultat)
+    assert resultat.optimal and resultat.places == resultat.borne == exhaustif(inst) == 8
