@@ -202,6 +202,13 @@ def test_le_televersement_est_mis_en_file_sur_la_file_en_base(client_admin, refe
     tache = DBTaskResult.objects.get()
     assert tache.task_path.endswith("importer_finess_en_tache")
     assert tache.args_kwargs["kwargs"]["nom_fichier"] == "etalab-cs1100507-stock-20210108-mini.csv"
+    page = client_admin.get(reverse("referentiel:imports")).content.decode()
+    assert "Imports en file d&#x27;attente ou en cours (1)" in page or "Imports en file d'attente ou en cours (1)" in page
+    assert "etalab-cs1100507-stock-20210108-mini.csv" in page and "En attente du traitement" in page
+    DBTaskResult.objects.update(status="RUNNING")
+    assert "En cours</span> depuis" in client_admin.get(reverse("referentiel:imports")).content.decode()
+    DBTaskResult.objects.update(status="SUCCESSFUL")
+    assert "Imports en file" not in client_admin.get(reverse("referentiel:imports")).content.decode()
 
 
 def _echec_audite(message: str) -> None:

@@ -128,6 +128,21 @@ def imports(*, actor) -> QuerySet[ImportFiness]:
     return ImportFiness.objects.select_related("acteur").order_by("-demarre_le", "-pk")
 
 
+def imports_programmes(*, actor) -> list[dict]:
+    """FINESS files uploaded from the imports page that the task worker has not finished with yet: waiting in the
+    queue or running (read from the django-tasks database backend; its other backends keep no queue)."""
+    require(actor, "referentiel.voir_imports")
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    taches = (DBTaskResult.objects.filter(task_path__endswith=".importer_finess_en_tache",
+                                          status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING])
+              .order_by("enqueued_at")[:50])
+    return [{"fichier": (tache.args_kwargs.get("kwargs") or {}).get("nom_fichier", "?"),
+             "en_cours": tache.status == TaskResultStatus.RUNNING, "programme_le": tache.enqueued_at,
+             "demarre_le": tache.started_at} for tache in taches]
+
+
 def rapport_rejets(*, actor, pk: int) -> Path:
     """Path of an import's rejects report; 404 when absent or outside var/imports/."""
     import_finess = get_object_or_404(imports(actor=actor), pk=pk)

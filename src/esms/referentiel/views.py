@@ -132,6 +132,7 @@ def imports(request: HttpRequest) -> HttpResponse:
     peut_importer = has_perm(request.user, "referentiel.importer")
     return render(request, "referentiel/imports.html", {
         "title": "Imports FINESS", "page_obj": page, "form": ImportForm() if peut_importer else None,
+        "programmes": selectors.imports_programmes(actor=request.user),
     })
 
 
