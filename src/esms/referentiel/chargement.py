@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -61,11 +62,12 @@ def verifier_dossier(dossier: Path) -> None:
         )
 
 
-def _lignes(chemin: Path) -> list[dict[str, str]]:
+def _lignes(chemin: Path) -> Iterator[dict[str, str]]:
+    """The file's rows, streamed."""
     ouvrir = gzip.open if chemin.suffix == ".gz" else open
     with ouvrir(chemin, "rb") as flux:
         texte = io.TextIOWrapper(flux, encoding="utf-8-sig", newline="")
-        return list(csv.DictReader(texte, delimiter=";"))
+        yield from csv.DictReader(texte, delimiter=";")
 
 
 def _date(valeur: str) -> date | None:

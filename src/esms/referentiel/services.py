@@ -210,7 +210,7 @@ def motifs_d_attente(lu: FichierLu, plan_et: plan.Plan | None, plan_ej: plan.Pla
     motifs = []
     seuil = float(settings.FINESS_SEUIL_FERMETURES)
     if plan_et is not None:
-        ouverts = sum(1 for avant in plan_et.existants.values() if avant[1])
+        ouverts = plan_et.ouverts
         fermes = plan_et.nb_fermetures
         if ouverts and fermes > seuil * ouverts:
             motifs.append(f"il fermerait {nombre(fermes)} établissement(s) sur {nombre(ouverts)} ouvert(s) "
