@@ -27,7 +27,8 @@ re-import 0 row written, daily flow ≤ 2 s, peak memory ≤ 500 MB; the ratio t
 Wall-clock times depend on what else runs on the machine: the load average and the Python process's CPU time
 are printed too. Targets (2-core machine): full import ≤ 20 s, re-import ≤ 10 s writing 0 rows, peak memory ≤ 600 MB.
 Environment: ESMS_SHARED_DATA (data folder), ESMS_BENCH_POSTGRES (server URL, default
-postgres://postgres@127.0.0.1:5432/postgres).
+postgres://postgres@127.0.0.1:5432/postgres), ESMS_BENCH_BASE (scratch database name, default esms_bench_<pid>:
+created empty, dropped at the end).
 """
 
 from __future__ import annotations
@@ -279,8 +280,9 @@ def _postgres(mode: str = "etalab") -> dict:
     import psycopg
 
     serveur = os.environ.get("ESMS_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
-    base = f"esms_bench_{os.getpid()}"
+    base = os.environ.get("ESMS_BENCH_BASE", f"esms_bench_{os.getpid()}")
     with psycopg.connect(serveur, autocommit=True) as connexion:
+        connexion.execute(f"DROP DATABASE IF EXISTS {base} WITH (FORCE)")
         connexion.execute(f"CREATE DATABASE {base}")
     try:
         with tempfile.TemporaryDirectory(prefix="esms-bench-") as dossier:

@@ -290,14 +290,27 @@ def _enregistrer_echec(*, actor, nom: str, erreur: Exception, debut: float, lu: 
 SEUIL_ANALYSE = 5_000
 
 
+# Columns the searches, lists and joins filter or sort on: their statistics are refreshed after a large import
+# (else PostgreSQL plans searches for an empty table); autovacuum's own ANALYZE completes the others later.
+COLONNES_ANALYSEES = {
+    Etablissement: ("finess_et", "organisme", "nom_recherche", "ligne_acheminement", "code_commune", "departement",
+                    "region", "categorie", "ouvert", "secteur_qualifie"),
+    OrganismeGestionnaire: ("finess_ej", "nom_recherche", "departement"),
+}
+
+
 def _analyser_tables(resultats: list[ImportFiness]) -> None:
-    """Refresh the planner statistics after a large import (else PostgreSQL plans searches for an empty table)."""
+    """Refresh the planner statistics after a large import."""
     if sum(r.nb_crees + r.nb_modifies + r.nb_fermes for r in resultats) < SEUIL_ANALYSE:
         return
-    tables = [Etablissement._meta.db_table, OrganismeGestionnaire._meta.db_table]
     with connection.cursor() as curseur:
-        for table in tables:
-            curseur.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+        for modele, champs in COLONNES_ANALYSEES.items():
+            table = connection.ops.quote_name(modele._meta.db_table)
+            if connection.vendor != "postgresql":  # SQLite analyses whole tables (its indexes) only
+                curseur.execute(f"ANALYZE {table}")
+                continue
+            colonnes = ", ".join(connection.ops.quote_name(modele._meta.get_field(c).column) for c in champs)
+            curseur.execute(f"ANALYZE {table} ({colonnes})")
 
 
 def _planifier(lus: list[FichierLu]) -> list[tuple[plan.Plan | None, plan.Plan | None]]:

@@ -84,6 +84,9 @@ _AVANT_FERMETURE = ("raison_sociale", "region_id", "categorie_id", "ferme_le", "
 # Up to this many keys a plan reads the current rows by primary key (a daily flow costs what it carries);
 # beyond, one scan of the table is cheaper.
 SEUIL_LECTURE_PAR_CLES = 20_000
+# From this many new rows, at least as many as the table holds, the table's secondary indexes and foreign keys
+# are dropped for the insert and rebuilt after it (`ecriture.index_suspendus`): the first national import.
+SEUIL_MASSIF = 20_000
 
 
 def _existants(modele, champs: tuple[str, ...], cles: list[str] | None) -> dict[str, tuple]:
@@ -136,6 +139,7 @@ def planifier_ej(lignes: list[tuple], colonnes: Sequence[str], ebauches: Sequenc
             plan.modifies.append(ligne)
     dans_le_fichier = set(cles)
     plan.ebauches = sorted(cle for cle in ebauches if cle not in existants and cle not in dans_le_fichier)
+    plan.taille = OrganismeGestionnaire.objects.count()
     return plan
 
 
@@ -201,11 +205,12 @@ def appliquer(plan: Plan, import_finess: ImportFiness) -> dict[str, int]:
     """Write the plan (inside the caller's transaction) with its history; return the counts."""
     pk = import_finess.pk
     historique = _historique(plan, pk) if plan.modifies else []
-    if plan.ebauches:
-        ecriture.inserer(plan.modele, ("finess_ej", "dernier_import_id"), [(cle, pk) for cle in plan.ebauches])
     colonnes = (*plan.colonnes, "dernier_import_id")
-    massif = plan.objet == "et" and len(plan.nouveaux) >= 20_000 and len(plan.nouveaux) >= plan.taille
+    nombre = len(plan.nouveaux) + len(plan.ebauches)
+    massif = nombre >= SEUIL_MASSIF and nombre >= plan.taille
     with ecriture.index_suspendus(plan.modele, actif=massif):
+        if plan.ebauches:
+            ecriture.inserer(plan.modele, ("finess_ej", "dernier_import_id"), [(cle, pk) for cle in plan.ebauches])
         ecriture.inserer(plan.modele, colonnes, ((*ligne, pk) for ligne in plan.nouveaux))
     ecriture.mettre_a_jour(plan.modele, colonnes, [(*ligne, pk) for ligne in plan.modifies])
     if plan.a_fermer:
