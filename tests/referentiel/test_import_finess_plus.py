@@ -23,6 +23,7 @@ from esms.referentiel.models import (
     Etablissement,
     GroupeFiness,
     ImportFiness,
+    MembreGroupe,
     OrganismeGestionnaire,
 )
 from esms.referentiel.services import annuler_import, charger_referentiel, confirmer_import, importer_finess
@@ -213,6 +214,48 @@ def test_annulation_et_historique(nomenclatures, exemple, ecrire_json, admin):
     annuler_import(actor=admin, pk=premier.pk)
     assert not Etablissement.objects.exists() and not OrganismeGestionnaire.objects.exists()
     assert ImportFiness.objects.get(pk=premier.pk).statut == ImportFiness.Statut.ANNULE
+
+
+def _groupes() -> tuple[list, list]:
+    return (sorted(GroupeFiness.objects.values_list()),
+            sorted(MembreGroupe.objects.values_list("groupe_id", "pm_smsse_id", "ege_id", "role")))
+
+
+def test_annulation_restaure_les_groupes_et_leurs_membres(nomenclatures, exemple, ecrire_json, admin):
+    premier = importer_finess(actor=SYSTEME, chemin=EXEMPLE)
+    etat_initial = _groupes()
+    assert len(etat_initial[0]) == 19 and etat_initial[1]
+    suivant = copy.deepcopy(exemple)
+    suivant["generatedAt"] = "2026-03-10T03:00:00Z"
+    suivant["gcc"][0]["nomGcc"] = "GCC RENOMME"
+    retire = suivant["gcc"][0]["pmejDuGcc"].pop()
+    suivant["gco"][0]["pmejDuGco"].append({"pmSmsseId": "1", "typeRoleEntiteGroupe": "M"})
+    suivant["gcc"].append({**copy.deepcopy(exemple["gcc"][1]), "gccId": "999", "nomGcc": "GCC NOUVEAU"})
+    suivant["gcc"][1]["etatObjet"] = "I"
+    resultat = importer_finess(actor=SYSTEME, chemin=ecrire_json(suivant))
+    assert resultat.statut == ImportFiness.Statut.REUSSI and resultat.details["groupes_modifies"] == 4
+    gcc = GroupeFiness.objects.get(pk="GCC-1")
+    assert gcc.nom == "GCC RENOMME" and gcc.dernier_import_id == resultat.pk
+    assert not gcc.membres.filter(pm_smsse_id=retire["pmSmsseId"]).exists()
+    assert GroupeFiness.objects.get(pk="GCO-403").membres.filter(pm_smsse_id="1").exists()
+    assert not GroupeFiness.objects.get(pk="GCC-2").ouvert and GroupeFiness.objects.filter(pk="GCC-999").exists()
+    assert ChangementFiness.objects.filter(import_finess=resultat, objet="gr").count() == 3  # the new one has none
+
+    # Unchanged groups are not rewritten: a re-import of the same state writes no group row.
+    avant_reimport = _groupes()
+    importer_finess(actor=SYSTEME, chemin=ecrire_json(suivant, "finess-structures-journalier-20260310-bis.json"))
+    assert _groupes() == avant_reimport
+    assert ChangementFiness.objects.filter(objet="gr").count() == 3
+
+    comptes = annuler_import(actor=admin, pk=ImportFiness.objects.filter(statut="reussi").latest("pk").pk)
+    assert (comptes.details["annulation"]["groupes_restaures"], comptes.details["annulation"]["groupes_supprimes"]) \
+        == (0, 0)
+    comptes = annuler_import(actor=admin, pk=resultat.pk)
+    assert (comptes.details["annulation"]["groupes_restaures"], comptes.details["annulation"]["groupes_supprimes"]) \
+        == (3, 1)
+    assert _groupes() == etat_initial  # fields, members and dernier_import as before
+    annuler_import(actor=admin, pk=premier.pk)
+    assert _groupes() == ([], [])
 
 
 def test_commande_confirmer_et_annuler(nomenclatures, exemple, ecrire_json, capsys):

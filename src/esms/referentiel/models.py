@@ -279,15 +279,19 @@ class ChangementFiness(models.Model):
 
     Written in bulk by the importer for every updated or closed row (rows it created have none: they carry the
     import in `dernier_import`). Rolling an import back writes the `avant` values back and deletes its new rows.
+    A GCC/GCO group it created or changed has one row (champ « groupe ») holding its whole state before (`null`
+    when created) and after, members included (`importer.groupes`).
     """
 
     class Objet(models.TextChoices):
         ETABLISSEMENT = "et", "Établissement"
         ORGANISME = "ej", "Organisme gestionnaire"
+        GROUPE = "gr", "Groupe FINESS (GCC/GCO)"
 
     import_finess = models.ForeignKey(ImportFiness, on_delete=models.CASCADE, related_name="changements")
     objet = models.CharField(max_length=2, choices=Objet.choices)
-    cle = models.CharField("numéro FINESS", max_length=9)
+    # FINESS number, or a group's identifiant (« GCC-<gccId> », « GCO-<pmSmsseId> »).
+    cle = models.CharField("numéro FINESS ou identifiant du groupe", max_length=30)
     champ = models.CharField(max_length=40)
     avant = models.TextField(blank=True)  # JSON text ("null" when empty)
     apres = models.TextField(blank=True)

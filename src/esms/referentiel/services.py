@@ -46,7 +46,7 @@ from esms.referentiel.erreurs import (
     ReferentielNonCharge,
     nombre,
 )
-from esms.referentiel.importer import annulation, format_ej, format_et, format_plus, plan
+from esms.referentiel.importer import annulation, format_ej, format_et, format_plus, groupes, plan
 from esms.referentiel.importer.analyse import analyser_fichier
 from esms.referentiel.importer.format_commun import Contexte
 from esms.referentiel.importer.lecture import sha256_fichier
@@ -56,9 +56,7 @@ from esms.referentiel.models import (
     Commune,
     Departement,
     Etablissement,
-    GroupeFiness,
     ImportFiness,
-    MembreGroupe,
     OrganismeGestionnaire,
     Region,
     StatutJuridique,
@@ -233,18 +231,6 @@ def _nouvel_import(lu: FichierLu, *, actor, details: dict, url_source: str) -> I
     )
 
 
-def _ecrire_groupes(groupes: list[dict], import_finess: ImportFiness) -> None:
-    if not groupes:
-        return
-    champs = ["type_groupe", "nom", "code_type", "identifiant_externe", "pm_smsse_id", "ouvert", "dernier_import"]
-    GroupeFiness.objects.bulk_create(
-        [GroupeFiness(dernier_import=import_finess, **{k: v for k, v in g.items() if k != "membres"})
-         for g in groupes], update_conflicts=True, unique_fields=["identifiant"], update_fields=champs)
-    MembreGroupe.objects.filter(groupe_id__in=[g["identifiant"] for g in groupes]).delete()
-    MembreGroupe.objects.bulk_create([MembreGroupe(groupe_id=g["identifiant"], pm_smsse_id=pm, ege_id=ege, role=role)
-                                      for g in groupes for pm, ege, role in g["membres"]], batch_size=2000)
-
-
 def _terminer(import_finess: ImportFiness, comptes_et: dict, comptes_ej: dict, debut: float, *, actor,
               confirme: bool) -> None:
     import_finess.nb_crees = comptes_et.get("crees", 0)
@@ -256,7 +242,10 @@ def _terminer(import_finess: ImportFiness, comptes_et: dict, comptes_ej: dict, d
         import_finess.details["organismes_ebauches" if import_finess.type_fichier == "et" else "organismes_crees"] = \
             comptes_ej.get("crees", 0)
         import_finess.details["organismes_modifies"] = comptes_ej.get("modifies", 0)
-    import_finess.details["changements"] = comptes_et.get("changements", 0) + comptes_ej.get("changements", 0)
+    import_finess.details["changements"] = (comptes_et.get("changements", 0) + comptes_ej.get("changements", 0)
+                                            + comptes_et.get("groupes", 0))
+    if import_finess.type_fichier == "plus":
+        import_finess.details["groupes_modifies"] = comptes_et.get("groupes", 0)
     import_finess.statut = ImportFiness.Statut.REUSSI
     import_finess.termine_le = timezone.now()
     if confirme:
@@ -437,7 +426,7 @@ def importer_finess(*, actor, chemin: Path | str, chemin_ej: Path | str | None =
                     import_finess.rapport_rejets = str(rapport)
                 comptes_ej = plan.appliquer(plan_ej, import_finess) if plan_ej is not None else {}
                 comptes_et = plan.appliquer(plan_et, import_finess) if plan_et is not None else {}
-                _ecrire_groupes(lu.groupes, import_finess)
+                comptes_et["groupes"] = groupes.appliquer(lu.groupes, import_finess)
                 if resultats:
                     import_finess.details.update({"import_ej_id": resultats[-1].pk, "ej_crees": resultats[-1].nb_crees,
                                                   "ej_modifies": resultats[-1].nb_modifies})

@@ -6,7 +6,8 @@
   with a French message, and nothing is changed;
 - only the latest applied import can be rolled back: later ones must be rolled back first (their history was
   computed on top of it).
-GCC/GCO groups are not restored (they are replaced by the next import that carries them).
+- GCC/GCO groups it created are deleted, those it changed get their previous fields and members back
+  (`groupes.annuler`, from the state the import recorded before writing them).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections import defaultdict
 from django.db.models import ProtectedError
 
 from esms.referentiel.erreurs import ImportRefuse
-from esms.referentiel.importer import ecriture
+from esms.referentiel.importer import ecriture, groupes
 from esms.referentiel.models import ChangementFiness, Etablissement, ImportFiness, OrganismeGestionnaire
 
 LOT = 900
@@ -76,4 +77,5 @@ def annuler(import_finess: ImportFiness) -> dict[str, int]:
                           .values_list("pk", flat=True)) - restaures_ej)
     _supprimer(OrganismeGestionnaire, crees_ej)
     return {"etablissements_restaures": len(restaures_et), "etablissements_supprimes": len(crees_et),
-            "organismes_restaures": len(restaures_ej), "organismes_supprimes": len(crees_ej)}
+            "organismes_restaures": len(restaures_ej), "organismes_supprimes": len(crees_ej),
+            **groupes.annuler(import_finess)}
