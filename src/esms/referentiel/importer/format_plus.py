@@ -3,10 +3,9 @@
 Layout (`donnees/schema-structures-v1.json`, the published JSON Schema): top-level `schemaVersion`,
 `generatedAt`, `gcc[]`, `gco[]`, `pmej[]`; each PMEJ (entité juridique) nests its EGE (établissements).
 
-Streaming — the file is never loaded whole: `ijson` (the maintained iterative JSON parser, with its yajl2 C
-backend) yields one PMEJ at a time (`ijson.items(…, "pmej.item")`), so memory holds one entity plus the
-output rows. The small top-level parts (`schemaVersion`, `generatedAt`, `gcc`, `gco`) are read by an event pass
-that stops at `pmej` when they come first (as in the published files), else by one more pass after it.
+Streaming — the file is never loaded whole: `json_flux.LecteurObjet` reads it once, by blocks, handing the
+PMEJ one at a time (memory holds one block and one entity plus the output rows) and keeping the small top-level
+members (`schemaVersion`, `generatedAt`, `gcc`, `gco`) wherever they stand.
 
 Checks, per record, before anything is written:
 1. the published schema, compiled once by `jsonschema_rs` (a Rust validator: the national snapshot's 47 000
@@ -29,11 +28,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import ijson
 import jsonschema_rs
 
 from esms.referentiel.erreurs import Anomalie, ErreurImport, FichierIntrouvable
 from esms.referentiel.importer.format_commun import Contexte, lire_date
+from esms.referentiel.importer.json_flux import ErreurJson, LecteurObjet
 from esms.referentiel.importer.plus_lignes import COLONNES_EJ, COLONNES_ET, Analyseur, ExtraitPlus, texte
 
 __all__ = ["COLONNES_EJ", "COLONNES_ET", "ExtraitPlus", "analyser", "est_finess_plus", "nature_du_fichier"]
@@ -72,8 +71,6 @@ def ouvrir(chemin: Path) -> Iterator[Any]:
             yield brut
     except (OSError, EOFError) as exc:
         raise ErreurImport(Anomalie(0, "(fichier)", "", f"archive gzip illisible ou tronquée ({exc})")) from exc
-    except ijson.JSONError as exc:
-        raise ErreurImport(Anomalie(0, "(fichier)", "", f"JSON invalide : {exc}")) from exc
     finally:
         brut.close()
 
@@ -83,48 +80,6 @@ def est_finess_plus(chemin: Path) -> bool:
     with ouvrir(chemin) as flux:
         debut = flux.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
     return debut[:1] == b"{"
-
-
-def _entete(chemin: Path) -> tuple[dict[str, Any], bool]:
-    """Top-level scalars, gcc and gco read until `pmej` starts; and whether gcc/gco may come after it."""
-    valeurs: dict[str, Any] = {}
-    with ouvrir(chemin) as flux:
-        evenements = ijson.parse(flux)
-        for prefixe, evenement, valeur in evenements:
-            if prefixe == "" and evenement == "start_map":
-                continue
-            if prefixe == "" and evenement != "map_key":
-                raise ErreurImport(Anomalie(0, "(racine)", "", "le fichier n'est pas un objet JSON FINESS+"))
-            if evenement == "map_key" and prefixe == "":
-                if valeur == "pmej":
-                    return valeurs, True
-                continue
-            if prefixe in ("schemaVersion", "generatedAt"):
-                valeurs[prefixe] = valeur
-            elif prefixe in ("gcc", "gco") and evenement == "start_array":
-                valeurs[prefixe] = list(_objets(evenements, prefixe))
-    return valeurs, False
-
-
-def _objets(evenements, prefixe: str) -> Iterator[Any]:
-    """The items of the array starting at `prefixe`, built from the remaining events of the same parser."""
-    constructeur = None
-    profondeur = 0
-    article = f"{prefixe}.item"
-    for courant, evenement, valeur in evenements:
-        if courant == prefixe and evenement == "end_array":
-            return
-        if constructeur is None:
-            constructeur = ijson.ObjectBuilder()
-            profondeur = 0
-        constructeur.event(evenement, valeur)
-        if evenement in ("start_map", "start_array"):
-            profondeur += 1
-        elif evenement in ("end_map", "end_array"):
-            profondeur -= 1
-        if profondeur == 0 and courant.startswith(article):
-            yield constructeur.value
-            constructeur = None
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -178,7 +133,11 @@ def erreur_schema(validateur, objet: Any, racine: str) -> Anomalie | None:
 def _groupes(entete: dict, extrait: ExtraitPlus) -> None:
     validateur = validateurs()
     for cle in ("gcc", "gco"):
-        for rang, groupe in enumerate(entete.get(cle) or []):
+        groupes = entete.get(cle) or []
+        if not isinstance(groupes, list):
+            extrait.anomalies.append(Anomalie(0, cle, "", f"la propriété « {cle} » doit être un tableau (schéma FINESS+)"))
+            continue
+        for rang, groupe in enumerate(groupes):
             if (anomalie := erreur_schema(validateur[cle], groupe, f"{cle}[{rang}]")) is not None:
                 extrait.anomalies.append(anomalie)
                 continue
@@ -216,15 +175,16 @@ def _ramasse_miettes_en_pause() -> Iterator[None]:
 
 
 def analyser(chemin: Path, contexte: Contexte) -> ExtraitPlus:
-    """Stream the file once (plus a short header pass), check every record, return the rows and anomalies."""
-    entete, avant_pmej = _entete(chemin)
+    """Stream the file once, check every record, return the rows and anomalies."""
     extrait = ExtraitPlus()
-    if not avant_pmej:
-        raise ErreurImport(Anomalie(0, "pmej", "", "propriété obligatoire « pmej » absente (schéma FINESS+)"))
     analyseur = Analyseur(contexte, extrait)
     validateur = validateurs()["pmej"]
-    with ouvrir(chemin) as flux, _ramasse_miettes_en_pause():
-        for rang, entite in enumerate(ijson.items(flux, "pmej.item")):
+    dans_pmej = False
+
+    def lire_pmej(articles: Iterator[Any]) -> None:
+        nonlocal dans_pmej
+        dans_pmej = True
+        for rang, entite in enumerate(articles):
             extrait.nb_pmej += 1
             if (anomalie := erreur_schema(validateur, entite, f"pmej[{rang}]")) is not None:
                 extrait.anomalies.append(anomalie)
@@ -234,10 +194,21 @@ def analyser(chemin: Path, contexte: Contexte) -> ExtraitPlus:
                             extrait.numeros_rejetes.add(str(ege["informationsGeneralesEGE"].get("numFinessEge")))
                 continue
             analyseur.pmej(rang, entite)
-    for cle in ("gcc", "gco"):
-        if cle not in entete:  # written after pmej, or absent (optional): one more pass for a small array
-            with ouvrir(chemin) as flux:
-                entete[cle] = list(ijson.items(flux, f"{cle}.item"))
+        dans_pmej = False
+
+    with ouvrir(chemin) as flux, _ramasse_miettes_en_pause():
+        if flux.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")[:1] != b"{":
+            raise ErreurImport(Anomalie(0, "(racine)", "", "le fichier n'est pas un objet JSON FINESS+"))
+        flux.seek(0)
+        try:
+            entete = LecteurObjet(flux).membres("pmej", lire_pmej)
+        except ErreurJson as exc:
+            raise ErreurImport(Anomalie(0, f"pmej[{extrait.nb_pmej}]" if dans_pmej else "(fichier)", "",
+                                        str(exc))) from exc
+    if "pmej" not in entete:
+        raise ErreurImport(Anomalie(0, "pmej", "", "propriété obligatoire « pmej » absente (schéma FINESS+)"))
+    if entete["pmej"] is not True:
+        raise ErreurImport(Anomalie(0, "pmej", "", "la propriété « pmej » doit être un tableau (schéma FINESS+)"))
     _groupes(entete, extrait)
     extrait.version_schema = str(entete.get("schemaVersion") or "")
     extrait.genere_le = str(entete.get("generatedAt") or "")
