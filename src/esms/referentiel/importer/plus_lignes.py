@@ -140,9 +140,9 @@ class Analyseur:
         self.extrait.anomalies.append(Anomalie(0, chemin, str(valeur or "")[:200], message))
 
     def _date(self, chemin: str, valeur: Any) -> str | None:
-        jour = self.dates.get(valeur, _MANQUE) if valeur.__class__ is str or valeur is None else _MANQUE
-        if jour is not _MANQUE:
-            return jour
+        connu = self.dates.get(valeur, _MANQUE) if valeur.__class__ is str or valeur is None else _MANQUE
+        if connu is not _MANQUE:
+            return connu  # type: ignore[return-value]  # a value of `self.dates`
         jour = texte(valeur)[:10]
         lue = lire_date(jour)
         if isinstance(lue, str):
