@@ -15,6 +15,8 @@ from esms.candidatures.models import Document, Dossier, Membre
 from esms.comptes.models import Role
 from tests import factories
 
+CONFIRME = {"confirmation": "on"}  # the explicit confirmation of the summary page
+
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
@@ -208,7 +210,7 @@ def test_an_oversized_document_is_stopped_while_the_request_is_read(client, port
 
 def test_filing_a_dossier_that_is_not_admissible_is_refused_with_the_reasons(client, porteur, brouillon):
     client.force_login(porteur)
-    response = client.post(reverse("candidatures:deposer", args=[brouillon.pk]))
+    response = client.post(reverse("candidatures:deposer", args=[brouillon.pk]), CONFIRME)
     page = html(response)
     assert response.status_code == 200
     assert "Dépôt refusé : le dossier n&#x27;est pas recevable." in page
@@ -224,8 +226,8 @@ def test_filing_after_the_deadline_is_refused(client, ref, make_user):
     dossier = factories.dossier_brouillon(porteur, ref.og_ara, factories.etablissements(ref.ain, ref.og_ara, 15),
                                           pieces=True)
     client.force_login(porteur)
-    page = html(client.post(reverse("candidatures:deposer", args=[dossier.pk])))
-    assert "Dépôt refusé : la date limite de l&#x27;appel regional était le" in page
+    page = html(client.post(reverse("candidatures:deposer", args=[dossier.pk]), CONFIRME))
+    assert "Dépôt refusé : la date limite de l&#x27;appel régional était le" in page
     dossier.refresh_from_db()
     assert dossier.etat == "brouillon"
 
@@ -233,7 +235,7 @@ def test_filing_after_the_deadline_is_refused(client, ref, make_user):
 def test_missing_documents_block_the_filing(client, porteur, ref):
     dossier = factories.dossier_brouillon(porteur, ref.og_ara, factories.etablissements(ref.ain, ref.og_ara, 15))
     client.force_login(porteur)
-    page = html(client.post(reverse("candidatures:deposer", args=[dossier.pk])))
+    page = html(client.post(reverse("candidatures:deposer", args=[dossier.pk]), CONFIRME))
     assert "Dépôt refusé : pièces manquantes." in page
     assert "Convention de grappe" in page
 
@@ -243,7 +245,7 @@ def test_filing_an_admissible_dossier_freezes_it(client, porteur, ref, make_user
     dossier = factories.dossier_brouillon(porteur, ref.og_ara, factories.etablissements(ref.ain, ref.og_ara, 15),
                                           pieces=True)
     client.force_login(porteur)
-    response = client.post(reverse("candidatures:deposer", args=[dossier.pk]))
+    response = client.post(reverse("candidatures:deposer", args=[dossier.pk]), CONFIRME)
     dossier.refresh_from_db()
     assert response["Location"] == reverse("candidatures:dossier", args=[dossier.pk])
     assert dossier.etat == "depose" and dossier.numero.startswith("2024-84-")
@@ -290,5 +292,4 @@ def test_essms_manager_sees_the_dossier_read_only(client, porteur, brouillon, re
 
 def test_writes_are_post_only(client, porteur, brouillon):
     client.force_login(porteur)
-    assert client.get(reverse("candidatures:deposer", args=[brouillon.pk])).status_code == 405
     assert client.get(reverse("candidatures:ajouter_membres", args=[brouillon.pk])).status_code == 405

@@ -183,8 +183,14 @@ WEB: dict[str, Regle] = {
                                                      legitime="porteur_ara"),
     "candidatures/dossiers/<int:pk>/pieces/": Regle(frozenset({P}), _b("pieces/"), POST, objet=True,
                                                     legitime="porteur_ara"),
-    "candidatures/dossiers/<int:pk>/deposer/": Regle(frozenset({P}), _b("deposer/"), POST, objet=True,
+    "candidatures/dossiers/<int:pk>/deposer/": Regle(frozenset({P}), _b("deposer/"), GET_POST, objet=True,
                                                      legitime="porteur_ara"),
+    "candidatures/dossiers/<int:pk>/pieces/<int:document_pk>/supprimer/": Regle(
+        frozenset({P}), lambda m: f"/candidatures/dossiers/{m.brouillon.pk}/pieces/{m.document.pk}/supprimer/", POST,
+        objet=True, legitime="porteur_ara"),
+    "candidatures/dossiers/<int:pk>/pieces/<int:document_pk>/remplacer/": Regle(
+        frozenset({P}), lambda m: f"/candidatures/dossiers/{m.brouillon.pk}/pieces/{m.document.pk}/remplacer/", POST,
+        objet=True, legitime="porteur_ara"),
     # The dossier page and its actions.
     "candidatures/dossiers/<int:pk>/": Regle(CONSULTATION, _d(""), objet=True, legitime="porteur_ara"),
     "candidatures/dossiers/<int:pk>/transitions/<slug:nom>/": Regle(
@@ -202,6 +208,8 @@ WEB: dict[str, Regle] = {
         legitime="porteur_ara"),
     "candidatures/dossiers/<int:pk>/convention.pdf": Regle(CONSULTATION, _d("convention.pdf"), objet=True,
                                                            legitime="porteur_ara"),
+    "candidatures/dossiers/<int:pk>/accuse-de-depot.pdf": Regle(CONSULTATION, _d("accuse-de-depot.pdf"), objet=True,
+                                                                legitime="porteur_ara"),
     r"candidatures/^dossiers/(?P<pk>\d+)/membres\.(?P<format>csv|xlsx|ods)$": Regle(
         CONSULTATION, lambda m: f"/candidatures/dossiers/{m.dossier.pk}/membres.xlsx", objet=True,
         legitime="porteur_ara"),

@@ -11,6 +11,7 @@ class Etat(models.TextChoices):
     RETENU = "retenu", "Retenu"
     NON_RETENU = "non_retenu", "Non retenu"
     SANS_SUITE = "sans_suite", "Sans suite"
+    RETIRE = "retire", "Retiré par le porteur"
     CONVENTIONNE = "conventionne", "Conventionné"
     EN_SUIVI_USAGE = "en_suivi_usage", "En suivi d'usage"
     SOLDE = "solde", "Soldé"
@@ -23,7 +24,9 @@ ETATS_A_INSTRUIRE = frozenset({Etat.DEPOSE, Etat.EN_INSTRUCTION, Etat.COMPLEMENT
 # No transition leaves these states (checked against the workflow table by its tests).
 ETATS_FINAUX = frozenset({Etat.CLOS})
 # A dossier in these states holds its establishments (another dossier may not take them).
-ETATS_ENGAGEANTS = frozenset(Etat) - {Etat.BROUILLON, Etat.NON_RETENU, Etat.SANS_SUITE}
+ETATS_ENGAGEANTS = frozenset(Etat) - {Etat.BROUILLON, Etat.NON_RETENU, Etat.SANS_SUITE, Etat.RETIRE}
+# The porteur may withdraw a filed dossier until the ARS decides on it.
+ETATS_RETIRABLES = frozenset({Etat.DEPOSE, Etat.EN_INSTRUCTION, Etat.COMPLEMENT_DEMANDE})
 # Retained, whatever came next (the dashboards' « dossiers retenus »), in this order.
 ETATS_RETENUS = (Etat.RETENU, Etat.CONVENTIONNE, Etat.EN_SUIVI_USAGE, Etat.SOLDE)
 # Usage indicators and evidence are declared once the convention is signed; the ARS validates them in follow-up.

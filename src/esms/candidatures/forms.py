@@ -13,6 +13,7 @@ from dsfr.forms import DsfrBaseForm
 
 from esms.candidatures.etats import Etat
 from esms.candidatures.models import Campagne, Document, Dossier, Membre
+from esms.dates import champ_date
 from esms.nombres import MONTANT_MAX
 from esms.referencement.forms import SolutionRegistreField
 from esms.referentiel.models import Region
@@ -155,6 +156,23 @@ class CommentaireForm(DsfrBaseForm):
             self.fields["commentaire"].error_messages["required"] = f"{label} : ce champ est obligatoire."
 
 
+class ConfirmationDepotForm(DsfrBaseForm):
+    confirmation = forms.BooleanField(
+        label="Je certifie l'exactitude des informations ci-dessus et je dépose le dossier auprès de l'ARS.",
+        error_messages={"required": "Confirmation : cochez la case pour confirmer le dépôt."})
+
+
+class RemplacementDocumentForm(DsfrBaseForm):
+    fichier = forms.FileField(label="Nouveau fichier", help_text="PDF, image ou bureautique, 20 Mo au plus.")
+
+
+class ComplementForm(CommentaireForm):
+    """A complement request: what is asked and the date the answer is expected by."""
+
+    delai = champ_date("Date limite de réponse", required=False,
+                       help_text="Quinze jours par défaut ; le porteur est relancé trois jours avant.")
+
+
 class RetenirForm(DsfrBaseForm):
     montant = forms.IntegerField(label="Montant retenu (€)", min_value=1, max_value=MONTANT_MAX,
                                  help_text="Au plus le financement calculé par les règles.")
@@ -165,7 +183,7 @@ class RetenirForm(DsfrBaseForm):
 
 
 class SignatureForm(DsfrBaseForm):
-    date_signature = forms.DateField(label="Date de signature", widget=forms.DateInput(attrs={"type": "date"}))
+    date_signature = champ_date("Date de signature")
     scan = forms.FileField(label="Convention signée (scan)", help_text="PDF ou image, 20 Mo au plus.")
 
 

@@ -141,6 +141,12 @@ class Dossier(models.Model):
     instructeur = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="dossiers_instruits")
     depose_le = models.DateTimeField("déposé le", null=True, blank=True)
+    # What was filed (grappe, members, amounts, documents and their digests), frozen at filing, and the SHA-256
+    # of its canonical JSON: the receipt (accusé de dépôt) prints both, anyone can check one against the other.
+    contenu_depose = models.JSONField("contenu déposé", null=True, blank=True)
+    empreinte_depot = models.CharField("empreinte SHA-256 du dépôt", max_length=64, blank=True)
+    complement_attendu_le = models.DateField("complément attendu le", null=True, blank=True)
+    complement_rappele_le = models.DateTimeField("rappel du complément envoyé le", null=True, blank=True)
     decide_le = models.DateTimeField("décidé le", null=True, blank=True)
     modifie_le = models.DateTimeField(auto_now=True)
 

@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from esms import rules
+from esms.candidatures.lisibles import erreurs_lisibles
 from esms.candidatures.models import Dossier, Grappe, Membre, VersionParametres
 from esms.referencement.ght import organismes_en_ght
 from esms.referencement.models import CommandeSons
@@ -166,9 +167,20 @@ def evaluer(grappe: Grappe, *, submitted_at: datetime | None = None,
     in force at `submitted_at`)."""
     submitted_at = submitted_at or timezone.now()
     version = version or version_en_vigueur(grappe.campagne, timezone.localdate(submitted_at))
-    dossier = rules.parse_dossier(entree(grappe, submitted_at=submitted_at))
+    donnees = entree(grappe, submitted_at=submitted_at)
+    try:
+        dossier = rules.parse_dossier(donnees)
+    except rules.RulesInputError as exc:
+        raise rules.RulesInputError(_lisibles(exc.erreurs, donnees)) from exc
     verdict = rules.evaluer_avec(dossier, campagne_de(version), timezone.localdate(submitted_at))
     return verdict_vers_dict(verdict)
+
+
+def _lisibles(erreurs, donnees: dict) -> list[str]:
+    """The rules' located errors as sentences naming each member (the « members[i] » of `donnees`)."""
+    numeros = [m["finess_et"] for m in donnees["members"]]
+    noms = dict(Etablissement.objects.filter(pk__in=numeros).values_list("pk", "raison_sociale"))
+    return erreurs_lisibles(erreurs, [(n, noms.get(n, "")) for n in numeros])
 
 
 def evaluer_dossier(dossier: Dossier, **kwargs) -> dict:

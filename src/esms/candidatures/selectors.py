@@ -74,8 +74,12 @@ def avis_a_rendre(*, actor) -> QuerySet[Avis]:
 
 
 def verdict_courant(dossier: Dossier) -> tuple[dict | None, str]:
-    """The rules' verdict on the grappe as it is now, or None and the French reason it is unavailable."""
+    """The rules' verdict on the grappe as it is now, or None and the French reason it is unavailable. A dossier
+    already filed (answering a complement request) is evaluated at its filing date under its filing version:
+    it was on time then, whatever today's date."""
     try:
+        if dossier.depose_le is not None:
+            return regles.evaluer(dossier.grappe, submitted_at=dossier.depose_le, version=dossier.version), ""
         return regles.evaluer(dossier.grappe), ""
     except ErreursLocalisees as exc:
         return None, " ; ".join(exc.erreurs)

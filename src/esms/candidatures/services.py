@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from esms.candidatures import adhesions, regles, workflow
+from esms.candidatures import accuse, adhesions, lisibles, rappels, regles, workflow
 from esms.candidatures.documents import recevoir_document
 from esms.candidatures.erreurs import CandidatureRefusee
 from esms.candidatures.etats import ETATS_ENGAGEANTS, ETATS_MODIFIABLES, Etat
@@ -43,6 +43,7 @@ from esms.financement import services as financement
 from esms.referentiel.models import Etablissement, OrganismeGestionnaire, Region
 from esms.refus import Refus, hors_perimetre
 from esms.rules.decisions.delais import verifier_engagement
+from esms.rules.erreurs import RulesInputError
 
 
 def _lock(dossier: Dossier) -> Dossier:
@@ -66,7 +67,7 @@ def porteurs(dossier: Dossier) -> list[User]:
 CATEGORIES_NOTIFICATION = {
     "deposer": "dossier_depose", "repondre_complement": "dossier_depose", "demander_complement": "complement",
     "retenir": "decision", "ne_pas_retenir": "decision", "classer_sans_suite": "decision",
-    "signer_convention": "convention", "solder": "versement",
+    "signer_convention": "convention", "solder": "versement", "retirer": "dossier_depose",
 }
 
 
@@ -297,6 +298,54 @@ def _enregistrer_document(*, actor, dossier: Dossier, type: str, recu) -> Docume
     return document
 
 
+def _document_modifiable(actor, dossier: Dossier, document: Document) -> None:
+    """Before filing, any document; under a complement request, only those added since the filing (what was
+    filed is part of the receipt's digest and stays)."""
+    _modifiable(actor, dossier)
+    if document.dossier_id != dossier.pk:
+        raise CandidatureRefusee("Cette pièce n'appartient pas au dossier.")
+    if document.type in (Document.Type.COMPLEMENT, Document.Type.CONVENTION_SIGNEE) or \
+            Message.objects.filter(piece_jointe=document).exists():
+        raise CandidatureRefusee(f"La pièce « {document.nom_original} » est jointe à un message ou à la convention : "
+                                 "elle ne peut pas être retirée.")
+    if dossier.depose_le is not None and document.depose_le <= dossier.depose_le:
+        raise CandidatureRefusee(f"La pièce « {document.nom_original} » a été déposée avec le dossier le "
+                                 f"{timezone.localtime(dossier.depose_le):%d/%m/%Y} : elle figure sur l'accusé de "
+                                 "dépôt et ne peut plus être retirée ; ajoutez plutôt une nouvelle pièce.")
+
+
+def _effacer_fichier(document: Document) -> None:
+    fichier = document.fichier
+    transaction.on_commit(lambda: fichier.storage.delete(fichier.name))
+
+
+@transaction.atomic
+def supprimer_document(*, actor, dossier: Dossier, document: Document) -> None:
+    """Remove a document of a dossier still editable (the stored file is deleted once committed)."""
+    dossier = _lock(dossier)
+    _document_modifiable(actor, dossier, document)
+    audit.record(actor=actor, action="dossiers.supprimer_document", obj=dossier,
+                 before={"type": document.type, "nom": document.nom_original, "sha256": document.sha256})
+    _effacer_fichier(document)
+    document.delete()
+
+
+def remplacer_document(*, actor, dossier: Dossier, document: Document, fichier) -> Document:
+    """Replace a document by a new file of the same type: the upload is received (bounded, hashed) before the
+    write transaction, in which the old one is removed and the new one stored."""
+    _document_modifiable(actor, dossier, document)
+    with recevoir_document(fichier, genre="documents") as recu, transaction.atomic():
+        _lock(dossier)
+        _document_modifiable(actor, dossier, document)
+        nouveau = _enregistrer_document(actor=actor, dossier=dossier, type=document.type, recu=recu)
+        audit.record(actor=actor, action="dossiers.remplacer_document", obj=dossier,
+                     before={"nom": document.nom_original, "sha256": document.sha256},
+                     after={"nom": nouveau.nom_original, "sha256": nouveau.sha256})
+        _effacer_fichier(document)
+        document.delete()
+    return nouveau
+
+
 # --- Filing -------------------------------------------------------------------------------------
 
 def pieces_manquantes(dossier: Dossier) -> list[str]:
@@ -348,14 +397,21 @@ def _recevabilite(dossier: Dossier, *, maintenant: datetime, version, refus: str
         raise CandidatureRefusee([
             f"{refus} : des établissements d'autres organismes n'ont pas encore accepté de rejoindre la grappe "
             "(attendez leur accord ou retirez-les).", *en_attente])
-    verdict = regles.evaluer(dossier.grappe, submitted_at=maintenant, version=version)
+    try:
+        verdict = regles.evaluer(dossier.grappe, submitted_at=maintenant, version=version)
+    except RulesInputError as exc:  # already French sentences naming the field (regles.evaluer)
+        raise CandidatureRefusee([f"{refus} : le dossier est incomplet.", *exc.erreurs]) from exc
     if not verdict["dans_les_delais"]:
+        limite = verdict["date_limite"]
+        limite = date.fromisoformat(limite).strftime("%d/%m/%Y") if limite else "passée"
+        appel = Dossier.Appel(verdict["appel"]).label.lower() if verdict["appel"] in Dossier.Appel.values \
+            else verdict["appel"]
         raise CandidatureRefusee(
-            f"{refus} : la date limite de l'appel {verdict['appel']} était le {verdict['date_limite']} "
-            "(23 h 59, heure de Paris)."
+            f"{refus} : la date limite de l'appel {appel} était le {limite} (23 h 59, heure de Paris). "
+            f"{lisibles.CONSEILS['delais.depot']}"
         )
     if not verdict["eligible"]:
-        erreurs = [m["message"] for m in verdict["motifs"] if not m["ok"]]
+        erreurs = [lisibles.avec_conseil(m) for m in verdict["motifs"] if not m["ok"] and m.get("bloquant", True)]
         raise CandidatureRefusee([f"{refus} : le dossier n'est pas recevable.", *erreurs])
     manquantes = pieces_manquantes(dossier)
     if manquantes:
@@ -386,10 +442,25 @@ def appliquer(*, actor, dossier: Dossier, transition: str, commentaire: str = ""
     """Apply a transition that needs no more than a comment (its effects come from the workflow table): a
     decision without funding, or the porteur's answer to a complement request."""
     definition = workflow.TRANSITIONS.get(transition)
+    if definition is not None and definition.service == "demander_complement":  # with the default deadline
+        return demander_complement(actor=actor, dossier=dossier, commentaire=commentaire, delai=None)
     if definition is None or definition.service != "appliquer":
         raise CandidatureRefusee(f"La transition « {transition} » ne s'applique pas ainsi.")
     dossier = _lock(dossier)
     transitionner(actor=actor, dossier=dossier, nom=transition, commentaire=commentaire)
+    return dossier
+
+
+@transaction.atomic
+def demander_complement(*, actor, dossier: Dossier, commentaire: str, delai: date | None) -> Dossier:
+    """Ask the porteur for a complement due by `delai` (default: `rappels.DELAI_PAR_DEFAUT` from today); a
+    reminder is scheduled on the task queue (`rappels.programmer`) some days before it."""
+    dossier = _lock(dossier)
+    delai = delai or timezone.localdate() + rappels.DELAI_PAR_DEFAUT
+    if commentaire.strip():
+        commentaire = f"{commentaire.strip()}\n\nRéponse attendue au plus tard le {delai:%d/%m/%Y}."
+    transitionner(actor=actor, dossier=dossier, nom="demander_complement", commentaire=commentaire,
+                  donnees={"delai": delai})
     return dossier
 
 
@@ -415,6 +486,9 @@ def _figer_le_depot(contexte: Contexte) -> None:
     version = regles.version_en_vigueur(dossier.grappe.campagne, timezone.localdate(maintenant))
     contexte.champs.update(_recevabilite(dossier, maintenant=maintenant, version=version, refus="Dépôt refusé"))
     contexte.champs.update(depose_le=maintenant, numero=_numero(dossier))
+    contenu = accuse.contenu_depose(dossier, numero=contexte.champs["numero"], depose_le=maintenant,
+                                    verdict=contexte.champs["verdict"])
+    contexte.champs.update(contenu_depose=contenu, empreinte_depot=accuse.empreinte(contenu))
 
 
 @workflow.effet("reevaluer_la_recevabilite", "avant")
@@ -423,6 +497,25 @@ def _reevaluer_la_recevabilite(contexte: Contexte) -> None:
     dossier = contexte.dossier
     contexte.champs.update(_recevabilite(dossier, maintenant=dossier.depose_le, version=dossier.version,
                                          refus="Renvoi refusé"))
+
+
+@workflow.effet("fixer_le_delai_du_complement", "avant")
+def _fixer_le_delai_du_complement(contexte: Contexte) -> None:
+    delai = contexte.donnees.get("delai") or timezone.localdate() + rappels.DELAI_PAR_DEFAUT
+    if delai <= timezone.localdate():
+        raise CandidatureRefusee(f"Date limite de réponse : le {delai:%d/%m/%Y} n'est pas dans le futur ; "
+                                 "indiquez une date postérieure à aujourd'hui.")
+    contexte.champs.update(complement_attendu_le=delai, complement_rappele_le=None)
+
+
+@workflow.effet("programmer_le_rappel", "apres")
+def _programmer_le_rappel(contexte: Contexte) -> None:
+    rappels.programmer(contexte.dossier)
+
+
+@workflow.effet("lever_le_delai_du_complement", "avant")
+def _lever_le_delai_du_complement(contexte: Contexte) -> None:
+    contexte.champs.update(complement_attendu_le=None)
 
 
 @workflow.effet("designer_instructeur", "avant")

@@ -21,6 +21,10 @@ urlpatterns = [
          name="recherche_etablissements"),
     path("dossiers/<int:pk>/verdict/", views_porteur.panneau_verdict, name="verdict"),
     path("dossiers/<int:pk>/pieces/", views_porteur.deposer_document, name="deposer_document"),
+    path("dossiers/<int:pk>/pieces/<int:document_pk>/supprimer/", views_porteur.supprimer_document,
+         name="supprimer_document"),
+    path("dossiers/<int:pk>/pieces/<int:document_pk>/remplacer/", views_porteur.remplacer_document,
+         name="remplacer_document"),
     path("dossiers/<int:pk>/deposer/", views_porteur.deposer, name="deposer"),
     # The dossier page, for everyone in scope, and its actions.
     path("dossiers/<int:pk>/", views_dossier.dossier, name="dossier"),
@@ -31,6 +35,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/avis/<int:avis_pk>/", views_dossier.rendre_avis, name="rendre_avis"),
     path("dossiers/<int:pk>/documents/<int:document_pk>/", views_dossier.document, name="document"),
     path("dossiers/<int:pk>/convention.pdf", views_dossier.convention_pdf, name="convention_pdf"),
+    path("dossiers/<int:pk>/accuse-de-depot.pdf", views_dossier.accuse_pdf, name="accuse_pdf"),
     re_path(rf"^dossiers/(?P<pk>\d+)/membres\.{FORMATS}$", views_dossier.export_membres, name="export_membres"),
     # Consent of another organisme's establishment to join a grappe.
     path("adhesions/", views_adhesions.liste, name="adhesions"),

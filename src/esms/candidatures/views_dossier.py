@@ -17,13 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from esms.candidatures import accuse, rappels, selectors, services, workflow
 from esms.candidatures import conventions as etapes_convention
-from esms.candidatures import selectors, services, workflow
 from esms.candidatures.etats import ETATS_MODIFIABLES, Etat
 from esms.candidatures.forms import (
     AnnotationForm,
     AvisForm,
     CommentaireForm,
+    ComplementForm,
     DemandeAvisForm,
     MessageForm,
     RetenirForm,
@@ -51,6 +52,10 @@ def _form_transition(definition: workflow.TransitionDef, dossier: Dossier, data=
         return RetenirForm(data, prefix=prefix, initial={"montant": dossier.montant_demande})
     if affichage.saisie == "signature":
         return SignatureForm(data, files, prefix=prefix, initial={"date_signature": timezone.localdate()})
+    if affichage.saisie == "complement":
+        return ComplementForm(data, prefix=prefix, obligatoire=definition.commentaire_obligatoire,
+                              label=affichage.libelle_saisie,
+                              initial={"delai": timezone.localdate() + rappels.DELAI_PAR_DEFAUT})
     return CommentaireForm(data, prefix=prefix, obligatoire=definition.commentaire_obligatoire,
                            label=affichage.libelle_saisie)
 
@@ -149,6 +154,9 @@ def transition(request: HttpRequest, pk: int, nom: str) -> HttpResponse:
             services.retenir(actor=request.user, dossier=dossier, montant=donnees["montant"],
                              commentaire=donnees["commentaire"],
                              appreciation_reserve=donnees["appreciation_reserve"])
+        elif definition.service == "demander_complement":
+            services.demander_complement(actor=request.user, dossier=dossier, commentaire=donnees["commentaire"],
+                                         delai=donnees["delai"])
         elif definition.service == "signer_convention":
             etapes_convention.signer(actor=request.user, dossier=dossier, date_signature=donnees["date_signature"],
                                scan=donnees["scan"])
@@ -238,6 +246,20 @@ def document(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
     dossier = selectors.dossier(actor=request.user, pk=pk)
     piece = get_object_or_404(dossier.documents, pk=document_pk)
     return FileResponse(piece.fichier.open("rb"), as_attachment=True, filename=piece.nom_original)
+
+
+@login_required
+@require_GET
+def accuse_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The receipt of the filing (accusé de dépôt) with the dossier number and the digest of the filed content."""
+    dossier = selectors.dossier(actor=request.user, pk=pk)
+    try:
+        contenu = accuse.pdf(actor=request.user, dossier=dossier)
+    except REFUS as exc:
+        return _page_dossier(request, dossier, refus=pour_page(exc, "Accusé de dépôt indisponible"))
+    response = HttpResponse(contenu, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="accuse-de-depot-{dossier.numero}.pdf"'
+    return response
 
 
 @login_required

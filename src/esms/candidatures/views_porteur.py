@@ -21,21 +21,25 @@ from esms.candidatures import regles, selectors, services
 from esms.candidatures.etats import ETATS_MODIFIABLES, Etat
 from esms.candidatures.forms import (
     AjoutMembresForm,
+    ConfirmationDepotForm,
     CreationGrappeForm,
     DocumentForm,
     GrappeForm,
     MembreForm,
+    RemplacementDocumentForm,
 )
-from esms.candidatures.models import Dossier, Membre, Transition
+from esms.candidatures.models import Document, Dossier, Membre, Transition
 from esms.candidatures.selectors import verdict_courant
-from esms.candidatures.views_verdict import financement_par_membre, presenter
+from esms.candidatures.views_verdict import financement_par_membre, presenter, raisons_par_membre
 from esms.comptes.permissions import has_perm, require
 from esms.referentiel import selectors as referentiel
+from esms.referentiel.models import Etablissement
 from esms.refus import REFUS, pour_page
 from esms.rules import SECTEUR_LIBELLES
 from esms.televersements import genre_televersement, refus_de_la_requete
 
 RESULTATS_PAR_PAGE = 20
+MESSAGE_BLOC = "candidatures.message_bloc"  # session key: the message of the block just saved
 EVENEMENT_MODIFICATION = "grappe-modifiee"  # htmx event: the verdict and the search results refresh
 LARGEURS = {"cas": "16rem", "deja_finance_pour": "10rem", "part_heures_eligibles": "5rem",
             "montant_equipement_demande": "7rem"}  # inputs in table cells
@@ -101,6 +105,7 @@ def _form_membre(finess: str, data=None, initial=None) -> MembreForm:
 def _membres(dossier: Dossier, verdict: dict | None, formulaires: dict | None = None) -> list[dict]:
     formulaires = formulaires or {}
     montants = financement_par_membre(verdict)
+    raisons = raisons_par_membre(verdict)
     lignes = []
     membres = list(Membre.objects.filter(grappe=dossier.grappe)
                    .select_related("etablissement__categorie", "etablissement__departement"))
@@ -113,6 +118,7 @@ def _membres(dossier: Dossier, verdict: dict | None, formulaires: dict | None = 
             "montant_equipement_demande": membre.montant_equipement_demande})
         lignes.append({"membre": membre, "et": membre.etablissement, "form": form, "financement": montants.get(finess),
                        "sons": sons[finess],
+                       "raisons": raisons.get(finess, []),
                        "secteur": SECTEUR_LIBELLES.get(membre.etablissement.secteur, membre.etablissement.secteur)})
     return lignes
 
@@ -157,13 +163,29 @@ def _page_edition(request: HttpRequest, dossier: Dossier, *, refus: dict | None 
                                            "region_pilote_choisie": grappe.region_pilote_choisie_id or ""}),
         "ajout_form": AjoutMembresForm(),
         "document_form": DocumentForm(),
-        "documents": dossier.documents.select_related("depose_par"),
+        "documents": _documents(dossier),
+        "message_bloc": request.session.pop(MESSAGE_BLOC, None),
         "recherche": _recherche(request, dossier),
         "demande_complement": demande,
         "est_brouillon": dossier.etat == Etat.BROUILLON,
         **surcharges,
     }
     return render(request, "candidatures/edition.html", contexte)
+
+
+def _documents(dossier: Dossier) -> list:
+    """The dossier's documents, each marked `modifiable` when the porteur may still replace or delete it."""
+    documents = list(dossier.documents.select_related("depose_par"))
+    for document in documents:
+        document.modifiable = (document.type not in (Document.Type.COMPLEMENT, Document.Type.CONVENTION_SIGNEE)
+                               and (dossier.depose_le is None or document.depose_le > dossier.depose_le))
+    return documents
+
+
+def _retour_au_bloc(request: HttpRequest, dossier: Dossier, bloc: str, texte: str) -> HttpResponse:
+    """Back to the edited block of the edition page, its message shown in that block (not at the top)."""
+    request.session[MESSAGE_BLOC] = {"bloc": bloc, "texte": texte}
+    return redirect(reverse("candidatures:edition", args=[dossier.pk]) + f"#{bloc}")
 
 
 @login_required
@@ -196,15 +218,45 @@ def panneau_verdict(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Edition actions ----------------------------------------------------------------------------
 
-def _apres_modification(request: HttpRequest, dossier: Dossier, message: str) -> HttpResponse:
+def _apres_modification(request: HttpRequest, dossier: Dossier, message: str,
+                        avertissements: list[str] | None = None) -> HttpResponse:
     """htmx: the members section (the verdict refreshes on the event); otherwise back to the page."""
     if request.htmx:
         response = render(request, "candidatures/_membres.html", {**_contexte_edition(request, dossier),
-                                                                   "succes": message})
+                                                                   "succes": message,
+                                                                   "avertissements": avertissements})
         response["HX-Trigger"] = EVENEMENT_MODIFICATION
         return response
-    messages.success(request, message)
+    if avertissements:
+        messages.warning(request, " ".join([message, *avertissements]))
+    else:
+        messages.success(request, message)
     return redirect(reverse("candidatures:edition", args=[dossier.pk]) + "#membres")
+
+
+def _avertissements_ajout(avant: dict | None, apres: dict | None, ajoutes: list[Membre]) -> list[str]:
+    """Why each added establishment does not count (yet), and the call or lead region that changed with it."""
+    noms = dict(Etablissement.objects.filter(pk__in=[m.etablissement_id for m in ajoutes])
+                .values_list("pk", "raison_sociale"))
+    raisons = raisons_par_membre(apres)
+    lignes = []
+    for membre in ajoutes:
+        qui = f"{membre.etablissement_id} « {noms.get(membre.etablissement_id, '')} »"
+        if membre.adhesion == Membre.Adhesion.PROPOSEE:
+            lignes.append(f"{qui} relève d'un autre organisme gestionnaire : il ne comptera qu'après son accord "
+                          "(ou celui de l'établissement).")
+        elif membre.etablissement_id in raisons:
+            lignes.append(f"{qui} ne compte pas : {' '.join(raisons[membre.etablissement_id])}")
+    if apres is not None:
+        appel_avant = (avant or {}).get("appel")
+        if apres.get("appel") != appel_avant and (avant is not None or apres.get("appel") != "regional"):
+            routage = next((m["message"] for m in apres.get("motifs", []) if m.get("rule") == "appel.routage"), "")
+            libelle = Dossier.Appel(apres["appel"]).label.lower() if apres.get("appel") in Dossier.Appel.values \
+                else apres.get("appel")
+            lignes.append(f"La grappe relève désormais de l'appel {libelle} : {routage}".strip())
+        if avant is not None and apres.get("region_pilote") != avant.get("region_pilote"):
+            lignes.append(f"La région pilote devient {presenter(apres)['region_nom']}.")
+    return lignes
 
 
 def _refus_membres(request: HttpRequest, dossier: Dossier, erreur: dict, membres_forms=None) -> HttpResponse:
@@ -224,9 +276,8 @@ def modifier_grappe(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.modifier_grappe(actor=request.user, dossier=dossier, **form.cleaned_data)
     except REFUS as exc:
-        return _page_edition(request, dossier, grappe_form=form, refus=pour_page(exc, "Modification refusée"))
-    messages.success(request, "Grappe enregistrée.")
-    return redirect("candidatures:edition", pk=dossier.pk)
+        return _page_edition(request, dossier, grappe_form=form, refus_grappe=pour_page(exc, "Modification refusée"))
+    return _retour_au_bloc(request, dossier, "grappe", "Grappe enregistrée.")
 
 
 @login_required
@@ -239,6 +290,7 @@ def ajouter_membres(request: HttpRequest, pk: int) -> HttpResponse:
         if request.htmx:
             return _refus_membres(request, dossier, erreur)
         return _page_edition(request, dossier, ajout_form=form, refus_membres=erreur)
+    avant = verdict_courant(dossier)[0]
     try:
         ajoutes = services.ajouter_membres(actor=request.user, dossier=dossier, finess_et=form.cleaned_data["finess"],
                                            cas=form.cleaned_data["cas"])
@@ -248,7 +300,8 @@ def ajouter_membres(request: HttpRequest, pk: int) -> HttpResponse:
             return _refus_membres(request, dossier, erreur)
         return _page_edition(request, dossier, ajout_form=form, refus_membres=erreur)
     pluriel = "s" if len(ajoutes) > 1 else ""
-    return _apres_modification(request, dossier, f"{len(ajoutes)} établissement{pluriel} ajouté{pluriel} à la grappe.")
+    return _apres_modification(request, dossier, f"{len(ajoutes)} établissement{pluriel} ajouté{pluriel} à la grappe.",
+                               _avertissements_ajout(avant, verdict_courant(dossier)[0], ajoutes))
 
 
 @login_required
@@ -293,22 +346,79 @@ def deposer_document(request: HttpRequest, pk: int) -> HttpResponse:
         document = services.deposer_document(actor=request.user, dossier=dossier, type=form.cleaned_data["type"],
                                              fichier=form.cleaned_data["fichier"])
     except REFUS as exc:
-        return _page_edition(request, dossier, document_form=form, refus=pour_page(exc, "Pièce refusée"))
-    messages.success(request, f"Pièce « {document.nom_original} » déposée.")
-    return redirect(reverse("candidatures:edition", args=[dossier.pk]) + "#documents")
+        return _page_edition(request, dossier, document_form=form, refus_documents=pour_page(exc, "Pièce refusée"))
+    return _retour_au_bloc(request, dossier, "documents", f"Pièce « {document.nom_original} » déposée.")
+
+
+PIECE_ABSENTE = ["Cette pièce ne figure pas (ou plus) dans le dossier : rechargez la page."]
 
 
 @login_required
 @require_POST
-def deposer(request: HttpRequest, pk: int) -> HttpResponse:
-    """File the dossier. After the deadline, or when it is not admissible, nothing changes and every
-    reason is shown."""
+def supprimer_document(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
     dossier = _dossier_modifiable(request, pk)
+    document = dossier.documents.filter(pk=document_pk).first()
+    if document is None:
+        return _page_edition(request, dossier, refus_documents={"titre": "Suppression refusée", "raisons": PIECE_ABSENTE})
+    try:
+        services.supprimer_document(actor=request.user, dossier=dossier, document=document)
+    except REFUS as exc:
+        return _page_edition(request, dossier, refus_documents=pour_page(exc, "Suppression refusée"))
+    return _retour_au_bloc(request, dossier, "documents", f"Pièce « {document.nom_original} » supprimée.")
+
+
+@login_required
+@require_POST
+def remplacer_document(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    dossier = _dossier_modifiable(request, pk)
+    document = dossier.documents.filter(pk=document_pk).first()
+    if document is None:
+        return _page_edition(request, dossier, refus_documents={"titre": "Remplacement refusé", "raisons": PIECE_ABSENTE})
+    form = RemplacementDocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page_edition(request, dossier, refus_documents={
+            "titre": "Remplacement refusé", "raisons": [e for erreurs in form.errors.values() for e in erreurs]})
+    try:
+        nouveau = services.remplacer_document(actor=request.user, dossier=dossier, document=document,
+                                              fichier=form.cleaned_data["fichier"])
+    except REFUS as exc:
+        return _page_edition(request, dossier, refus_documents=pour_page(exc, "Remplacement refusé"))
+    return _retour_au_bloc(request, dossier, "documents",
+                           f"Pièce « {document.nom_original} » remplacée par « {nouveau.nom_original} ».")
+
+
+def _page_recapitulatif(request: HttpRequest, dossier: Dossier, *, form: ConfirmationDepotForm | None = None,
+                        refus: dict | None = None) -> HttpResponse:
+    """What will be filed: members and amounts, documents, the call's deadline, the verdict; then the
+    explicit confirmation."""
+    contexte = _contexte_edition(request, dossier)
+    return render(request, "candidatures/recapitulatif.html", {
+        **contexte, "title": f"Vérifier et déposer le dossier « {dossier.grappe} »",
+        "documents": dossier.documents.select_related("depose_par"), "form": form or ConfirmationDepotForm(),
+        "refus": refus, "membres_comptes": [m for m in contexte["membres"] if m["financement"]],
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deposer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The summary before filing (GET), then the filing once explicitly confirmed (POST). After the deadline,
+    or when it is not admissible, nothing changes and every reason is shown, as sentences saying what to do."""
+    dossier = _dossier_modifiable(request, pk)
+    if dossier.etat != Etat.BROUILLON:
+        messages.info(request, f"Le dossier {dossier} est déjà déposé.")
+        return redirect("candidatures:dossier", pk=dossier.pk)
+    if request.method == "GET":
+        return _page_recapitulatif(request, dossier)
+    form = ConfirmationDepotForm(request.POST)
+    if not form.is_valid():
+        return _page_recapitulatif(request, dossier, form=form)
     try:
         dossier = services.deposer(actor=request.user, dossier=dossier)
     except REFUS as exc:
-        return _page_edition(request, dossier, refus=pour_page(exc, "Dépôt refusé"))
+        return _page_recapitulatif(request, dossier, form=form, refus=pour_page(exc, "Dépôt refusé"))
     except regles.VersionIntrouvable as exc:
-        return _page_edition(request, dossier, refus={"titre": "Dépôt refusé", "raisons": [str(exc)]})
-    messages.success(request, f"Dossier déposé sous le numéro {dossier.numero}. L'ARS en est informée.")
+        return _page_recapitulatif(request, dossier, form=form, refus={"titre": "Dépôt refusé", "raisons": [str(exc)]})
+    messages.success(request, f"Dossier déposé sous le numéro {dossier.numero}. L'ARS en est informée. "
+                              "Téléchargez l'accusé de dépôt ci-dessous.")
     return redirect("candidatures:dossier", pk=dossier.pk)

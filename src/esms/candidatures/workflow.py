@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from esms.candidatures.etats import Etat
+from esms.candidatures.etats import ETATS_RETIRABLES, Etat
 from esms.comptes.permissions import Acteur, decide
 from esms.refus import Refus, hors_perimetre, non_habilite
 
@@ -27,8 +27,8 @@ class TransitionInterdite(Refus):
     code_par_defaut = "transition_interdite"
 
 
-Saisie = Literal["commentaire", "montant", "signature"]
-Service = Literal["appliquer", "deposer", "retenir", "signer_convention", "solder"]
+Saisie = Literal["commentaire", "montant", "signature", "complement"]
+Service = Literal["appliquer", "deposer", "retenir", "signer_convention", "solder", "demander_complement"]
 
 
 @dataclass(frozen=True)
@@ -94,11 +94,12 @@ TRANSITIONS: dict[str, TransitionDef] = {t.nom: t for t in [
                   affichage=Affichage()),
     TransitionDef("demander_complement", "Demander un complément", frozenset({E.EN_INSTRUCTION}),
                   E.COMPLEMENT_DEMANDE, "candidatures.instruire", commentaire_obligatoire=True,
-                  notifier=("porteur",),
-                  affichage=Affichage(libelle_saisie="Pièces ou précisions demandées au porteur")),
+                  notifier=("porteur",), effets=("fixer_le_delai_du_complement", "programmer_le_rappel"),
+                  service="demander_complement",
+                  affichage=Affichage(saisie="complement", libelle_saisie="Pièces ou précisions demandées au porteur")),
     TransitionDef("repondre_complement", "Renvoyer le dossier complété", frozenset({E.COMPLEMENT_DEMANDE}),
                   E.EN_INSTRUCTION, "candidatures.deposer", notifier=("instructeurs",),
-                  effets=("reevaluer_la_recevabilite",),
+                  effets=("reevaluer_la_recevabilite", "lever_le_delai_du_complement"),
                   affichage=Affichage(libelle_saisie="Message à l'ARS (facultatif)", edition=True)),
     TransitionDef("retenir", "Retenir", frozenset({E.EN_INSTRUCTION}), E.RETENU,
                   "candidatures.decider", pilote_seulement=True, notifier=("porteur", "instructeurs"),
@@ -122,7 +123,11 @@ TRANSITIONS: dict[str, TransitionDef] = {t.nom: t for t in [
     TransitionDef("solder", "Solder", frozenset({E.EN_SUIVI_USAGE}), E.SOLDE,
                   "candidatures.conventionner", pilote_seulement=True, notifier=("porteur",),
                   effets=("programmer_le_solde",), service="solder"),  # ordered from the usages validation
-    TransitionDef("clore", "Clore", frozenset({E.SOLDE, E.NON_RETENU, E.SANS_SUITE}), E.CLOS,
+    TransitionDef("retirer", "Retirer le dossier", ETATS_RETIRABLES, E.RETIRE, "candidatures.deposer",
+                  notifier=("instructeurs", "porteur"), effets=("lever_le_delai_du_complement",),
+                  affichage=Affichage(style="fr-btn--tertiary", libelle_saisie="Motif du retrait (facultatif)",
+                                      confirmation="Confirmer le retrait du dossier")),
+    TransitionDef("clore", "Clore", frozenset({E.SOLDE, E.NON_RETENU, E.SANS_SUITE, E.RETIRE}), E.CLOS,
                   "candidatures.decider", pilote_seulement=True, affichage=Affichage()),
 ]}
 

@@ -74,7 +74,7 @@ def sons_sans_projet(*, region: str | None = None) -> list[dict]:
     """ESSMS with a SONS order but in no ESMS numérique project (candidates for the bourse aux grappes):
     member of no grappe whose dossier is still alive (draft, filed, retained…)."""
     vivants = Membre.objects.filter(etablissement_id=OuterRef("etablissement_id")).exclude(
-        grappe__dossier__etat__in=[Etat.NON_RETENU, Etat.SANS_SUITE])
+        grappe__dossier__etat__in=[Etat.NON_RETENU, Etat.SANS_SUITE, Etat.RETIRE])
     qs = (_commandes(region).filter(~Exists(vivants))
           .select_related("etablissement__region", "solution__editeur")
           .order_by("etablissement__region__nom", "etablissement_id", "vague"))

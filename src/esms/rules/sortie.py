@@ -7,6 +7,17 @@ from typing import Any
 from esms.rules.modeles import AtteinteUsage, DossierVerdict, Financement, Motif, VersementDu
 from esms.rules.trace import jsonable
 
+# Trace entries that inform (the amount computed, the ESSMS cap applied, the payment step, the DUI count) rather
+# than check a rule: their `ok` is not a verdict, a page must not show them as a rule « respectée ».
+REGLES_INFORMATIVES = frozenset({
+    "financement.calcul",
+    "financement.plafond_essms",
+    "financement.prestation_segur",
+    "versement.etape",
+    "usage.dui_actif",
+    "appel.membres_comptes",
+})
+
 
 def motif_vers_dict(motif: Motif) -> dict[str, Any]:
     return {
