@@ -103,8 +103,10 @@ def test_parcours_candidature(page, settings, tmp_path):
         with page.expect_navigation():
             page.get_by_role("button", name="Déposer la pièce").click()
     expect(page.locator("#verdict")).to_contain_text("Aucune pièce manquante.")
+    page.get_by_role("link", name="Vérifier et déposer le dossier").click()  # the summary, then the confirmation
+    page.locator('label[for="id_confirmation"]').click()
     with page.expect_navigation():  # waits for the new page, not the old one
-        page.get_by_role("button", name="Déposer le dossier").click()
+        page.get_by_role("button", name="Confirmer le dépôt").click()
     _attendre(page, "Dossier déposé sous le numéro 2024-84-")
     url_dossier = page.url
     _deconnexion(page)

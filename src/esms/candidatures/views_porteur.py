@@ -300,8 +300,12 @@ def ajouter_membres(request: HttpRequest, pk: int) -> HttpResponse:
             return _refus_membres(request, dossier, erreur)
         return _page_edition(request, dossier, ajout_form=form, refus_membres=erreur)
     pluriel = "s" if len(ajoutes) > 1 else ""
+    apres, indisponible = verdict_courant(dossier)
+    avertissements = _avertissements_ajout(avant, apres, ajoutes)
+    if indisponible:
+        avertissements.append(f"Verdict des règles indisponible : {indisponible}")
     return _apres_modification(request, dossier, f"{len(ajoutes)} établissement{pluriel} ajouté{pluriel} à la grappe.",
-                               _avertissements_ajout(avant, verdict_courant(dossier)[0], ajoutes))
+                               avertissements)
 
 
 @login_required
