@@ -86,10 +86,11 @@ def erreurs_lisibles(erreurs: Iterable[str], membres: Sequence[tuple[str, str]])
         else:
             autres.append(f"Donnée du dossier invalide ({erreur.split(' : ', 1)[-1]}) : signalez-le à l'assistance.")
     phrases = []
-    for champ, qui in par_champ.items():
+    for champ, concernes_liste in par_champ.items():
         quoi, faire = CHAMPS_MEMBRE[champ]
-        concernes = ", ".join(qui[:5]) + (f" et {len(qui) - 5} autre(s)" if len(qui) > 5 else "")
-        sujet = "Pour l'établissement" if len(qui) == 1 else f"Pour {len(qui)} établissements"
+        n = len(concernes_liste)
+        concernes = ", ".join(concernes_liste[:5]) + (f" et {n - 5} autre(s)" if n > 5 else "")
+        sujet = "Pour l'établissement" if n == 1 else f"Pour {n} établissements"
         phrases.append(f"{sujet} ({concernes}), {quoi} : {faire}.")
     return list(dict.fromkeys([*autres, *phrases]))
 

@@ -73,4 +73,4 @@ def rappels_dus(*, maintenant: datetime | None = None) -> int:
     dus = (Dossier.objects.filter(etat=Etat.COMPLEMENT_DEMANDE, complement_rappele_le__isnull=True,
                                   complement_attendu_le__lte=limite)
            .values_list("pk", "complement_attendu_le"))
-    return sum(rappeler(dossier_id=pk, attendu_le=attendu_le.isoformat()) for pk, attendu_le in dus)
+    return sum(rappeler(dossier_id=pk, attendu_le=attendu_le.isoformat()) for pk, attendu_le in dus if attendu_le)
