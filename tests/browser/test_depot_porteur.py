@@ -176,7 +176,7 @@ def test_remplacer_et_supprimer_une_piece_avant_le_depot_revient_au_bloc_des_pie
     _edition(page, dossier)
     ligne = page.locator("#documents tr", has_text="convention_grappe.pdf")
     ligne.locator("summary", has_text="Remplacer").click()
-    ligne.get_by_label(re.compile("Nouveau fichier")).set_input_files({"name": "convention-v2.pdf", **PDF})
+    ligne.get_by_label(re.compile("Nouvelle version de")).set_input_files({"name": "convention-v2.pdf", **PDF})
     with page.expect_navigation():
         ligne.get_by_role("button", name="Confirmer le remplacement").click()
     message = page.locator("#documents .fr-alert")

@@ -55,6 +55,7 @@ SCENARIOS = [
     Scenario("11", "2023", "clos", 18),
     Scenario("32", "2024", "depose", 17),
     Scenario("32", "2024", "sans_suite", 15),
+    Scenario("32", "2024", "retire", 15),
     Scenario("32", "2023", "solde", 20),
     Scenario("94", "2024", "en_instruction", 9),
     Scenario("04", "2024", "retenu", 10),
@@ -104,6 +105,10 @@ def _documents(porteur: User, dossier: Dossier, acquisition: bool) -> None:
 def _avancer(dossier: Dossier, etat: str, porteur: User, agent: User) -> None:
     """Take a filed dossier to `etat` through the workflow."""
     if etat == "depose":
+        return
+    if etat == "retire":
+        services.appliquer(actor=porteur, dossier=dossier, transition="retirer",
+                           commentaire="Un membre a quitté le projet : la grappe sera reconstituée l'an prochain.")
         return
     if etat == "sans_suite":
         services.appliquer(actor=agent, dossier=dossier, transition="classer_sans_suite",
