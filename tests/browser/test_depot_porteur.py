@@ -31,7 +31,7 @@ PDF = {"mimeType": "application/pdf", "buffer": b"%PDF-1.4\n% test\n"}
 def monde(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     ref = factories.mini_referentiel()
-    porteur = factories.make_user(Role.PORTEUR, username="porteur", organismes=[ref.og_ara.pk])
+    porteur = factories.make_user(Role.RESPONSABLE_OG, username="porteur", organismes=[ref.og_ara.pk])
     agent = factories.make_user(Role.AGENT_ARS, username="agent", region="84")
     return type("Monde", (), {"ref": ref, "porteur": porteur, "agent": agent})
 

@@ -32,7 +32,7 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def porteur(ref, make_user):
-    return make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
+    return make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk])
 
 
 @pytest.fixture
@@ -141,7 +141,7 @@ def test_l_accuse_de_depot_porte_le_numero_et_l_empreinte(ref, porteur, client, 
     client.force_login(porteur)
     reponse = client.get(reverse("candidatures:accuse_pdf", args=[dossier.pk]))
     assert reponse["Content-Type"] == "application/pdf" and reponse.content.startswith(b"%PDF")
-    intrus = make_user(Role.PORTEUR, organismes=[ref.og_corse.pk])
+    intrus = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_corse.pk])
     client.force_login(intrus)
     assert client.get(reverse("candidatures:accuse_pdf", args=[dossier.pk])).status_code == 404
 
