@@ -122,8 +122,10 @@ def test_sign_up_claim_validation_first_grappe(page, smtp, settings, live_server
         with page.expect_navigation():
             page.get_by_role("button", name="Déposer la pièce").click()
     expect(page.locator("#verdict")).to_contain_text("Aucune pièce manquante.")
+    page.get_by_role("link", name="Vérifier et déposer le dossier").click()  # the summary, then the confirmation
+    page.locator('label[for="id_confirmation"]').click()
     with page.expect_navigation():
-        page.get_by_role("button", name="Déposer le dossier").click()
+        page.get_by_role("button", name="Confirmer le dépôt").click()
     expect(page.locator("main")).to_contain_text("Dossier déposé sous le numéro 2024-84-")
     dossier = Dossier.objects.get(grappe__nom="Grappe des Tilleuls")
     assert dossier.etat == Etat.DEPOSE and dossier.grappe.porteur_id == ref.og_ara.pk
