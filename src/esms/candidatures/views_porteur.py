@@ -373,12 +373,15 @@ def supprimer_document(request: HttpRequest, pk: int, document_pk: int) -> HttpR
 
 @login_required
 @require_POST
+@genre_televersement("documents")
 def remplacer_document(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
     dossier = _dossier_modifiable(request, pk)
     document = dossier.documents.filter(pk=document_pk).first()
     if document is None:
         return _page_edition(request, dossier, refus_documents={"titre": "Remplacement refusé", "raisons": PIECE_ABSENTE})
-    form = RemplacementDocumentForm(request.POST, request.FILES)
+    form = RemplacementDocumentForm(request.POST, request.FILES)  # reads the body: the « documents » limit applies
+    if refus := refus_de_la_requete(request):
+        return _page_edition(request, dossier, refus_documents=pour_page(refus, "Remplacement refusé"))
     if not form.is_valid():
         return _page_edition(request, dossier, refus_documents={
             "titre": "Remplacement refusé", "raisons": [e for erreurs in form.errors.values() for e in erreurs]})
