@@ -8,7 +8,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from esms.candidatures import regles
+from esms.candidatures import recherche, regles
 from esms.candidatures.models import Avis, Dossier, Membre
 from esms.comptes.permissions import filter_scope, get_in_scope, has_perm, require
 from esms.rules.erreurs import ErreursLocalisees
@@ -17,6 +17,9 @@ TRIS = {
     "depot": "depose_le", "-depot": "-depose_le", "numero": "numero", "montant": "montant_demande",
     "-montant": "-montant_demande", "etat": "etat",
 }
+
+
+CHAMPS_RECHERCHE = ["numero", "grappe__nom", "grappe__porteur__raison_sociale"]
 
 
 def dossiers(*, actor) -> QuerySet[Dossier]:
@@ -37,9 +40,9 @@ def file_instruction(*, actor, filtres: Mapping[str, str]) -> QuerySet[Dossier]:
     if has_perm(actor, "candidatures.instruire"):
         qs = qs.exclude(etat="brouillon")
     q = (filtres.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(numero__icontains=q) | Q(grappe__nom__icontains=q)
-                       | Q(grappe__porteur__raison_sociale__icontains=q) | Q(grappe__porteur_id=q)
+    if q:  # ignoring case and accents, on SQLite as on PostgreSQL
+        qs = qs.alias(**recherche.alias_plies(CHAMPS_RECHERCHE))
+        qs = qs.filter(recherche.contient(CHAMPS_RECHERCHE, q) | Q(grappe__porteur_id=q)
                        | Q(pk__in=Dossier.objects.filter(grappe__membres__etablissement_id=q).values("pk")))
     for champ, cle in (("etat", "etat"), ("appel", "appel"), ("grappe__campagne__code", "campagne"),
                        ("regions__code", "region"), ("fenetre", "fenetre")):
