@@ -167,3 +167,24 @@ def dui_actifs_retenus(declare: int | None, recalcule: int | None) -> int | None
     if declare is None:
         return recalcule
     return min(declare, recalcule)
+
+
+def motif_de_validation(ecarts: dict[str, Ecart], motif_ars: str, tolerance: Parametre[Decimal]) -> Verdict[None]:
+    """Validating usage while a declared figure exceeds the tolerance against the proven one needs the ARS's
+    written reason; the trace names each establishment over the tolerance and the tolerance applied. (A figure
+    missing on one side is flagged on the page but is not a gap over the tolerance.)"""
+    signales = {finess: e for finess, e in sorted(ecarts.items()) if e.signale and e.ecart_relatif is not None}
+    if not signales:
+        return Verdict(True, None, (motif("usage.validation_ecarts", True, "Aucun écart au-delà de la tolérance.",
+                                          (tolerance,)),))
+    if motif_ars.strip():
+        message = f"{len(signales)} écart(s) au-delà de la tolérance, validé(s) avec le motif de l'ARS."
+        return Verdict(True, None, (motif("usage.validation_ecarts", True, message, (tolerance,)),))
+    motifs = tuple(motif("usage.validation_ecarts", False, f"{finess} : {e.message}", (tolerance,), finess_et=finess)
+                   for finess, e in signales.items())
+    tolere = f"{tolerance.valeur * 100:.1f}".replace(".", ",")
+    titre = motif("usage.validation_ecarts", False,
+                  f"{len(signales)} écart(s) entre le nombre de DUI actifs déclaré et le nombre prouvé dépassent la "
+                  f"tolérance de {tolere} % : indiquez dans le champ « Motif » pourquoi vous validez malgré tout.",
+                  (tolerance,))
+    return Verdict(False, None, (titre, *motifs))

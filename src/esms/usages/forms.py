@@ -56,7 +56,7 @@ class DecisionForm(PeriodeMixin, DsfrBaseForm):
                                                             ("rejeter", "Rejeter les usages")],
                                  widget=forms.RadioSelect)
     motif = forms.CharField(label="Motif", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                            help_text="Obligatoire pour un rejet ; transmis au porteur.")
+                            help_text="Obligatoire pour un rejet, et pour valider malgré un écart signalé ; transmis au porteur.")
 
     def clean(self):
         donnees = super().clean()

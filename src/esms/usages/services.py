@@ -20,7 +20,6 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -39,7 +38,8 @@ from esms.financement.models import Convention, Versement
 from esms.referentiel.models import Etablissement
 from esms.refus import hors_perimetre
 from esms.rules import RulesInputError
-from esms.rules.dui_actif import definition_dui_actif
+from esms.rules.dui_actif import definition_dui_actif, motif_de_validation
+from esms.rules.parametres import Parametre
 from esms.usages import indicateurs, selectors
 from esms.usages.erreurs import PreuveInvalide, UsageRefuse
 from esms.usages.models import (
@@ -340,10 +340,9 @@ def _peut_valider(actor, dossier: Dossier) -> None:
                           "une fois le suivi d'usage ouvert.")
 
 
-def tolerance() -> Decimal | None:
-    """The gap tolerance set for this platform (`ESMS_USAGES_TOLERANCE_ECART`), else None: the rules' default."""
-    valeur = getattr(settings, "ESMS_USAGES_TOLERANCE_ECART", None)
-    return Decimal(str(valeur)) if valeur is not None else None
+def tolerance(dossier: Dossier) -> Parametre[Decimal]:
+    """The gap tolerance of the dossier's campaign (rules parameter `usage.tolerance_ecart`, with its source)."""
+    return regles.campagne_de(regles.version_du_dossier(dossier)).usage.tolerance_ecart
 
 
 def _entrees(synthese) -> str:
@@ -365,7 +364,8 @@ def valider_usage(*, actor, dossier: Dossier, debut: date, fin: date, motif: str
         return _valider_usage(actor=actor, dossier=dossier, debut=debut, fin=fin, motif=motif)
     except IntegrityError:
         # A concurrent click committed the same validation first (the constraint held): return it.
-        existante = _validation_existante(dossier, debut, fin, _entrees(selectors.synthese(dossier, debut, fin)))
+        existante = _validation_existante(dossier, debut, fin, _entrees(selectors.synthese(dossier, debut, fin,
+                                                                                   tolerance=tolerance(dossier).valeur)))
         if existante is None:
             raise
         return existante
@@ -384,13 +384,17 @@ def _valider_usage(*, actor, dossier: Dossier, debut: date, fin: date, motif: st
     convention = Convention.objects.filter(dossier=dossier).first()
     if convention is None or convention.date_signature is None:
         raise UsageRefuse("Aucune convention signée : les usages ne peuvent pas être validés.")
-    synthese = selectors.synthese(dossier, debut, fin, tolerance=tolerance())
+    synthese = selectors.synthese(dossier, debut, fin, tolerance=tolerance(dossier).valeur)
     if not synthese.rapports:
         raise UsageRefuse(f"Aucun indicateur déclaré pour la période du {debut:%d/%m/%Y} au {fin:%d/%m/%Y}.")
     entrees = _entrees(synthese)
     existante = _validation_existante(dossier, debut, fin, entrees)
     if existante is not None:
         return existante
+    justification = motif_de_validation({ligne.finess_et: ligne.ecart for ligne in synthese.lignes}, motif,
+                                        tolerance(dossier))
+    if not justification.ok:
+        raise UsageRefuse([m.message for m in justification.motifs], champ="motif")
     deja = conventions.deja_verse(dossier)
     try:
         verdict = regles.evaluer_usage(dossier, synthese.indicateurs_par_et,
@@ -443,7 +447,7 @@ def rejeter_usage(*, actor, dossier: Dossier, debut: date, fin: date, motif: str
     _peut_valider(actor, dossier)
     if not motif.strip():
         raise UsageRefuse("Le motif du rejet est obligatoire.")
-    synthese = selectors.synthese(dossier, debut, fin, tolerance=tolerance())
+    synthese = selectors.synthese(dossier, debut, fin, tolerance=tolerance(dossier).valeur)
     validation = ValidationUsage.objects.create(
         dossier=dossier, periode_debut=debut, periode_fin=fin, decision=ValidationUsage.Decision.REJETEE,
         motif=motif.strip(), acteur=actor, entrees=_entrees(synthese),

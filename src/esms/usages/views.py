@@ -35,7 +35,6 @@ from esms.financement.models import Convention, Versement
 from esms.referentiel.models import Etablissement
 from esms.refus import Refus, messages_de, pour_page
 from esms.rules import RulesInputError
-from esms.rules.dui_actif import TOLERANCE_ECART
 from esms.televersements import genre_televersement, refus_de_la_requete
 from esms.usages import selectors, services
 from esms.usages.forms import AutorisationForm, DecisionForm, ImportForm, PreuveForm, SaisieForm
@@ -90,7 +89,7 @@ def _verdict(dossier: Dossier, synthese) -> tuple[dict | None, list[str]]:
 def _page(request: HttpRequest, dossier: Dossier, *, formulaires: dict | None = None, refus=None,
           status: int = 200) -> HttpResponse:
     debut, fin = _periode(request, dossier)
-    synthese = selectors.synthese(dossier, debut, fin, tolerance=services.tolerance())
+    synthese = selectors.synthese(dossier, debut, fin, tolerance=services.tolerance(dossier).valeur)
     verdict, erreurs_regles = _verdict(dossier, synthese)
     atteintes = {m["finess_et"]: m for m in (verdict or {}).get("usage", {}).get("par_membre", [])} if verdict and verdict["usage"] else {}
     motifs = {}
@@ -118,7 +117,7 @@ def _page(request: HttpRequest, dossier: Dossier, *, formulaires: dict | None = 
         "title": f"Usages du dossier {dossier}", "dossier": dossier, "synthese": synthese, "lignes": lignes,
         "verdict": verdict, "erreurs_regles": erreurs_regles, "periodes": selectors.periodes(dossier),
         "debut": debut, "fin": fin, "refus": refus, "peut_declarer": peut_declarer, "peut_valider": peut_valider,
-        "definition": campagne.usage.dui_actif, "tolerance": services.tolerance() or TOLERANCE_ECART.valeur,
+        "definition": campagne.usage.dui_actif, "tolerance": services.tolerance(dossier).valeur,
         "preuves": preuves.select_related("deposee_par", "maillon"), "limite": limites is not None,
         "validations": selectors.validations(dossier) if limites is None else [],
         "versements": Versement.objects.filter(dossier=dossier).order_by("cree_le", "id") if limites is None else [],
