@@ -155,3 +155,16 @@ def test_an_invitation_is_accepted_by_its_addressee_only(client, ref, make_user)
     assert "Accepter l'invitation" in client.get(url).content.decode()
     assert client.post(url).status_code == 302
     assert list(destinataire.organismes.values_list("pk", flat=True)) == [ref.og_ara.pk]
+
+
+def test_an_account_without_a_role_sees_nothing_but_its_own_claims(ref, media):
+    from esms.comptes.models import Courriel
+    from esms.comptes.permissions import filter_scope
+    from esms.referentiel.models import Etablissement
+
+    inscrit = _inscrit("claire@asso-ain.example")
+    demande = _demande(inscrit, ref)
+    _demande(_inscrit("autre@asso.example"), ref)
+    assert list(filter_scope(inscrit, Rattachement.objects.all())) == [demande]
+    assert not filter_scope(inscrit, Etablissement.objects.all()).exists()
+    assert not filter_scope(inscrit, Courriel.objects.all()).exists()  # a model without scope: nothing, no error

@@ -122,6 +122,8 @@ def _comptes(monde: SimpleNamespace) -> None:
     from esms.comptes.models import Courriel, Invitation, Rattachement, User
     from esms.inscriptions.services import SEL_VERIFICATION
 
+    monde.inscrit_autre = User.objects.create_user(username="inscrit-corse@asso.example", email="inscrit-corse@asso.example",
+                                                   password="mot-de-passe-test-1")  # intruder: no role, no claim
     monde.demandeur = User.objects.create_user(username=DEMANDEUR_VICTIME, email=DEMANDEUR_VICTIME,
                                                password="mot-de-passe-test-1", first_name="Claire")
     monde.rattachement = Rattachement.objects.create(

@@ -5,7 +5,8 @@ the route's name. A rule says who may use the route and, when its address names 
 victim's world (`monde.py`) the test puts in it; intruders then get that object's id.
 
 - `PUBLIC`: anyone, anonymous included (open data, public statistics, the login page);
-- `CONNECTE`: any signed-in user, whatever the role (lists are filtered by scope: checked by markers);
+- `CONNECTE`: any signed-in user with a role, whichever (lists are filtered by scope: checked by markers);
+- `COMPTE`: any signed-in account, one without a role yet included (its own account pages);
 - a set of roles: only these roles (before scope);
 - `objet=True`: the address names a victim's object: only its legitimate user (`legitime`) and the national
   administrator are in scope; every intruder must be refused.
@@ -24,6 +25,7 @@ from esms.comptes.models import Role
 
 PUBLIC = "public"
 CONNECTE = "connecte"
+COMPTE = "compte"
 A, ARS, P, G, E = Role.ADMIN_NATIONAL, Role.AGENT_ARS, Role.RESPONSABLE_OG, Role.GESTIONNAIRE_ESSMS, Role.EDITEUR
 SANS_ROLE = None  # in a set of roles: an active account without a role yet (self-registered, claim pending)
 INSTRUCTION = frozenset({A, ARS})
@@ -108,9 +110,9 @@ WEB: dict[str, Regle] = {
     "comptes/proconnect/": Regle(PUBLIC, lambda m: "/comptes/proconnect/"),
     "comptes/proconnect/retour/": Regle(PUBLIC, lambda m: "/comptes/proconnect/retour/?code=x&state=y"),
     # One's own account.
-    "comptes/mon-compte/": Regle(CONNECTE, lambda m: "/comptes/mon-compte/", GET_POST),
-    "comptes/mon-compte/desactiver/": Regle(CONNECTE, lambda m: "/comptes/mon-compte/desactiver/", POST),
-    "comptes/mot-de-passe/changer/": Regle(CONNECTE, lambda m: "/comptes/mot-de-passe/changer/", GET_POST),
+    "comptes/mon-compte/": Regle(COMPTE, lambda m: "/comptes/mon-compte/", GET_POST),
+    "comptes/mon-compte/desactiver/": Regle(COMPTE, lambda m: "/comptes/mon-compte/desactiver/", POST),
+    "comptes/mot-de-passe/changer/": Regle(COMPTE, lambda m: "/comptes/mot-de-passe/changer/", GET_POST),
     # The second factor is required of national administrators only: its pages are theirs.
     "comptes/double-facteur/": Regle(frozenset({A}), lambda m: "/comptes/double-facteur/", GET_POST),
     "comptes/double-facteur/activer/": Regle(frozenset({A}), lambda m: "/comptes/double-facteur/activer/", GET_POST),
@@ -123,7 +125,7 @@ WEB: dict[str, Regle] = {
         INSTRUCTION, lambda m: f"/comptes/rattachements/{m.rattachement.pk}/", GET_POST, objet=True,
         legitime="ars_ara"),
     "comptes/rattachements/<int:pk>/justificatif/": Regle(
-        CONNECTE, lambda m: f"/comptes/rattachements/{m.rattachement.pk}/justificatif/", objet=True,
+        COMPTE, lambda m: f"/comptes/rattachements/{m.rattachement.pk}/justificatif/", objet=True,
         legitime="demandeur"),
     # A porteur invites colleagues to the organismes it represents.
     "comptes/inviter/": Regle(
@@ -141,8 +143,8 @@ WEB: dict[str, Regle] = {
     "comptes/courriels/": Regle(frozenset({A}), lambda m: "/comptes/courriels/"),
     "comptes/courriels/<int:pk>/renvoyer/": Regle(frozenset({A}), lambda m: f"/comptes/courriels/{m.courriel.pk}/renvoyer/",
                                                   POST),
-    "comptes/notifications/": Regle(CONNECTE, lambda m: "/comptes/notifications/"),
-    "comptes/notifications/lues/": Regle(CONNECTE, lambda m: "/comptes/notifications/lues/", POST),
+    "comptes/notifications/": Regle(COMPTE, lambda m: "/comptes/notifications/"),
+    "comptes/notifications/lues/": Regle(COMPTE, lambda m: "/comptes/notifications/lues/", POST),
     # The référentiel is open data, shown to signed-in users.
     "referentiel/etablissements/": Regle(CONNECTE, lambda m: "/referentiel/etablissements/"),
     "referentiel/etablissements/<str:finess_et>/": Regle(
@@ -394,7 +396,8 @@ API: dict[str, Regle] = {
 }
 
 # Users the test runs every route with: intruders hold each role outside the victim's scope.
-INTRUS = ("porteur_autre", "gestionnaire_autre", "editeur_autre", "agent_autre")
+# `inscrit_autre`: an account without a role yet (signed up, no claim validated), which every new account is.
+INTRUS = ("porteur_autre", "gestionnaire_autre", "editeur_autre", "agent_autre", "inscrit_autre")
 
 
 @dataclass

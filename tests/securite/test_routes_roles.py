@@ -84,7 +84,9 @@ def _autorise(regle: routes.Regle, utilisateur, legitime, methode: str) -> bool:
         return not (regle.jeton and methode == "POST" and utilisateur is not None and utilisateur.pk != legitime.pk)
     if utilisateur is None:
         return False
-    if regle.acces != routes.CONNECTE and role_of(utilisateur) not in regle.acces:
+    if regle.acces == routes.CONNECTE and role_of(utilisateur) is None:
+        return False  # an account without a role yet reaches its own account pages only
+    if regle.acces not in (routes.CONNECTE, routes.COMPTE) and role_of(utilisateur) not in regle.acces:
         return False
     return not regle.objet or utilisateur.pk == legitime.pk or (regle.admin_inclus and _est_admin(utilisateur))
 
@@ -145,7 +147,7 @@ def _verifier(constats, route, methode, regle, reponse, utilisateur, legitime, m
         if methode == "POST" and statut in (401, 403, 404):
             constats.append(routes.Constat(route, methode, statut, "écriture refusée à un utilisateur autorisé"))
         return
-    if utilisateur is None:
+    if utilisateur is None or (est_api and role_of(utilisateur) is None):  # no role: no API token, as anonymous
         if est_api:
             attendu = statut == 401
         else:

@@ -306,6 +306,8 @@ def scope_q(user: Acteur, model: type[Model]) -> Q | None:
         return None
     paths = _SCOPE_PATHS.get(model)
     if paths is None:
+        if role is None:  # an account without a role sees nothing of a model without an owner
+            return nothing
         raise KeyError(f"Aucun périmètre n'est défini pour {model._meta.label}.")
     q = _scope_du_role(user, role, paths)
     if q is None:
