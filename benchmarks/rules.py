@@ -1,7 +1,7 @@
 """Benchmark of the rules over a national campaign: 3 000 grappes, 45 000 ESSMS, target ≤ 2 s.
 
 Run: `uv run python benchmarks/rules.py` (options: `--campaign 2024`, `--grappes 3000`, `--essms 45000`,
-`--repetitions 3`). The first run is cold (parameter parsing, FINESS-key memo empty) and is the one
+`--repetitions 3`, `--sans-simulation`). The first run is cold (parameter parsing, FINESS-key memo empty) and is the one
 compared to the target; later runs show the warm figure. Wall-clock and CPU time are both printed:
 on a shared machine the wall clock includes time stolen by other processes.
 
@@ -12,6 +12,13 @@ refusals), plus multi-regional grappes of 16 over two regions and national grapp
 regions. When the file is absent, synthetic establishments with valid FINESS numbers are used and a
 notice says so. Preparing the dossiers is not timed; evaluating them, with the entry point the web app
 uses (`evaluate_dossier`, dict in, dict out), is — parameter loading (cold cache) included.
+
+Then the what-if simulation (`esms.rules.simulation`, issue 17): the same campaign re-evaluated under the
+version in force and a draft (minimum size + 1, forfaits + 10 %, USLD admitted), set-based, plus the eligible
+référentiel (every ESSMS of the extract) judged from its category under both versions. Timed: building the
+columns from the parsed dossiers, both evaluations, the comparison. Parsing the dossiers (done once when the
+page or the command reads the database) is timed apart. Ratio to the 2 s target, and to the per-dossier
+path run twice (what the simulation would cost without the set-based evaluation).
 """
 
 from __future__ import annotations
@@ -30,10 +37,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from esms.rules import classify, evaluate_dossier
+from esms.rules import campagne_from_dict, campagne_to_dict, classify, evaluate_dossier, parse_dossier
 from esms.rules.chargement import load_campagne
+from esms.rules.ensemble import Table
 from esms.rules.finess import cle_luhn_valide
 from esms.rules.geographie import DEPARTEMENTS_PAR_REGION, REGIONS
+from esms.rules.simulation import simuler
 
 CIBLE_SECONDES = 2.0
 FICHIER_FINESS = "finess_et_20210108_flat.csv.gz"
@@ -171,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     analyseur.add_argument(
         "--repetitions", type=int, default=3, help="exécutions mesurées (la 1re à caches froids)"
     )
+    analyseur.add_argument("--sans-simulation", action="store_true", help="ne pas mesurer la simulation")
     args = analyseur.parse_args(argv)
 
     chemin = dossier_partage() / FICHIER_FINESS
@@ -218,7 +228,51 @@ def main(argv: list[str] | None = None) -> int:
         f"Rapport à la cible de {CIBLE_SECONDES:.0f} s : {a_froid / CIBLE_SECONDES:.2f} à froid, "
         f"{meilleure / CIBLE_SECONDES:.2f} au mieux ({verdict})"
     )
+    if not args.sans_simulation:
+        mesurer_simulation(dossiers, par_region, args.campaign, meilleure, eligibles, args.repetitions)
     return 0
+
+
+def brouillon(campagne: str) -> dict[str, Any]:
+    """A draft of the campaign: minimum size + 1, every forfait + 10 %, USLD admitted."""
+    donnees = campagne_to_dict(load_campagne(campagne))
+    donnees["grappe"]["taille_min"]["valeur"] += 1
+    for forfait in donnees["financement"]["forfaits"].values():
+        if forfait["valeur"] is not None:
+            forfait["valeur"] = forfait["valeur"] * 11 // 10
+    donnees["eligibilite"]["usld_exclue"]["valeur"] = False
+    return donnees
+
+
+def mesurer_simulation(dossiers: list[dict[str, Any]], par_region: dict[str, list[Etablissement]],
+                       campagne: str, par_dossier: float, eligibles_par_dossier: int, repetitions: int) -> None:
+    referentiel = [(e["finess_et"], e["categorie"], e["region"]) for liste in par_region.values() for e in liste]
+    courante, projet = load_campagne(campagne), campagne_from_dict(brouillon(campagne))
+    debut, debut_cpu = time.perf_counter(), time.process_time()
+    entrees = [parse_dossier(d) for d in dossiers]
+    lecture, lecture_cpu = time.perf_counter() - debut, time.process_time() - debut_cpu
+    gc.collect()
+    gc.freeze()
+    mesures = []
+    for _ in range(max(1, repetitions)):
+        debut, debut_cpu = time.perf_counter(), time.process_time()
+        simulation = simuler(Table.depuis(entrees), courante, projet, referentiel)
+        mesures.append((time.perf_counter() - debut, time.process_time() - debut_cpu))
+    gc.unfreeze()
+    assert sum(simulation.avant.eligible) == eligibles_par_dossier, "verdicts différents du calcul par dossier"
+    print(f"Simulation d'un brouillon ({len(entrees)} dossiers, {len(referentiel)} ESSMS du référentiel) :")
+    print(f"  lecture des dossiers (non comptée) : {lecture:.3f} s (CPU {lecture_cpu:.3f} s)")
+    for rang, (duree, duree_cpu) in enumerate(mesures, start=1):
+        print(f"  exécution {rang} : {duree:.3f} s (temps CPU {duree_cpu:.3f} s)")
+    meilleure = min(d for d, _ in mesures)
+    meilleure_cpu = min(c for _, c in mesures)
+    print(f"  verdicts changés : {len(simulation.verdicts_changes)} ; financement : "
+          f"{simulation.total_avant:,} € → {simulation.total_apres:,} € ; ESSMS du référentiel éligibles : "
+          f"{simulation.nb_referentiel_avant} → {simulation.nb_referentiel_apres}".replace(",", " "))
+    etat = "atteinte" if mesures[0][0] <= CIBLE_SECONDES else "DÉPASSÉE"
+    print(f"  rapport à la cible de {CIBLE_SECONDES:.0f} s : {mesures[0][0] / CIBLE_SECONDES:.2f} à la 1re "
+          f"exécution, {meilleure / CIBLE_SECONDES:.2f} au mieux, {meilleure_cpu / CIBLE_SECONDES:.2f} en temps CPU "
+          f"({etat}) ; rapport au calcul par dossier fait deux fois : {meilleure / (2 * par_dossier):.2f}")
 
 
 if __name__ == "__main__":
