@@ -272,6 +272,14 @@ WEB: dict[str, Regle] = {
     "campagnes/<str:code>/": Regle(CONSULTATION, lambda m: "/campagnes/2024/"),
     "campagnes/<str:code>/nouvelle-version/": Regle(frozenset({A}), lambda m: "/campagnes/2024/nouvelle-version/",
                                                     GET_POST),
+    # Draft parameter versions, comparison, simulation (national administrator only).
+    "campagnes/<str:code>/brouillon/<slug:section>/": Regle(
+        frozenset({A}), lambda m: "/campagnes/2024/brouillon/grappe/", GET_POST),
+    "campagnes/<str:code>/comparer/": Regle(frozenset({A}), lambda m: "/campagnes/2024/comparer/"),
+    "campagnes/<str:code>/simulation/": Regle(frozenset({A}), lambda m: "/campagnes/2024/simulation/"),
+    "campagnes/<str:code>/simulation/<slug:tableau>.<str:format>": Regle(
+        frozenset({A}), lambda m: "/campagnes/2024/simulation/dossiers.csv", servi=404),  # 404: no draft yet
+    "campagnes/<str:code>/publier/": Regle(frozenset({A}), lambda m: "/campagnes/2024/publier/", POST),
     # Dashboards (national, regional) and public statistics.
     "pilotage/": Regle(INSTRUCTION, lambda m: "/pilotage/"),
     "pilotage/export/<slug:tableau>.<str:format>": Regle(frozenset({A}), lambda m: "/pilotage/export/indicateurs.csv"),

@@ -28,12 +28,18 @@ class VersionParametres(models.Model):
         FICHIER = "fichier", "Fichier de paramètres livré avec la plateforme"
         SAISIE = "saisie", "Saisie par un administrateur national"
 
+    class Statut(models.TextChoices):
+        # A draft is edited section by section and simulated; it applies to no dossier until published.
+        BROUILLON = "brouillon", "Brouillon (non publié)"
+        PUBLIEE = "publiee", "Publiée"
+
     campagne = models.ForeignKey(Campagne, on_delete=models.PROTECT, related_name="versions")
     numero = models.PositiveIntegerField("numéro")
     date_effet = models.DateField("en vigueur à partir du")
     parametres = models.JSONField("paramètres")
     motif = models.TextField(blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.FICHIER)
+    statut = models.CharField(max_length=10, choices=Statut.choices, default=Statut.PUBLIEE)
     creee_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     creee_le = models.DateTimeField(auto_now_add=True)
 

@@ -31,10 +31,10 @@ class VersionIntrouvable(LookupError):
 
 def version_en_vigueur(campagne, le: date | None = None) -> VersionParametres:
     le = le or timezone.localdate()
-    version = (VersionParametres.objects.filter(campagne=campagne, date_effet__lte=le)
-               .order_by("-date_effet", "-numero").first())
+    publiees = VersionParametres.objects.filter(campagne=campagne, statut=VersionParametres.Statut.PUBLIEE)
+    version = publiees.filter(date_effet__lte=le).order_by("-date_effet", "-numero").first()
     if version is None:
-        version = VersionParametres.objects.filter(campagne=campagne).order_by("date_effet", "numero").first()
+        version = publiees.order_by("date_effet", "numero").first()
     if version is None:
         raise VersionIntrouvable(f"La campagne {campagne.code} n'a aucune version de paramètres chargée.")
     return version
