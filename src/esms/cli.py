@@ -1,6 +1,7 @@
 """Console script `esms`: Django management commands with the project's settings, plus `esms rules …` and `esms bourse …`.
 
-`esms rules …` and `esms bourse …` are answered by pure-Python packages without starting Django.
+`esms rules …` and `esms bourse …` are answered by pure-Python packages without starting Django, except
+`esms rules simuler`, which reads the campaign's dossiers in the database (management command `simuler`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
-    if args and args[0] == "rules":
+    if args[:2] == ["rules", "simuler"]:
+        args = ["simuler", *args[2:]]
+    elif args and args[0] == "rules":
         from esms.rules.cli import main as rules_main
 
         return rules_main(args[1:])

@@ -3,11 +3,15 @@ of two versions, the simulation of a draft on the campaign's dossiers (nothing w
 
 from __future__ import annotations
 
+import copy
+import io
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 from django.core.exceptions import PermissionDenied
+from django.core.management import CommandError, call_command
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -112,7 +116,9 @@ def test_comparison_lists_changed_parameters_with_sources(db, admin, connecte):
     assert "Instruction fictive, annexe 2" in html
 
 
-def test_simulation_of_a_draft_on_filed_dossiers_writes_nothing(ref, make_user, admin, connecte):
+@pytest.fixture
+def dossier(ref, make_user):
+    """A filed, eligible dossier of 15 members in campaign 2024."""
     factories.version_2024()
     porteur = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
     dossier = services.creer_grappe(actor=porteur, campagne_code="2024", porteur=ref.og_ara.pk,
@@ -123,6 +129,10 @@ def test_simulation_of_a_draft_on_filed_dossiers_writes_nothing(ref, make_user, 
         services.deposer_document(actor=porteur, dossier=dossier, type=type_piece, fichier=factories.pdf_upload())
     dossier = services.deposer(actor=porteur, dossier=dossier, maintenant=datetime(2024, 5, 2, 10, tzinfo=PARIS))
     assert dossier.verdict["eligible"] is True
+    return dossier
+
+
+def test_simulation_of_a_draft_on_filed_dossiers_writes_nothing(dossier, admin, connecte):
     campagne = dossier.grappe.campagne
     v1 = version_en_vigueur(campagne)
     grappe = v1.parametres["grappe"]
@@ -146,3 +156,25 @@ def test_simulation_of_a_draft_on_filed_dossiers_writes_nothing(ref, make_user, 
     assert ligne[0] == dossier.numero and ligne[3:7] == ["oui", "non", "taille minimale de la grappe", "grappe.taille"]
     dossier_relu = Dossier.objects.get(pk=dossier.pk)
     assert dossier_relu.verdict == dossier.verdict and dossier_relu.version_id == v1.pk
+
+
+def test_command_simulates_a_draft_file_and_locates_errors(dossier, tmp_path):
+    parametres = copy.deepcopy(version_en_vigueur(dossier.grappe.campagne).parametres)
+    parametres["grappe"]["taille_min"]["valeur"] = 16
+    brouillon = tmp_path / "brouillon.yaml"
+    brouillon.write_text(yaml.safe_dump(parametres, allow_unicode=True), encoding="utf-8")
+    sortie = io.StringIO()
+    call_command("simuler", campagne="2024", parametres=brouillon, sortie=tmp_path, stdout=sortie)
+    texte = sortie.getvalue()
+    assert "Dossiers éligibles : 1 → 0 ; verdicts changés : 1" in texte
+    assert f"{dossier.numero} devient non éligible (taille minimale de la grappe)" in texte
+    lignes = (tmp_path / "simulation-2024-dossiers.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lignes[1].startswith(f"{dossier.numero};regional;84;oui;non;")
+
+    brouillon.write_text("grappe:\n  taille_min: [\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"brouillon.yaml, ligne \d+, colonne \d+ : YAML invalide"):
+        call_command("simuler", campagne="2024", parametres=brouillon)
+    parametres["grappe"]["taille_min"]["valeur"] = "seize"
+    brouillon.write_text(yaml.safe_dump(parametres, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CommandError, match="brouillon.yaml : grappe.taille_min : "):
+        call_command("simuler", campagne="2024", parametres=brouillon)
