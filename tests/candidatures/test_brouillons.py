@@ -120,7 +120,7 @@ def test_comparison_lists_changed_parameters_with_sources(db, admin, connecte):
 def dossier(ref, make_user):
     """A filed, eligible dossier of 15 members in campaign 2024."""
     factories.version_2024()
-    porteur = make_user(Role.PORTEUR, organismes=[ref.og_ara.pk])
+    porteur = make_user(Role.RESPONSABLE_OG, organismes=[ref.og_ara.pk])
     dossier = services.creer_grappe(actor=porteur, campagne_code="2024", porteur=ref.og_ara.pk,
                                     nom="Grappe de l'Ain", solution=factories.solution_referencee("DUI Alpha"))
     ets = factories.etablissements(ref.ain, ref.og_ara, 15)

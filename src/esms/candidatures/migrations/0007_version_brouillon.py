@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('candidatures', '0005_grappe_solution_registre'),
+        ('candidatures', '0006_depot_accuse_complement_retrait'),
     ]
 
     operations = [
