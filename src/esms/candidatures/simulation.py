@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -49,7 +50,7 @@ def entrees(campagne: Campagne) -> tuple[list[Dossier], list[rules.DossierInput]
     dossiers = list(Dossier.objects.filter(grappe__campagne=campagne).exclude(etat=Etat.BROUILLON)
                     .select_related("grappe__porteur", "grappe__solution__editeur", "grappe__campagne")
                     .order_by("numero", "pk"))
-    membres: dict[int, list[dict]] = defaultdict(list)
+    membres: dict[int, list[Any]] = defaultdict(list)
     for ligne in (Membre.objects.filter(grappe__dossier__in=dossiers, adhesion=Membre.Adhesion.ACCEPTEE)
                   .order_by("grappe_id", "etablissement_id")
                   .values("grappe_id", "etablissement_id", "etablissement__organisme_id",
@@ -71,7 +72,8 @@ def entrees(campagne: Campagne) -> tuple[list[Dossier], list[rules.DossierInput]
         solution = _solution(grappe)
         lignes = membres[grappe.pk]
         siens = {m["etablissement__organisme_id"] for m in lignes}
-        donnees = {
+        membres_regles: list[dict[str, Any]] = []
+        donnees: dict[str, Any] = {
             "campaign": campagne.code,
             "submitted_at": timezone.localtime(depose).isoformat(),
             **({"call": dossier.appel} if dossier.appel else {}),
@@ -79,11 +81,11 @@ def entrees(campagne: Campagne) -> tuple[list[Dossier], list[rules.DossierInput]
             "porteur": {"finess_ej": grappe.porteur_id, "nb_essms_geres": max(tailles.get(grappe.porteur_id, 0), 1)},
             "organismes": [{"finess_ej": ej, "nb_essms_geres": tailles[ej]} for ej in sorted(siens)
                            if ej != grappe.porteur_id and ej in tailles],
-            "members": [],
+            "members": membres_regles,
         }
         for m in lignes:
             connues = [c for c in commandes.get(m["etablissement_id"], ()) if c["date_commande"] <= le]
-            donnees["members"].append({
+            membres_regles.append({
                 "finess_et": m["etablissement_id"], "finess_ej": m["etablissement__organisme_id"],
                 "categorie": m["etablissement__categorie_id"], "region": m["etablissement__region_id"],
                 "departement": m["etablissement__departement_id"], "cas": m["cas"], **solution,
