@@ -77,4 +77,6 @@ def test_page_de_la_bourse(client, marche):
         assert "EHPAD ISOLE" in client.get("/bourse/").content.decode()
         assert client.post(f"/bourse/propositions/{proposition.pk}/repondre/", {"reponse": "accepter"}).status_code == 302
     assert regles.evaluer(marche["dossier"].grappe)["eligible"]
+    page = client.get("/bourse/?campagne=2025&region=84").content.decode()
+    assert "<td>1 sur 2</td>" in page  # places left on the open grappe after the accepted proposal
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from esms.bourse.controles import libelle_besoin
@@ -35,7 +35,10 @@ def ouvertures(*, campagne: str, region: str | None = None) -> QuerySet[Ouvertur
     qs = (Ouverture.objects.filter(ouverte=True, grappe__campagne__code=campagne, cloture__gte=timezone.localdate(),
                                    grappe__dossier__etat__in=["brouillon"])
           .select_related("grappe__porteur", "grappe__dossier")
-          .annotate(nb_membres=Count("grappe__membres", filter=Q(grappe__membres__adhesion="acceptee"))))
+          .annotate(nb_membres=Count("grappe__membres", filter=Q(grappe__membres__adhesion="acceptee"), distinct=True),
+                    # Places left: those opened minus the proposals both sides accepted.
+                    places_restantes=F("places") - Count(
+                        "propositions", filter=Q(propositions__statut=Proposition.Statut.ACCEPTEE), distinct=True)))
     if region:
         qs = qs.filter(grappe__membres__etablissement__region_id=region).distinct()
     return qs
