@@ -131,8 +131,12 @@ def test_premiere_anomalie_et_nombre_total(importe, ecrire):
     contenu = lignes()
     contenu[0] = contenu[0].replace(";500;", ";999;")
     contenu[3] = contenu[3].replace(";620;", ";998;")
-    with pytest.raises(ErreurImport, match=r"^ligne 2, champ categetab .*\(1 autre\(s\) anomalie\(s\).*--skip-invalid"):
+    with pytest.raises(ErreurImport, match=r"^ligne 2, champ categetab .*\(1 autre\(s\) anomalie\(s\).*cochez "
+                                           "« Importer les lignes valides") as erreur:
         importer_finess(actor=SYSTEME, chemin=ecrire(generateur.contenu(DATE, contenu)))
+    assert "--skip-invalid" not in str(erreur.value)  # shown on the imports page: no command-line option
+    with pytest.raises(CommandError, match=r"En ligne de commande : relancez avec --skip-invalid\.$"):
+        call_command("import_finess", ecrire(generateur.contenu(DATE, contenu)))
 
 
 def test_commande_code_retour_et_message(importe, ecrire):

@@ -174,6 +174,17 @@ def test_televersement_invalide_message_localise(client_admin, importe):
     assert notification.texte.startswith("ligne 2, champ categetab")
 
 
+def test_un_refus_a_plusieurs_anomalies_dit_quoi_faire_sur_la_page_sans_option_de_commande(client_admin, importe):
+    octets = generateur.ET_2.read_bytes().replace(b";500;", b";998;", 2)
+    client_admin.post(reverse("referentiel:importer"), {"fichier": SimpleUploadedFile("finess.csv", octets),
+                                                        "encodage": "latin-1"})
+    notification = Notification.objects.get(sujet__startswith="Import FINESS refusé")
+    echec = ImportFiness.objects.get(statut=ImportFiness.Statut.ECHOUE)
+    for texte in (notification.texte, echec.erreur):  # what the uploader reads on the platform
+        assert "1 autre(s) anomalie(s)" in texte and "--skip-invalid" not in texte
+    assert "cochez « Importer les lignes valides et produire un rapport des rejets »" in notification.texte
+
+
 def test_televersement_refuse_a_l_agent(client, referentiel, utilisateur):
     client.force_login(utilisateur(Role.AGENT_ARS, region="84"))
     fichier = SimpleUploadedFile("finess.csv", generateur.ET_1.read_bytes())

@@ -44,9 +44,10 @@ class ErreurImport(ErreurReferentiel):
         self.anomalie = anomalie
         self.total = total
         message = str(anomalie)
-        if total > 1:
-            message += (f" ({nombre(total - 1)} autre(s) anomalie(s) dans le fichier ; "
-                        "relancez avec --skip-invalid pour importer les lignes valides et obtenir le rapport complet)")
+        if total > 1:  # the page's wording: the command line adds its option (`import_finess`)
+            message += (f" ({nombre(total - 1)} autre(s) anomalie(s) dans le fichier ; pour importer les lignes "
+                        "valides et obtenir le rapport complet, cochez « Importer les lignes valides et produire un "
+                        "rapport des rejets »)")
         super().__init__(message)
 
 

@@ -17,7 +17,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from esms.comptes.permissions import SYSTEME
-from esms.referentiel.erreurs import ErreurReferentiel, nombre
+from esms.referentiel.erreurs import ErreurImport, ErreurReferentiel, nombre
 from esms.referentiel.importer.lecture import ENCODAGES
 from esms.referentiel.importer.telechargement import fichier_a_importer, telecharger_finess_plus
 from esms.referentiel.models import ImportFiness
@@ -73,7 +73,9 @@ class Command(BaseCommand):
                                            nature=options["nature"], confirmer=options["confirmer"] == 0,
                                            url_source=url)
         except ErreurReferentiel as erreur:
-            raise CommandError(str(erreur)) from erreur
+            conseil = (" En ligne de commande : relancez avec --skip-invalid."
+                       if isinstance(erreur, ErreurImport) and erreur.total > 1 else "")
+            raise CommandError(f"{erreur}{conseil}") from erreur
         self.stdout.write("\n".join(_resume(resultat)))
         if options["json"]:
             self.stdout.write(json.dumps({
