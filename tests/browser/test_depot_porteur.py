@@ -20,6 +20,7 @@ from esms.candidatures import services
 from esms.candidatures.models import Document, Dossier
 from esms.comptes.models import Role
 from tests import factories
+from tests.browser.accessibilite import verifier
 from tests.browser.test_parcours_candidature import _connexion, _montant, _transition
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -95,6 +96,8 @@ def test_etablissements_ajoutes_qui_ne_comptent_pas_et_bandeau_jamais_vert_avec_
     expect(bandeau).not_to_have_class(re.compile("fr-alert--success"))
     expect(bandeau).to_contain_text("règle(s) non respectée(s)")
     expect(page.locator("#membre-" + hopital.pk + "-ligne")).to_contain_text("ne compte pas")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    verifier(page, contexte="édition après ajout d'établissements qui ne comptent pas")
 
 
 def test_une_grappe_hors_delais_n_affiche_jamais_respectee_pour_une_information(page, monde):
@@ -140,6 +143,8 @@ def test_recapitulatif_confirmation_explicite_et_accuse_de_depot(page, monde):
     expect(page.locator("#recap-date-limite")).to_contain_text("23 h 59")
     expect(page.get_by_role("heading", name="Établissements membres (15)")).to_be_visible()
     expect(page.get_by_role("heading", name="Pièces (3)")).to_be_visible()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    verifier(page, contexte="récapitulatif avant dépôt")  # axe-core: no violation, no horizontal scroll
     # Without the explicit confirmation nothing is filed.
     with page.expect_navigation():
         page.get_by_role("button", name="Confirmer le dépôt").click()
