@@ -94,6 +94,7 @@ WEB: dict[str, Regle] = {
     "comptes/connexion/": Regle(PUBLIC, lambda m: "/comptes/connexion/", GET_POST),
     "comptes/deconnexion/": Regle(PUBLIC, lambda m: "/comptes/deconnexion/", POST),
     "comptes/audit/": Regle(frozenset({A}), lambda m: "/comptes/audit/"),
+    r"comptes/^audit/export\.(?P<format>csv|xlsx|ods)$": Regle(frozenset({A}), lambda m: "/comptes/audit/export.csv"),
     # Self-service: public pages; the links e-mailed to one person act for that person (the verification and reset
     # links prove the address, an invitation is accepted only by its addressee).
     "comptes/inscription/": Regle(PUBLIC, lambda m: "/comptes/inscription/", GET_POST),

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db.models import Q, QuerySet
 
 from esms.comptes.models import AuditEvent, Notification, Role, User
 from esms.comptes.permissions import require
 
 
-def audit_events(*, actor, q: str = "", action: str = "") -> QuerySet[AuditEvent]:
+def audit_events(*, actor, q: str = "", action: str = "", acteur: str = "", objet: str = "",
+                 debut: date | None = None, fin: date | None = None) -> QuerySet[AuditEvent]:
+    """Events matching the filters: free text, action code, actor (name), object type, period (days, inclusive)."""
     require(actor, "audit.consulter")
     events = AuditEvent.objects.select_related("actor")
     if action:
         events = events.filter(action=action)
+    if acteur:
+        events = events.filter(actor_label__icontains=acteur)
+    if objet:
+        events = events.filter(object_type=objet)
+    if debut:
+        events = events.filter(created_at__date__gte=debut)
+    if fin:
+        events = events.filter(created_at__date__lte=fin)
     if q:
         events = events.filter(
             Q(object_repr__icontains=q) | Q(object_id=q) | Q(actor_label__icontains=q) | Q(comment__icontains=q)
@@ -22,6 +34,11 @@ def audit_events(*, actor, q: str = "", action: str = "") -> QuerySet[AuditEvent
 
 def audit_actions() -> list[str]:
     return list(AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct())
+
+
+def audit_types_objet() -> list[str]:
+    return list(AuditEvent.objects.exclude(object_type="").order_by("object_type")
+                .values_list("object_type", flat=True).distinct())
 
 
 def notifications(*, user) -> QuerySet[Notification]:

@@ -1,4 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
+
+from esms.exports import FORMATS
 
 from esms.comptes import proconnect, views, views_courriels
 from esms.comptes import views_mots_de_passe as mdp
@@ -20,6 +22,7 @@ urlpatterns = [
     path("courriels/", views_courriels.liste_courriels, name="courriels"),
     path("courriels/<int:pk>/renvoyer/", views_courriels.renvoyer_courriel, name="courriel_renvoyer"),
     path("audit/", views.audit, name="audit"),
+    re_path(rf"^audit/export\.(?P<format>{'|'.join(FORMATS)})$", views.audit_export, name="audit_export"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/lues/", views.notifications_lues, name="notifications_lues"),
 ]

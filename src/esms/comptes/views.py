@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
 
-from esms.comptes import proconnect, selectors, services
+from esms.exports import FORMATS, reponse_tableau
+
+from esms.comptes import journal, proconnect, selectors, services
 from esms.comptes.forms import LoginForm
 
 
@@ -34,16 +39,54 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
+def _date(texte: str) -> date:
+    """A date typed as the date field sends it (AAAA-MM-JJ) or as shown in French (JJ/MM/AAAA)."""
+    try:
+        return date.fromisoformat(texte)
+    except ValueError:
+        return datetime.strptime(texte, "%d/%m/%Y").date()
+
+
+def _filtres_audit(request: HttpRequest) -> tuple[dict, list[str]]:
+    """The audit filters from the query string, and a French error for each malformed date."""
+    filtres: dict = {cle: request.GET.get(cle, "").strip() for cle in ("q", "action", "acteur", "objet")}
+    erreurs = []
+    for cle, libelle in (("debut", "Du"), ("fin", "Au")):
+        texte = request.GET.get(cle, "").strip()
+        try:
+            filtres[cle] = _date(texte) if texte else None
+        except ValueError:
+            filtres[cle] = None
+            erreurs.append(f"Période, champ « {libelle} » : date attendue au format JJ/MM/AAAA, reçu « {texte} ».")
+    return filtres, erreurs
+
+
 @login_required
+@require_GET
 def audit(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
-    action = request.GET.get("action", "").strip()
-    events = selectors.audit_events(actor=request.user, q=q, action=action)
+    filtres, erreurs = _filtres_audit(request)
+    events = selectors.audit_events(actor=request.user, **filtres)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    lignes = [{"e": e, "action": journal.libelle_action(e.action), "objet": journal.libelle_objet(e.object_type),
+               "changements": journal.changements(e)} for e in page]
+    requete = request.GET.copy()
+    requete.pop("page", None)
     return render(request, "comptes/audit.html", {
-        "title": "Journal d'audit", "page_obj": page, "q": q, "action": action,
-        "actions": selectors.audit_actions(),
+        "title": "Journal d'audit", "page_obj": page, "lignes": lignes, "filtres": filtres, "erreurs": erreurs,
+        "actions": [(a, journal.libelle_action(a)) for a in selectors.audit_actions()],
+        "objets": [(o, journal.libelle_objet(o)) for o in selectors.audit_types_objet()],
+        "requete": requete.urlencode(), "formats": FORMATS,
     })
+
+
+@login_required
+@require_GET
+def audit_export(request: HttpRequest, format: str) -> HttpResponse:
+    """The filtered trail in CSV, XLSX or ODS: labels and readable changes, never raw dictionaries."""
+    filtres, _ = _filtres_audit(request)
+    events = selectors.audit_events(actor=request.user, **filtres)
+    return reponse_tableau(nom=f"journal-audit-{timezone.localdate():%Y-%m-%d}", entetes=journal.ENTETES_EXPORT,
+                           lignes=journal.lignes_export(events), format=format, titre="Journal d'audit")
 
 
 @login_required
