@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -44,5 +46,5 @@ def test_journal_lisible_filtre_et_exporte(page):
     expect(page.get_by_text("Page 2 sur 3")).to_be_visible()
     with page.expect_download() as telechargement:
         page.get_by_role("link", name="Exporter le journal filtré CSV").click()
-    contenu = open(telechargement.value.path(), encoding="utf-8-sig").read()
+    contenu = Path(telechargement.value.path()).read_text(encoding="utf-8-sig")
     assert contenu.count("Dossier retenu") == 120 and "{'" not in contenu

@@ -1,9 +1,8 @@
 from django.urls import path, re_path
 
-from esms.exports import FORMATS
-
 from esms.comptes import proconnect, views, views_courriels
 from esms.comptes import views_mots_de_passe as mdp
+from esms.exports import FORMATS
 
 app_name = "comptes"
 urlpatterns = [

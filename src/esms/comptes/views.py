@@ -13,10 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from esms.exports import FORMATS, reponse_tableau
-
 from esms.comptes import journal, proconnect, selectors, services
 from esms.comptes.forms import LoginForm
+from esms.exports import FORMATS, reponse_tableau
 
 
 class LoginView(auth_views.LoginView):
