@@ -19,6 +19,7 @@ from esms.candidatures.etats import Etat
 from esms.candidatures.forms import DecisionLotForm, FiltresForm, RechercheSauvegardeeForm
 from esms.candidatures.models import Dossier, RechercheSauvegardee
 from esms.comptes.permissions import require
+from esms.comptes.requetes import RequeteConnectee
 from esms.exports import reponse_tableau
 
 PAR_PAGE = 50
@@ -59,7 +60,7 @@ def _comptes_par_etat(request: HttpRequest) -> list[dict]:
 
 @login_required
 @require_GET
-def instruction(request: HttpRequest) -> HttpResponse:
+def instruction(request: RequeteConnectee) -> HttpResponse:
     require(request.user, "candidatures.instruire")
     qs = selectors.file_instruction(actor=request.user, filtres=request.GET)
     page = Paginator(qs, PAR_PAGE).get_page(request.GET.get("page"))
@@ -110,7 +111,7 @@ def decision_lot(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def sauvegarder_recherche(request: HttpRequest) -> HttpResponse:
+def sauvegarder_recherche(request: RequeteConnectee) -> HttpResponse:
     """Save the current filters under a name (a user's own preference: no audit event)."""
     require(request.user, "candidatures.instruire")
     form = RechercheSauvegardeeForm(request.POST)

@@ -6,7 +6,7 @@ from esms.comptes.models import AuditEvent, User
 
 @admin.register(User)
 class EsmsUserAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("Rôle et périmètre", {"fields": ("role", "region", "organismes", "etablissements")}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Rôle et périmètre", {"fields": ("role", "region", "organismes", "etablissements")}))
     list_display = ("username", "email", "role", "region", "is_active")
     list_filter = ("role", "region", "is_active")
     raw_id_fields = ("organismes", "etablissements")

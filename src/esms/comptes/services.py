@@ -47,8 +47,8 @@ def create_user(*, actor: User | ActeurSysteme, username: str, password: str, ro
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    user.organismes.set(organismes)
-    user.etablissements.set(etablissements)
+    user.organismes.set(organismes)  # type: ignore[arg-type]  # FINESS numbers: string primary keys
+    user.etablissements.set(etablissements)  # type: ignore[arg-type]
     audit.record(actor=actor, action="comptes.creer", obj=user, after=_snapshot(user))
     return user
 

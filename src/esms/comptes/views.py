@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from esms.comptes import journal, proconnect, selectors, services
 from esms.comptes.forms import LoginForm
+from esms.comptes.requetes import RequeteConnectee
 from esms.exports import FORMATS, reponse_tableau
 
 
@@ -96,6 +97,6 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notifications_lues(request: HttpRequest) -> HttpResponse:
+def notifications_lues(request: RequeteConnectee) -> HttpResponse:
     services.marquer_notifications_lues(user=request.user)
     return redirect("comptes:notifications")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from esms.candidatures.models import Campagne
 from esms.comptes.permissions import get_in_scope, has_perm, require
+from esms.comptes.requetes import RequeteConnectee
 from esms.exports import FORMATS, reponse_tableau
 from esms.pilotage import tableaux_de_bord
 from esms.pilotage.cache import en_cache
@@ -49,7 +50,7 @@ def _contexte(contenu: dict, *, url_export: str, args: list[str], campagne: str 
 
 @login_required
 @require_GET
-def accueil(request: HttpRequest) -> HttpResponse:
+def accueil(request: RequeteConnectee) -> HttpResponse:
     """National dashboard for national administrators; ARS agents are sent to their region's."""
     user = request.user
     if not has_perm(user, "pilotage.national"):

@@ -10,11 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from esms import televersements
 from esms.comptes.permissions import has_perm, in_scope, require
+from esms.comptes.requetes import RequeteConnectee
 from esms.exports import ecrivain_csv
 from esms.referentiel import selectors, services
 from esms.referentiel.carte import carte
@@ -58,7 +60,7 @@ def _export_csv(etablissements) -> StreamingHttpResponse:
 
 
 @login_required
-def recherche(request: HttpRequest) -> HttpResponse:
+def recherche(request: RequeteConnectee) -> HttpResponseBase:
     form = RechercheForm(request.GET or None)
     criteres = form.criteres() if request.GET else {"statut": "ouverts"}
     etablissements = selectors.rechercher_etablissements(actor=request.user, **criteres)
@@ -139,7 +141,7 @@ def imports(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @genre_televersement("finess")
-def importer(request: HttpRequest) -> HttpResponse:
+def importer(request: RequeteConnectee) -> HttpResponse:
     require(request.user, "referentiel.importer")
     form = ImportForm(request.POST, request.FILES)  # reads the body: GestionnaireLimite runs here
     if refus := refus_de_la_requete(request):  # stopped while Django read the request body

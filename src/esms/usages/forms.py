@@ -3,6 +3,9 @@ the ARS's decision, vendor authorisation."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
@@ -26,9 +29,11 @@ class SaisieForm(PeriodeMixin, DsfrBaseForm):
     finess_et = forms.ChoiceField(label="Établissement")
     dui_actifs = forms.IntegerField(label="Nombre de DUI actifs", min_value=0, max_value=COMPTE_MAX)
 
-    def __init__(self, *args, etablissements: list[tuple[str, str]], catalogue: dict, **kwargs):
+    def __init__(self, *args, etablissements: list[tuple[str, str]], catalogue: Mapping[str, Any], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["finess_et"].choices = etablissements
+        champ = self.fields["finess_et"]
+        assert isinstance(champ, forms.ChoiceField)
+        champ.choices = etablissements
         self.codes = list(catalogue)
         for code, parametre in catalogue.items():
             indicateur = parametre.valeur
@@ -72,4 +77,6 @@ class AutorisationForm(DsfrBaseForm):
     def __init__(self, *args, etablissements: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["editeur"].queryset = comptes.editeurs()
-        self.fields["finess_et"].choices = etablissements
+        champ = self.fields["finess_et"]
+        assert isinstance(champ, forms.ChoiceField)
+        champ.choices = etablissements

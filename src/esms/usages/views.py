@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +29,7 @@ from esms.comptes.permissions import (
     has_perm,
     require,
 )
+from esms.comptes.requetes import RequeteConnectee
 from esms.exports import FORMATS, reponse_tableau
 from esms.financement import conventions
 from esms.financement.models import Convention, Versement
@@ -47,7 +48,7 @@ def _trimestre_precedent(jour: date) -> tuple[date, date]:
     return date(fin.year, 3 * ((fin.month - 1) // 3) + 1, 1), fin
 
 
-def _periode(request: HttpRequest, dossier: Dossier) -> tuple[date, date]:
+def _periode(request: RequeteConnectee, dossier: Dossier) -> tuple[date, date]:
     try:
         return date.fromisoformat(request.GET["debut"]), date.fromisoformat(request.GET["fin"])
     except (KeyError, ValueError):
@@ -60,7 +61,7 @@ def _consulter(user) -> None:
         require(user, "usages.consulter")
 
 
-def _dossier(request: HttpRequest, pk: int) -> Dossier:
+def _dossier(request: RequeteConnectee, pk: int) -> Dossier:
     _consulter(request.user)
     qs = Dossier.objects.filter(etat__in=ETATS_DECLARATION).select_related(
         "grappe__porteur", "grappe__campagne", "region_pilote", "version")
@@ -86,7 +87,7 @@ def _verdict(dossier: Dossier, synthese) -> tuple[dict | None, list[str]]:
         return None, list(exc.erreurs)
 
 
-def _page(request: HttpRequest, dossier: Dossier, *, formulaires: dict | None = None, refus=None,
+def _page(request: RequeteConnectee, dossier: Dossier, *, formulaires: dict | None = None, refus=None,
           status: int = 200) -> HttpResponse:
     debut, fin = _periode(request, dossier)
     synthese = selectors.synthese(dossier, debut, fin, tolerance=services.tolerance(dossier).valeur)
@@ -137,7 +138,7 @@ def _page(request: HttpRequest, dossier: Dossier, *, formulaires: dict | None = 
 
 @login_required
 @require_GET
-def liste(request: HttpRequest) -> HttpResponse:
+def liste(request: RequeteConnectee) -> HttpResponse:
     _consulter(request.user)
     dossiers = filter_scope(request.user, Dossier.objects.filter(etat__in=ETATS_DECLARATION)).select_related(
         "grappe__porteur", "grappe__campagne", "region_pilote").order_by("-depose_le", "-id")
@@ -150,7 +151,7 @@ def liste(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def dossier(request: HttpRequest, pk: int) -> HttpResponse:
+def dossier(request: RequeteConnectee, pk: int) -> HttpResponse:
     return _page(request, _dossier(request, pk))
 
 
@@ -177,7 +178,7 @@ def _statut(exc: Exception) -> int:
 
 @login_required
 @require_POST
-def saisir(request: HttpRequest, pk: int) -> HttpResponse:
+def saisir(request: RequeteConnectee, pk: int) -> HttpResponse:
     require(request.user, "usages.declarer")
     objet = _dossier(request, pk)
     campagne = regles.campagne_de(regles.version_du_dossier(objet))
@@ -198,7 +199,7 @@ def saisir(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @genre_televersement("indicateurs")
-def importer(request: HttpRequest, pk: int) -> HttpResponse:
+def importer(request: RequeteConnectee, pk: int) -> HttpResponse:
     require(request.user, "usages.declarer")
     objet = _dossier(request, pk)
     form = ImportForm(request.POST, request.FILES)
@@ -231,7 +232,7 @@ def importer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @genre_televersement("preuves")
-def deposer_preuve(request: HttpRequest, pk: int) -> HttpResponse:
+def deposer_preuve(request: RequeteConnectee, pk: int) -> HttpResponse:
     require(request.user, "usages.declarer")
     objet = _dossier(request, pk)
     form = PreuveForm(request.POST, request.FILES)
@@ -265,7 +266,7 @@ def deposer_preuve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def decider(request: HttpRequest, pk: int) -> HttpResponse:
+def decider(request: RequeteConnectee, pk: int) -> HttpResponse:
     require(request.user, "usages.valider")
     objet = _dossier(request, pk)
     form = DecisionForm(request.POST)
@@ -288,7 +289,7 @@ def decider(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def modele_indicateurs(request: HttpRequest, pk: int) -> HttpResponse:
+def modele_indicateurs(request: RequeteConnectee, pk: int) -> HttpResponse:
     objet = _dossier(request, pk)
     codes = services.catalogue(objet)
     limites = etablissements_limites(request.user)
@@ -303,7 +304,7 @@ def modele_indicateurs(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def versements(request: HttpRequest) -> HttpResponse:
+def versements(request: RequeteConnectee) -> HttpResponse:
     statut = request.GET.get("statut") or None
     qs = selectors.versements(actor=request.user, statut=statut)
     format_ = request.GET.get("format")
@@ -318,7 +319,7 @@ def versements(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def ordonner(request: HttpRequest, pk: int) -> HttpResponse:
+def ordonner(request: RequeteConnectee, pk: int) -> HttpResponse:
     versement = get_object_or_404(selectors.versements(actor=request.user), pk=pk)
     try:
         services.ordonner_versement(actor=request.user, versement=versement)
@@ -332,15 +333,15 @@ def ordonner(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Vendor authorisations ------------------------------------------------------------------------
 
-def _etablissements_geres(request: HttpRequest):
+def _etablissements_geres(request: RequeteConnectee):
     require(request.user, "usages.autoriser_editeur")
     return filter_scope(request.user, Etablissement.objects.all()).order_by("raison_sociale")
 
 
-def _page_editeurs(request: HttpRequest, *, form=None, refus=None, status: int = 200) -> HttpResponse:
+def _page_editeurs(request: RequeteConnectee, *, form=None, refus=None, status: int = 200) -> HttpResponse:
     etablissements = list(_etablissements_geres(request)[:2000])
     choix = [(e.pk, f"{e.raison_sociale} ({e.pk})") for e in etablissements]
-    editeurs = {e.pk: [] for e in etablissements}
+    editeurs: dict[str, list] = {e.pk: [] for e in etablissements}
     for editeur in comptes.editeurs(etablissements=editeurs.keys()):
         for finess in editeur.etablissements.filter(pk__in=editeurs.keys()).values_list("pk", flat=True):
             editeurs[finess].append(editeur)
@@ -352,13 +353,13 @@ def _page_editeurs(request: HttpRequest, *, form=None, refus=None, status: int =
 
 @login_required
 @require_GET
-def editeurs(request: HttpRequest) -> HttpResponse:
+def editeurs(request: RequeteConnectee) -> HttpResponse:
     return _page_editeurs(request)
 
 
 @login_required
 @require_POST
-def autoriser(request: HttpRequest) -> HttpResponse:
+def autoriser(request: RequeteConnectee) -> HttpResponse:
     choix = [(e.pk, e.pk) for e in _etablissements_geres(request)]
     form = AutorisationForm(request.POST, etablissements=choix)
     if not form.is_valid():
@@ -374,7 +375,7 @@ def autoriser(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoquer(request: HttpRequest) -> HttpResponse:
+def revoquer(request: RequeteConnectee) -> HttpResponse:
     try:
         services.revoquer_editeur(actor=request.user, editeur=request.POST.get("editeur", ""),
                                   finess_et=request.POST.get("finess_et", ""))
