@@ -36,7 +36,7 @@ def charger(*, actor, code: str) -> list[VersionParametres]:
     base = rules.load_campagne(code, as_of=date.min)
     campagne, _ = Campagne.objects.get_or_create(code=base.code, defaults={"libelle": base.libelle})
     resume = next(r for r in rules.list_campagnes() if r.code == base.code)
-    etapes = [(date(base.annee, 1, 1), f"Paramètres livrés : {resume.instruction}", None)]
+    etapes: list[tuple[date, str, date | None]] = [(date(base.annee, 1, 1), f"Paramètres livrés : {resume.instruction}", None)]
     etapes += [(effet, f"Amendement {code_amendement}", effet) for code_amendement, effet in resume.amendements]
     creees = []
     for date_effet, motif, as_of in etapes:

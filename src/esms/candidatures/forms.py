@@ -26,7 +26,7 @@ class CreationGrappeForm(DsfrBaseForm):
     campagne = forms.ModelChoiceField(
         label="Campagne", queryset=Campagne.objects.none(), to_field_name="code", empty_label=None,
         help_text="Seules les campagnes dont les paramètres sont publiés sont proposées.")
-    porteur = forms.ModelChoiceField(label="Organisme porteur (FINESS juridique)",
+    porteur: forms.ModelChoiceField = forms.ModelChoiceField(label="Organisme porteur (FINESS juridique)",
                                      queryset=None, empty_label=None)
     nom = forms.CharField(label="Nom de la grappe", max_length=200)
     solution = SolutionRegistreField()
@@ -123,7 +123,7 @@ class AnnotationForm(_IdsPropres):
 
 class DemandeAvisForm(_IdsPropres):
     ids = "demande_avis"
-    expert = forms.ModelChoiceField(label="Agent consulté", queryset=None,
+    expert: forms.ModelChoiceField = forms.ModelChoiceField(label="Agent consulté", queryset=None,
                                     empty_label="Choisir un agent")
     question = forms.CharField(label="Question posée", widget=forms.Textarea(attrs={"rows": 3}))
 

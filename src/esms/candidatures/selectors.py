@@ -67,7 +67,9 @@ ENTETES_EXPORT = ["Numéro", "Campagne", "Appel", "Région pilote", "Grappe", "P
 def lignes_export(qs: QuerySet[Dossier]) -> Iterator[list]:
     for d in qs:
         yield [d.numero, d.grappe.campagne.code, d.get_appel_display(), d.region_pilote.nom if d.region_pilote else "",
-               d.grappe.nom, d.grappe.porteur_id, d.grappe.porteur.nom, d.grappe.porteur.siren, d.nb_membres, d.get_etat_display(),
+               d.grappe.nom, d.grappe.porteur_id, d.grappe.porteur.nom, d.grappe.porteur.siren,
+               d.nb_membres,  # type: ignore[attr-defined]  # annotated by the caller
+               d.get_etat_display(),
                d.montant_demande, d.montant_retenu, timezone.localtime(d.depose_le).strftime("%d/%m/%Y %H:%M") if d.depose_le else "",
                str(d.instructeur or "")]
 

@@ -11,7 +11,7 @@ from esms.referentiel.models import Region
 
 
 class CreationEnveloppeForm(DsfrBaseForm):
-    campagne = forms.ModelChoiceField(label="Campagne", queryset=None, empty_label=None)
+    campagne: forms.ModelChoiceField = forms.ModelChoiceField(label="Campagne", queryset=None, empty_label=None)
     region = forms.ModelChoiceField(label="Région", queryset=Region.objects.all(), required=False,
                                     empty_label="Aucune : enveloppe nationale (appel national)")
     libelle = forms.CharField(label="Libellé", max_length=200, required=False,
@@ -23,7 +23,7 @@ class CreationEnveloppeForm(DsfrBaseForm):
 
 
 class DotationForm(DsfrBaseForm):
-    enveloppe = forms.ModelChoiceField(label="Enveloppe", queryset=None, empty_label=None)
+    enveloppe: forms.ModelChoiceField = forms.ModelChoiceField(label="Enveloppe", queryset=None, empty_label=None)
     montant = forms.IntegerField(label="Montant de la dotation (€)", min_value=1, max_value=MONTANT_MAX,
                                  help_text="En euros entiers, au plus 999 999 999 999 €.")
     libelle = forms.CharField(label="Libellé", max_length=300,

@@ -6,15 +6,17 @@ app's own foreign keys (`Enveloppe.campagne`, `LigneEnveloppe.dossier`), never b
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, cast
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from esms.comptes.permissions import Acteur, filter_scope, get_in_scope, require
 from esms.financement.models import Enveloppe, LigneEnveloppe
 
 if TYPE_CHECKING:  # types only
+    from django_stubs_ext import WithAnnotations
+
     from esms.candidatures.models import Campagne, Dossier
 
 
@@ -34,7 +36,17 @@ def etat(enveloppe: Enveloppe) -> EtatEnveloppe:
                          disponible=sums["total"])
 
 
-def enveloppes_avec_etat(*, actor, campagne_code: str | None = None) -> QuerySet[Enveloppe]:
+class _Etat(TypedDict):
+    dotation: int
+    disponible: int
+    engage: int
+
+
+if TYPE_CHECKING:
+    EnveloppeAvecEtat: TypeAlias = WithAnnotations[Enveloppe, _Etat]
+
+
+def enveloppes_avec_etat(*, actor: Acteur, campagne_code: str | None = None) -> QuerySet[EnveloppeAvecEtat]:
     """Envelopes in the actor's scope, annotated with dotation, engage and disponible in one query."""
     require(actor, "enveloppes.consulter")
     qs = filter_scope(actor, Enveloppe.objects.select_related("campagne", "region"))
@@ -43,7 +55,7 @@ def enveloppes_avec_etat(*, actor, campagne_code: str | None = None) -> QuerySet
     return qs.annotate(
         dotation=Coalesce(Sum("lignes__montant", filter=Q(lignes__type=LigneEnveloppe.Type.DOTATION)), 0),
         disponible=Coalesce(Sum("lignes__montant"), 0),
-    ).order_by("campagne__code", "region__nom")
+    ).annotate(engage=F("dotation") - F("disponible")).order_by("campagne__code", "region__nom")
 
 
 def enveloppe_du_dossier(dossier) -> Enveloppe | None:

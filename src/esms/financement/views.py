@@ -21,8 +21,6 @@ from esms.financement.models import Enveloppe, LigneEnveloppe
 def _page(request: HttpRequest, *, creation_form=None, dotation_form=None, refus=None) -> HttpResponse:
     campagne = request.GET.get("campagne", "")
     enveloppes = list(selectors.enveloppes_avec_etat(actor=request.user, campagne_code=campagne or None))
-    for env in enveloppes:
-        env.engage = env.dotation - env.disponible
     peut_doter = has_perm(request.user, "enveloppes.doter")
     contexte = {
         "title": "Enveloppes", "enveloppes": enveloppes, "campagne": campagne,
@@ -59,10 +57,10 @@ def enveloppe(request: HttpRequest, pk: int) -> HttpResponse:
         dossiers = {ligne.dossier for ligne in page if ligne.type == LigneEnveloppe.Type.ENGAGEMENT and ligne.dossier}
         liberables = {d.pk: montant for d in dossiers
                       if decide(request.user, "enveloppes.liberer", d) and (montant := services.a_liberer(d)) > 0}
-        for ligne in page:
-            ligne.a_liberer = liberables.get(ligne.dossier_id) if ligne.type == LigneEnveloppe.Type.ENGAGEMENT else None
+    rangees = [(ligne, liberables.get(ligne.dossier_id) if ligne.type == LigneEnveloppe.Type.ENGAGEMENT
+               and ligne.dossier_id is not None else None) for ligne in page]
     return render(request, "financement/enveloppe.html", {
-        "title": str(env), "enveloppe": env, "engage": env.dotation - env.disponible, "page_obj": page,
+        "title": str(env), "enveloppe": env, "engage": env.engage, "page_obj": page, "lignes": rangees,
         "liberables": liberables, "liberation_form": LiberationForm(),
     })
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -264,7 +265,7 @@ ESMS_BASE_URL = os.environ.get("ESMS_BASE_URL", "http://127.0.0.1:8000")
 SITE_TITLE = "ESMS numérique"
 SITE_TAGLINE = "Plateforme du programme de financement du dossier usager informatisé"
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
