@@ -11,7 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +36,7 @@ from esms.candidatures.selectors import verdict_courant
 from esms.candidatures.views_verdict import financement_par_membre, presenter
 from esms.comptes.models import User
 from esms.comptes.permissions import has_perm
+from esms.comptes.requetes import RequeteConnectee
 from esms.exports import reponse_tableau
 from esms.financement import conventions
 from esms.financement.models import Convention, Versement
@@ -71,7 +72,7 @@ def _experts(user, dossier: Dossier):
                                ).order_by("last_name", "username")
 
 
-def _page_dossier(request: HttpRequest, dossier: Dossier, *, refus: dict | None = None,
+def _page_dossier(request: RequeteConnectee, dossier: Dossier, *, refus: dict | None = None,
                   formulaires: dict | None = None) -> HttpResponse:
     user = request.user
     formulaires = formulaires or {}
@@ -130,14 +131,14 @@ def _erreurs(form: forms.Form, titre: str) -> dict:
 
 @login_required
 @require_GET
-def dossier(request: HttpRequest, pk: int) -> HttpResponse:
+def dossier(request: RequeteConnectee, pk: int) -> HttpResponse:
     return _page_dossier(request, selectors.dossier(actor=request.user, pk=pk))
 
 
 @login_required
 @require_POST
 @genre_televersement("documents")
-def transition(request: HttpRequest, pk: int, nom: str) -> HttpResponse:
+def transition(request: RequeteConnectee, pk: int, nom: str) -> HttpResponse:
     dossier = selectors.dossier(actor=request.user, pk=pk)
     definition = workflow.TRANSITIONS.get(nom)
     if definition is None or definition.affichage is None:
@@ -172,7 +173,7 @@ def transition(request: HttpRequest, pk: int, nom: str) -> HttpResponse:
 @login_required
 @require_POST
 @genre_televersement("pieces_jointes")
-def envoyer_message(request: HttpRequest, pk: int) -> HttpResponse:
+def envoyer_message(request: RequeteConnectee, pk: int) -> HttpResponse:
     dossier = selectors.dossier(actor=request.user, pk=pk)
     form = MessageForm(request.POST, request.FILES)  # reads the body: the « pieces_jointes » limit applies
     if refus := refus_de_la_requete(request):
@@ -190,7 +191,7 @@ def envoyer_message(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def annoter(request: HttpRequest, pk: int) -> HttpResponse:
+def annoter(request: RequeteConnectee, pk: int) -> HttpResponse:
     dossier = selectors.dossier(actor=request.user, pk=pk)
     form = AnnotationForm(request.POST)
     if not form.is_valid():
@@ -207,7 +208,7 @@ def annoter(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def demander_avis(request: HttpRequest, pk: int) -> HttpResponse:
+def demander_avis(request: RequeteConnectee, pk: int) -> HttpResponse:
     dossier = selectors.dossier(actor=request.user, pk=pk)
     form = DemandeAvisForm(request.POST, experts=_experts(request.user, dossier))
     if not form.is_valid():
@@ -223,7 +224,7 @@ def demander_avis(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def rendre_avis(request: HttpRequest, pk: int, avis_pk: int) -> HttpResponse:
+def rendre_avis(request: RequeteConnectee, pk: int, avis_pk: int) -> HttpResponse:
     dossier = selectors.dossier(actor=request.user, pk=pk)
     avis = get_object_or_404(Avis, pk=avis_pk, dossier=dossier, expert=request.user)
     form = AvisForm(request.POST, prefix=f"avis-{avis.pk}")
@@ -241,7 +242,7 @@ def rendre_avis(request: HttpRequest, pk: int, avis_pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def document(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+def document(request: RequeteConnectee, pk: int, document_pk: int) -> FileResponse:
     """A document of a dossier in scope (404 otherwise): never served from a public media URL."""
     dossier = selectors.dossier(actor=request.user, pk=pk)
     piece = get_object_or_404(dossier.documents, pk=document_pk)
@@ -250,7 +251,7 @@ def document(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
 
 @login_required
 @require_GET
-def accuse_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def accuse_pdf(request: RequeteConnectee, pk: int) -> HttpResponse:
     """The receipt of the filing (accusé de dépôt) with the dossier number and the digest of the filed content."""
     dossier = selectors.dossier(actor=request.user, pk=pk)
     try:
@@ -264,7 +265,7 @@ def accuse_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def convention_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def convention_pdf(request: RequeteConnectee, pk: int) -> HttpResponse:
     dossier = selectors.dossier(actor=request.user, pk=pk)
     try:
         contenu = conventions.pdf(actor=request.user, dossier=dossier)
@@ -282,7 +283,7 @@ ENTETES_MEMBRES = ["FINESS ET", "Raison sociale", "Commune", "Département", "Ca
 
 @login_required
 @require_GET
-def export_membres(request: HttpRequest, pk: int, format: str) -> HttpResponse:
+def export_membres(request: RequeteConnectee, pk: int, format: str) -> HttpResponse:
     """The members of a dossier in scope with the funding the rules computed (frozen at filing)."""
     dossier = selectors.dossier(actor=request.user, pk=pk)
     verdict = dossier.verdict if dossier.verdict is not None else verdict_courant(dossier)[0]

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -32,6 +32,7 @@ from esms.candidatures.models import Document, Dossier, Membre, Transition
 from esms.candidatures.selectors import verdict_courant
 from esms.candidatures.views_verdict import financement_par_membre, presenter, raisons_par_membre
 from esms.comptes.permissions import has_perm, require
+from esms.comptes.requetes import RequeteConnectee
 from esms.referentiel import selectors as referentiel
 from esms.referentiel.models import Etablissement
 from esms.refus import REFUS, pour_page
@@ -49,7 +50,7 @@ LARGEURS = {"cas": "16rem", "deja_finance_pour": "10rem", "part_heures_eligibles
 
 @login_required
 @require_GET
-def liste(request: HttpRequest) -> HttpResponse:
+def liste(request: RequeteConnectee) -> HttpResponse:
     """« Mes dossiers »: the dossiers in the user's scope, any state. Instructors work from their queue."""
     if has_perm(request.user, "candidatures.instruire"):
         return redirect("candidatures:instruction")
@@ -65,7 +66,7 @@ def liste(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def creer(request: HttpRequest) -> HttpResponse:
+def creer(request: RequeteConnectee) -> HttpResponse:
     require(request.user, "candidatures.creer")
     form = CreationGrappeForm(request.POST or None, organismes=request.user.organismes.all())
     erreur = None
@@ -85,7 +86,7 @@ def creer(request: HttpRequest) -> HttpResponse:
 
 # --- Edition page -------------------------------------------------------------------------------
 
-def _dossier_modifiable(request: HttpRequest, pk: int) -> Dossier:
+def _dossier_modifiable(request: RequeteConnectee, pk: int) -> Dossier:
     """The dossier in scope (else 404), that the user may edit (else 403)."""
     dossier = selectors.dossier(actor=request.user, pk=pk)
     require(request.user, "candidatures.deposer", dossier)
@@ -123,7 +124,7 @@ def _membres(dossier: Dossier, verdict: dict | None, formulaires: dict | None = 
     return lignes
 
 
-def _recherche(request: HttpRequest, dossier: Dossier) -> dict:
+def _recherche(request: RequeteConnectee, dossier: Dossier) -> dict:
     """Open establishments of the référentiel matching the name or FINESS `q` and the `commune`, paginated."""
     q = (request.GET.get("q") or "").strip()
     commune = (request.GET.get("commune") or "").strip()
@@ -137,7 +138,7 @@ def _recherche(request: HttpRequest, dossier: Dossier) -> dict:
             "parametres": urlencode({"q": q, "commune": commune})}
 
 
-def _contexte_edition(request: HttpRequest, dossier: Dossier, *, membres_forms: dict | None = None,
+def _contexte_edition(request: RequeteConnectee, dossier: Dossier, *, membres_forms: dict | None = None,
                       refus_membres: dict | None = None) -> dict:
     verdict, verdict_erreur = verdict_courant(dossier)
     return {
@@ -147,7 +148,7 @@ def _contexte_edition(request: HttpRequest, dossier: Dossier, *, membres_forms: 
     }
 
 
-def _page_edition(request: HttpRequest, dossier: Dossier, *, refus: dict | None = None, **surcharges) -> HttpResponse:
+def _page_edition(request: RequeteConnectee, dossier: Dossier, *, refus: dict | None = None, **surcharges) -> HttpResponse:
     grappe = dossier.grappe
     demande = None
     if dossier.etat == Etat.COMPLEMENT_DEMANDE:
@@ -182,7 +183,7 @@ def _documents(dossier: Dossier) -> list:
     return documents
 
 
-def _retour_au_bloc(request: HttpRequest, dossier: Dossier, bloc: str, texte: str) -> HttpResponse:
+def _retour_au_bloc(request: RequeteConnectee, dossier: Dossier, bloc: str, texte: str) -> HttpResponse:
     """Back to the edited block of the edition page, its message shown in that block (not at the top)."""
     request.session[MESSAGE_BLOC] = {"bloc": bloc, "texte": texte}
     return redirect(reverse("candidatures:edition", args=[dossier.pk]) + f"#{bloc}")
@@ -190,7 +191,7 @@ def _retour_au_bloc(request: HttpRequest, dossier: Dossier, bloc: str, texte: st
 
 @login_required
 @require_GET
-def edition(request: HttpRequest, pk: int) -> HttpResponse:
+def edition(request: RequeteConnectee, pk: int) -> HttpResponse:
     dossier = _dossier_modifiable(request, pk)
     if dossier.etat not in ETATS_MODIFIABLES:
         messages.info(request, f"Le dossier {dossier} est « {dossier.get_etat_display().lower()} » : il n'est "
@@ -201,7 +202,7 @@ def edition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def recherche_etablissements(request: HttpRequest, pk: int) -> HttpResponse:
+def recherche_etablissements(request: RequeteConnectee, pk: int) -> HttpResponse:
     """htmx: the search results of the edition page."""
     dossier = _dossier_modifiable(request, pk)
     return render(request, "candidatures/_resultats.html", {"dossier": dossier,
@@ -210,7 +211,7 @@ def recherche_etablissements(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def panneau_verdict(request: HttpRequest, pk: int) -> HttpResponse:
+def panneau_verdict(request: RequeteConnectee, pk: int) -> HttpResponse:
     """htmx: the live rules verdict and the missing documents."""
     dossier = _dossier_modifiable(request, pk)
     return render(request, "candidatures/_verdict_direct.html", _contexte_edition(request, dossier))
@@ -218,7 +219,7 @@ def panneau_verdict(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Edition actions ----------------------------------------------------------------------------
 
-def _apres_modification(request: HttpRequest, dossier: Dossier, message: str,
+def _apres_modification(request: RequeteConnectee, dossier: Dossier, message: str,
                         avertissements: list[str] | None = None) -> HttpResponse:
     """htmx: the members section (the verdict refreshes on the event); otherwise back to the page."""
     if request.htmx:
@@ -259,7 +260,7 @@ def _avertissements_ajout(avant: dict | None, apres: dict | None, ajoutes: list[
     return lignes
 
 
-def _refus_membres(request: HttpRequest, dossier: Dossier, erreur: dict, membres_forms=None) -> HttpResponse:
+def _refus_membres(request: RequeteConnectee, dossier: Dossier, erreur: dict, membres_forms=None) -> HttpResponse:
     if request.htmx:
         return render(request, "candidatures/_membres.html", _contexte_edition(
             request, dossier, membres_forms=membres_forms, refus_membres=erreur))
@@ -268,7 +269,7 @@ def _refus_membres(request: HttpRequest, dossier: Dossier, erreur: dict, membres
 
 @login_required
 @require_POST
-def modifier_grappe(request: HttpRequest, pk: int) -> HttpResponse:
+def modifier_grappe(request: RequeteConnectee, pk: int) -> HttpResponse:
     dossier = _dossier_modifiable(request, pk)
     form = GrappeForm(request.POST)
     if not form.is_valid():
@@ -282,7 +283,7 @@ def modifier_grappe(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def ajouter_membres(request: HttpRequest, pk: int) -> HttpResponse:
+def ajouter_membres(request: RequeteConnectee, pk: int) -> HttpResponse:
     dossier = _dossier_modifiable(request, pk)
     form = AjoutMembresForm(request.POST)
     if not form.is_valid():
@@ -310,7 +311,7 @@ def ajouter_membres(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def modifier_membre(request: HttpRequest, pk: int, finess: str) -> HttpResponse:
+def modifier_membre(request: RequeteConnectee, pk: int, finess: str) -> HttpResponse:
     dossier = _dossier_modifiable(request, pk)
     form = _form_membre(finess, request.POST)
     if not form.is_valid():
@@ -327,7 +328,7 @@ def modifier_membre(request: HttpRequest, pk: int, finess: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def retirer_membre(request: HttpRequest, pk: int, finess: str) -> HttpResponse:
+def retirer_membre(request: RequeteConnectee, pk: int, finess: str) -> HttpResponse:
     dossier = _dossier_modifiable(request, pk)
     try:
         services.retirer_membre(actor=request.user, dossier=dossier, finess_et=finess)
@@ -339,7 +340,7 @@ def retirer_membre(request: HttpRequest, pk: int, finess: str) -> HttpResponse:
 @login_required
 @require_POST
 @genre_televersement("documents")
-def deposer_document(request: HttpRequest, pk: int) -> HttpResponse:
+def deposer_document(request: RequeteConnectee, pk: int) -> HttpResponse:
     dossier = _dossier_modifiable(request, pk)
     form = DocumentForm(request.POST, request.FILES)  # reads the body: the « documents » limit applies
     if refus := refus_de_la_requete(request):
@@ -359,7 +360,7 @@ PIECE_ABSENTE = ["Cette pièce ne figure pas (ou plus) dans le dossier : recharg
 
 @login_required
 @require_POST
-def supprimer_document(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+def supprimer_document(request: RequeteConnectee, pk: int, document_pk: int) -> HttpResponse:
     dossier = _dossier_modifiable(request, pk)
     document = dossier.documents.filter(pk=document_pk).first()
     if document is None:
@@ -374,7 +375,7 @@ def supprimer_document(request: HttpRequest, pk: int, document_pk: int) -> HttpR
 @login_required
 @require_POST
 @genre_televersement("documents")
-def remplacer_document(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+def remplacer_document(request: RequeteConnectee, pk: int, document_pk: int) -> HttpResponse:
     dossier = _dossier_modifiable(request, pk)
     document = dossier.documents.filter(pk=document_pk).first()
     if document is None:
@@ -394,7 +395,7 @@ def remplacer_document(request: HttpRequest, pk: int, document_pk: int) -> HttpR
                            f"Pièce « {document.nom_original} » remplacée par « {nouveau.nom_original} ».")
 
 
-def _page_recapitulatif(request: HttpRequest, dossier: Dossier, *, form: ConfirmationDepotForm | None = None,
+def _page_recapitulatif(request: RequeteConnectee, dossier: Dossier, *, form: ConfirmationDepotForm | None = None,
                         refus: dict | None = None) -> HttpResponse:
     """What will be filed: members and amounts, documents, the call's deadline, the verdict; then the
     explicit confirmation."""
@@ -408,7 +409,7 @@ def _page_recapitulatif(request: HttpRequest, dossier: Dossier, *, form: Confirm
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def deposer(request: HttpRequest, pk: int) -> HttpResponse:
+def deposer(request: RequeteConnectee, pk: int) -> HttpResponse:
     """The summary before filing (GET), then the filing once explicitly confirmed (POST). After the deadline,
     or when it is not admissible, nothing changes and every reason is shown, as sentences saying what to do."""
     dossier = _dossier_modifiable(request, pk)
