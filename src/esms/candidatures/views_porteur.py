@@ -7,6 +7,8 @@ Every write goes through `services`; a refusal re-renders the page with its Fren
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -176,7 +178,7 @@ def _page_edition(request: RequeteConnectee, dossier: Dossier, *, refus: dict | 
 
 def _documents(dossier: Dossier) -> list:
     """The dossier's documents, each marked `modifiable` when the porteur may still replace or delete it."""
-    documents = list(dossier.documents.select_related("depose_par"))
+    documents: list[Any] = list(dossier.documents.select_related("depose_par"))  # each with its display flag
     for document in documents:
         document.modifiable = (document.type not in (Document.Type.COMPLEMENT, Document.Type.CONVENTION_SIGNEE)
                                and (dossier.depose_le is None or document.depose_le > dossier.depose_le))
@@ -256,7 +258,7 @@ def _avertissements_ajout(avant: dict | None, apres: dict | None, ajoutes: list[
                 else apres.get("appel")
             lignes.append(f"La grappe relève désormais de l'appel {libelle} : {routage}".strip())
         if avant is not None and apres.get("region_pilote") != avant.get("region_pilote"):
-            lignes.append(f"La région pilote devient {presenter(apres)['region_nom']}.")
+            lignes.append(f"La région pilote devient {(presenter(apres) or {}).get('region_nom')}.")
     return lignes
 
 
