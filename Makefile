@@ -42,8 +42,11 @@ npm-deps:
 	  npm ci --prefix tests/axe --no-audit --no-fund --loglevel=error; \
 	else echo "npm absent : les tests ProConnect et d'accessibilité seront ignorés (installez nodejs et npm)"; fi
 
+# Random order (pytest-random-order): modules shuffled, and the tests inside each module; the header prints
+# the seed (« Using --random-order-seed=N »): rerun a failure with PYTEST_ARGS="--random-order-seed=N".
+# Bucket « module » rather than « global »: module fixtures are built once per module instead of once per test.
 test: venv lint npm-deps
-	$(UV) run --frozen pytest $(PYTEST_ARGS)
+	$(UV) run --frozen pytest -p random_order --random-order-bucket=module $(PYTEST_ARGS)
 
 bench: venv
 	$(UV) run --frozen python benchmarks/import_finess.py
