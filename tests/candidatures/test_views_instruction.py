@@ -156,8 +156,13 @@ def test_batch_retain_reports_each_failure(client, agent, file, make_user):
     enveloppes.doter(actor=admin, enveloppe=env, montant=100_000, libelle="Délégation")
     Dossier.objects.filter(pk__in=[file.a.pk, file.b.pk]).update(etat="en_instruction")
     client.force_login(agent)
-    response = client.post(reverse("candidatures:decision_lot"), {
-        "dossiers": [file.a.pk, file.b.pk, file.c.pk], "decision": "retenir"}, follow=True)
+    donnees = {"dossiers": [file.a.pk, file.b.pk, file.c.pk], "decision": "retenir"}
+    # First the confirmation: each amount, the total and the envelope before and after; nothing is written.
+    confirmation = html(client.post(reverse("candidatures:decision_lot"), donnees)).replace("\xa0", " ")
+    assert "Confirmer : retenir 3 dossiers pour 180 000 €" in confirmation
+    assert "100 000 €" in confirmation and "-80 000 €" in confirmation
+    assert not Dossier.objects.filter(etat="retenu").exists()
+    response = client.post(reverse("candidatures:decision_lot"), {**donnees, "confirme": "1"}, follow=True)
     page = html(response)
     retenus = set(Dossier.objects.filter(etat="retenu").values_list("pk", flat=True))
     assert retenus == {file.c.pk, file.a.pk}  # 60 000 + 30 000; 90 000 exceeds what remains

@@ -21,6 +21,7 @@ from esms.candidatures.models import Dossier, RechercheSauvegardee
 from esms.comptes.permissions import require
 from esms.comptes.requetes import RequeteConnectee
 from esms.exports import reponse_tableau
+from esms.financement import selectors as enveloppes_selectors
 
 PAR_PAGE = 50
 CLES_FILTRES = ("q", "etat", "appel", "campagne", "region", "mes_dossiers", "tri")
@@ -96,6 +97,8 @@ def decision_lot(request: HttpRequest) -> HttpResponse:
             for erreur in erreurs:
                 messages.error(request, f"Décision non appliquée : {erreur}")
         return redirect(retour)
+    if form.cleaned_data["decision"] == "retenir" and request.POST.get("confirme") != "1":
+        return _confirmer_retenue(request, form, retour)
     resultats = services.decider_lot(actor=request.user, dossiers=form.cleaned_data["dossiers"],
                                      decision=form.cleaned_data["decision"], commentaire=form.cleaned_data["commentaire"])
     reussis = [str(d) for d, erreur in resultats if erreur is None]
@@ -107,6 +110,30 @@ def decision_lot(request: HttpRequest) -> HttpResponse:
         if erreur is not None:
             messages.error(request, f"Dossier {dossier} : {erreur}")
     return redirect(retour)
+
+
+def _confirmer_retenue(request: HttpRequest, form: DecisionLotForm, retour: str) -> HttpResponse:
+    """Retaining commits money: before anything is written, the page lists each dossier with the amount it would
+    commit, the total, and each envelope's available amount before and after."""
+    dossiers = list(form.cleaned_data["dossiers"].select_related("grappe__porteur", "grappe__campagne", "region_pilote"))
+    enveloppes: dict[int, dict] = {}
+    lignes = []
+    for dossier in dossiers:
+        enveloppe = enveloppes_selectors.enveloppe_du_dossier(dossier)
+        if enveloppe is not None and enveloppe.pk not in enveloppes:
+            enveloppes[enveloppe.pk] = {"enveloppe": enveloppe, "avant": enveloppes_selectors.etat(enveloppe).disponible,
+                                        "engage": 0}
+        if enveloppe is not None:
+            enveloppes[enveloppe.pk]["engage"] += dossier.montant_demande
+        lignes.append({"dossier": dossier, "montant": dossier.montant_demande, "enveloppe": enveloppe})
+    for e in enveloppes.values():
+        e["apres"] = e["avant"] - e["engage"]
+    total = sum(ligne["montant"] for ligne in lignes)
+    return render(request, "candidatures/confirmation_lot.html", {
+        "title": "Confirmer la décision", "lignes": lignes, "total": total, "enveloppes": list(enveloppes.values()),
+        "commentaire": form.cleaned_data["commentaire"], "retour": request.POST.get("retour", ""),
+        "url_retour": retour,
+    })
 
 
 @login_required

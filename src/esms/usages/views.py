@@ -321,6 +321,11 @@ def versements(request: RequeteConnectee) -> HttpResponse:
 @require_POST
 def ordonner(request: RequeteConnectee, pk: int) -> HttpResponse:
     versement = get_object_or_404(selectors.versements(actor=request.user), pk=pk)
+    if request.POST.get("montant_confirme") != str(versement.montant):
+        # The order is only sent once the agent confirmed the very amount shown (never a stale or missing one).
+        messages.error(request, f"Versement non ordonné : confirmez l'ordre de paiement de {versement.montant} € "
+                                f"du dossier {versement.dossier}.")
+        return redirect("usages:versements")
     try:
         services.ordonner_versement(actor=request.user, versement=versement)
         messages.success(request, f"Versement de {versement.montant} € ordonné.")
