@@ -20,6 +20,7 @@ demo-data: venv
 	$(ESMS) migrate --noinput
 	$(ESMS) collectstatic --noinput --verbosity 0
 	$(ESMS) preparer_demo
+	@echo "Programme national (≈ 1 400 dossiers, 21 200 ET financés ; voir docs/demo-nationale.md) : $(ESMS) demo --national"
 
 # The web server and the background-task worker (FINESS imports uploaded from the UI) run together.
 serve: venv

@@ -2,15 +2,16 @@
 0 errors).
 
 Run: `uv run python benchmarks/load.py` (options: `--clients 16`, `--duree 60`, `--workers 3`,
-`--pause-min 0.5`, `--pause-max 1.5`, `--dossiers 3000`, `--rapports 100000`, `--garder-base`). PostgreSQL server: `ESMS_BENCH_POSTGRES`
+`--pause-min 0.5`, `--pause-max 1.5`, `--echelle 1`, `--garder-base`). PostgreSQL server: `ESMS_BENCH_POSTGRES`
 (default postgres://postgres@127.0.0.1:5432/postgres). Loopback only; it stops by itself.
 
 1. Creates a scratch PostgreSQL database (dropped at the end, whatever happens).
 2. Builds the data in a child process: geography and nomenclatures, the real FINESS extract of the shared data
-   folder through `importer_finess` (≈ 95 000 ET, of which ≈ 48 000 social and medico-social), the 2024
-   campagne, then set-based (bulk_create, never the per-row services): 3 000 grappes and dossiers of 15
-   eligible members in every state, regional envelopes with their dotations, 100 000 indicator reports, ARS
-   validations with their active-DUI figures; the accounts and API tokens through the services.
+   folder through `importer_finess` (≈ 95 000 ET, of which ≈ 48 000 social and medico-social), the
+   national programme of src/esms/demo/national.py (set-based, the generator of `esms demo --national`):
+   campagnes 2021–2025, ≈ 1 400 dossiers in every state, 21 200 funded establishments, envelopes, conventions,
+   payments, ≈ 78 000 indicator reports and the ARS-validated active-DUI
+   figures; the accounts and API tokens through the services.
 3. Starts gunicorn on 127.0.0.1 (a free port, a few workers), warms each worker up, then runs Locust headless
    (FastHttpUser) for the given duration: half the clients browse as an ARS agent and a national
    administrator (establishment search, instruction queue, dashboards), half call the API with tokens
@@ -55,127 +56,41 @@ def dossier_partage() -> Path:
 # Child process: building the data (Django configured on the scratch database)
 
 
-def _etats(n: int) -> list[str]:
-    """Dossier states of a national campaign in full swing (none of them a draft)."""
-    repartition = [("depose", 0.08), ("en_instruction", 0.12), ("complement_demande", 0.05), ("retenu", 0.10),
-                   ("non_retenu", 0.08), ("conventionne", 0.17), ("en_suivi_usage", 0.35), ("solde", 0.05)]
-    etats = [etat for etat, part in repartition for _ in range(round(part * n))]
-    return (etats + ["en_suivi_usage"] * n)[:n]
-
-
-def _grappes_par_region(taille: int, nombre: int) -> list[tuple[str, list]]:
-    """`nombre` groups of `taille` open eligible ET, region by region in proportion to their ET (wrapping
-    around within a region when needed): (region, [Etablissement])."""
-    from collections import defaultdict
-
-    from esms.referentiel.models import Etablissement
-
-    par_region = defaultdict(list)
-    for et in (Etablissement.objects.filter(ouvert=True, categorie__eligible=True)
-               .only("finess_et", "organisme_id", "region_id").order_by("region_id", "organisme_id", "finess_et")):
-        par_region[et.region_id].append(et)
-    total = sum(len(v) for v in par_region.values())
-    groupes = []
-    for region, ets in sorted(par_region.items()):
-        quota = max(1, round(nombre * len(ets) / total))
-        for i in range(quota):
-            debut = (i * taille) % len(ets)
-            membres = [ets[(debut + k) % len(ets)] for k in range(min(taille, len(ets)))]
-            groupes.append((region, membres))
-    return groupes[:nombre]
-
-
 def preparer(args: argparse.Namespace) -> dict:
     import django
 
     django.setup()
-    from datetime import date, timedelta
-
     from django.core.management import call_command
-    from django.db import transaction
-    from django.utils import timezone
 
     from esms.api.services import creer_jeton
-    from esms.candidatures import campagnes
-    from esms.candidatures.models import Dossier, Grappe, Membre
+    from esms.candidatures.models import Dossier, Membre
     from esms.comptes.models import Role
     from esms.comptes.services import create_user
-    from esms.financement.models import Enveloppe, LigneEnveloppe
-    from esms.referentiel.models import Etablissement, Region
+    from esms.demo import national
+    from esms.referentiel.models import Etablissement
     from esms.referentiel.services import charger_referentiel, importer_finess
-    from esms.usages.models import Canal, DuiActifValide, RapportIndicateurs, ValidationUsage
+    from esms.usages.models import DuiActifValide, RapportIndicateurs
 
     temps = {}
     debut = time.perf_counter()
     call_command("migrate", verbosity=0)
     charger_referentiel(actor=SYSTEME, dossier=dossier_partage())
     importer_finess(actor=SYSTEME, chemin=dossier_partage() / FICHIER_FINESS)
-    version = campagnes.charger(actor=SYSTEME, code="2024")[-1]
     temps["referentiel"] = time.perf_counter() - debut
 
     debut = time.perf_counter()
     admin = create_user(actor=SYSTEME, username="charge-admin", password=MOT_DE_PASSE, role=Role.ADMIN_NATIONAL)
-    groupes = _grappes_par_region(15, args.dossiers)
-    etats = _etats(len(groupes))
-    maintenant = timezone.now()
-    with transaction.atomic():
-        grappes = Grappe.objects.bulk_create([
-            Grappe(nom=f"Grappe {i:04d} – {membres[0].region_id}", campagne=version.campagne,
-                   porteur_id=membres[0].organisme_id, solution_dui=f"Solution {i % 7}", creee_par=admin)
-            for i, (_, membres) in enumerate(groupes)], batch_size=1000)
-        Membre.objects.bulk_create([Membre(grappe=g, etablissement_id=et.finess_et)
-                                    for g, (_, membres) in zip(grappes, groupes, strict=True) for et in membres],
-                                   batch_size=5000)
-        retenus = {"retenu", "conventionne", "en_suivi_usage", "solde"}
-        dossiers = Dossier.objects.bulk_create([
-            Dossier(grappe=g, numero=f"2024-{i + 1:05d}", etat=etat, appel="regional", region_pilote_id=region,
-                    version=version, montant_demande=15 * 9_000, montant_retenu=15 * 9_000 if etat in retenus else None,
-                    depose_le=maintenant - timedelta(days=200 - i % 180), verdict={"eligible": True, "motifs": []},
-                    decide_le=maintenant - timedelta(days=100 - i % 90) if etat in retenus else None)
-            for i, (g, (region, _), etat) in enumerate(zip(grappes, groupes, etats, strict=True))], batch_size=1000)
-        Dossier.regions.through.objects.bulk_create([
-            Dossier.regions.through(dossier_id=d.pk, region_id=region)
-            for d, (region, _) in zip(dossiers, groupes, strict=True)], batch_size=5000)
-        enveloppes = Enveloppe.objects.bulk_create([
-            Enveloppe(campagne=version.campagne, region=r, libelle=f"Enveloppe 2024 – {r.nom}")
-            for r in Region.objects.all()])
-        LigneEnveloppe.objects.bulk_create([
-            LigneEnveloppe(enveloppe=e, type="dotation", montant=50_000_000, libelle="Délégation", acteur=admin)
-            for e in enveloppes])
-    temps["dossiers"] = time.perf_counter() - debut
-
-    debut = time.perf_counter()
-    declarants = [d for d in dossiers if d.etat in ("conventionne", "en_suivi_usage", "solde")]
-    membres_de = {g.pk: [et.finess_et for et in membres] for g, (_, membres) in zip(grappes, groupes, strict=True)}
-    periodes = [(date(2024, 1, 1) + timedelta(days=91 * k), date(2024, 1, 1) + timedelta(days=91 * k + 90))
-                for k in range(12)]
-    rapports, k = [], 0
-    while len(rapports) < args.rapports:
-        periode = periodes[k % len(periodes)]
-        for d in declarants:
-            for finess in membres_de[d.grappe_id]:
-                rapports.append(RapportIndicateurs(
-                    dossier_id=d.pk, etablissement_id=finess, periode_debut=periode[0], periode_fin=periode[1],
-                    dui_actifs=20 + (hash(finess) + k) % 80, valeurs={"taux_dui_actifs": "0.8"}, canal=Canal.FICHIER,
-                    auteur=admin))
-        k += 1
-    with transaction.atomic():
-        RapportIndicateurs.objects.bulk_create(rapports[:args.rapports], batch_size=5000)
-        suivis = [d for d in dossiers if d.etat in ("en_suivi_usage", "solde")]
-        validations = ValidationUsage.objects.bulk_create([
-            ValidationUsage(dossier_id=d.pk, periode_debut=periodes[2][0], periode_fin=periodes[2][1],
-                            decision="validee", verdict={}, acteur=admin) for d in suivis], batch_size=1000)
-        DuiActifValide.objects.bulk_create([
-            DuiActifValide(validation=v, etablissement_id=finess, dui_actifs=40, declare=40, recalcule=40,
-                           periode_fin=periodes[2][1], valide_le=maintenant)
-            for v, d in zip(validations, suivis, strict=True) for finess in membres_de[d.grappe_id]], batch_size=5000)
-    temps["usages"] = time.perf_counter() - debut
+    bilan = national.generer(echelle=args.echelle, acteur=admin)
+    dossiers, membres_de = bilan.dossiers, bilan.membres
+    temps["programme"] = time.perf_counter() - debut
 
     # Accounts and tokens through the services; the ARS agent of the region with the most dossiers.
-    region = max({r for r, _ in groupes}, key=lambda r: sum(1 for g, _ in groupes if g == r))
+    from collections import Counter
+
+    region = Counter(d.region_pilote_id for d in dossiers).most_common(1)[0][0]
     ars = create_user(actor=SYSTEME, username="charge-ars", password=MOT_DE_PASSE, role=Role.AGENT_ARS, region=region)
     suivi = next(d for d in dossiers if d.etat == "en_suivi_usage")
-    autorises = membres_de[suivi.grappe_id]
+    autorises = membres_de[suivi.pk]
     editeur = create_user(actor=SYSTEME, username="charge-editeur", password=MOT_DE_PASSE, role=Role.EDITEUR,
                           etablissements=autorises)
     jetons = {
@@ -367,8 +282,7 @@ def _executer(args: argparse.Namespace, url_base: str, dossier: Path) -> bool:
     env = {**os.environ, "DATABASE_URL": url_base, "ESMS_VAR_DIR": str(dossier / "var"), "ESMS_DEBUG": "0",
            "DJANGO_SETTINGS_MODULE": "esms.settings.base", "ESMS_LOG_LEVEL": "ERROR"}
     debut = time.perf_counter()
-    enfant = subprocess.run([sys.executable, __file__, "--preparer", "--dossiers", str(args.dossiers),
-                             "--rapports", str(args.rapports)], env=env, cwd=RACINE, capture_output=True,
+    enfant = subprocess.run([sys.executable, __file__, "--preparer", "--echelle", str(args.echelle)], env=env, cwd=RACINE, capture_output=True,
                             text=True, check=False, timeout=1800)
     if enfant.returncode != 0:
         sys.stderr.write(enfant.stdout[-5000:] + enfant.stderr[-5000:])
@@ -425,8 +339,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=3, help="processus gunicorn")
     parser.add_argument("--pause-min", type=float, default=0.5, help="pause minimale d'un client (s)")
     parser.add_argument("--pause-max", type=float, default=1.5, help="pause maximale d'un client (s)")
-    parser.add_argument("--dossiers", type=int, default=3000)
-    parser.add_argument("--rapports", type=int, default=100_000)
+    parser.add_argument("--echelle", type=float, default=1.0, help="échelle du programme national (1 = national)")
     parser.add_argument("--garder-base", action="store_true",
                         help="ne pas supprimer la base de charge (pour l'examiner ; à supprimer soi-même)")
     parser.add_argument("--preparer", action="store_true", help=argparse.SUPPRESS)

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from datetime import timezone as tz
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 # Per campagne: dossiers filed, establishments funded (members of the retained dossiers), share of each state.
@@ -80,9 +79,9 @@ def generer(*, echelle: float = 1.0, acteur) -> Bilan:
     from django.db import transaction
 
     from esms import rules
-    from esms.comptes.permissions import SYSTEME
     from esms.candidatures import campagnes as services_campagnes
     from esms.candidatures.models import Campagne, Dossier, Grappe, Membre
+    from esms.comptes.permissions import SYSTEME
     from esms.financement.models import Convention, Enveloppe, LigneEnveloppe, Versement
     from esms.referentiel.models import Etablissement
     from esms.usages.models import Canal, DuiActifValide, RapportIndicateurs, ValidationUsage
@@ -135,9 +134,9 @@ def generer(*, echelle: float = 1.0, acteur) -> Bilan:
                                     for g, membres in zip(grappes, groupes, strict=True) for et in membres],
                                    batch_size=5000)
         lignes_dossiers = []
-        for g, membres, (code, campagne, version, i, etat) in zip(grappes, groupes, meta, strict=True):
+        for g, membres, (code, _, version, i, etat) in zip(grappes, groupes, meta, strict=True):
             annee = int(code[:4])
-            depot = datetime(annee, 5, 1, 10, tzinfo=tz.utc) + timedelta(days=i % 120)
+            depot = datetime(annee, 5, 1, 10, tzinfo=UTC) + timedelta(days=i % 120)
             montant = len(membres) * MONTANT_PAR_ET
             regions = {et[1] for et in membres}
             lignes_dossiers.append(Dossier(
@@ -219,7 +218,7 @@ def generer(*, echelle: float = 1.0, acteur) -> Bilan:
                 ValidationUsage(dossier_id=d.pk, periode_debut=debut, periode_fin=fin, decision="validee",
                                 verdict={}, acteur=acteur, entrees=f"demo-nationale-{d.pk}") for d in suivis],
                 batch_size=1000)
-            valide_le = datetime(2025, 2, 15, 12, tzinfo=tz.utc)
+            valide_le = datetime(2025, 2, 15, 12, tzinfo=UTC)
             par_dossier = {r.etablissement_id: r.dui_actifs for r in rapports if r.periode_fin == fin}
             valides = [DuiActifValide(validation=v, etablissement_id=finess, dui_actifs=par_dossier[finess],
                                       declare=par_dossier[finess], recalcule=par_dossier[finess], periode_fin=fin,
