@@ -98,7 +98,7 @@ def generer(*, echelle: float = 1.0, acteur) -> Bilan:
         retenus = sum(1 for e in etats if e in FINANCES)
         tailles = iter(_repartir(max(retenus, round(nb_finances * echelle)), retenus))
         plan.append((code, [(etat, next(tailles) if etat in FINANCES else TAILLE_NON_RETENU) for etat in etats]))
-    besoin = sum(taille for _, dossiers in plan for etat, taille in dossiers if etat in FINANCES)
+    besoin = sum(taille for _, prevus in plan for etat, taille in prevus if etat in FINANCES)
     if besoin > len(reserve):
         raise ValueError(f"Référentiel insuffisant : {besoin} établissements éligibles ouverts nécessaires, "
                          f"{len(reserve)} chargés (chargez le fichier FINESS national).")
@@ -113,10 +113,10 @@ def generer(*, echelle: float = 1.0, acteur) -> Bilan:
     curseur_f = curseur_r = 0
     with transaction.atomic():
         lignes_grappes, groupes, meta = [], [], []
-        for code, dossiers in plan:
+        for code, prevus in plan:
             campagne = Campagne.objects.get(code=code)
             version = campagne.versions.filter(statut="publiee").order_by("-numero").first()
-            for i, (etat, taille) in enumerate(dossiers):
+            for i, (etat, taille) in enumerate(prevus):
                 if etat in FINANCES:
                     membres = finances[curseur_f:curseur_f + taille]
                     curseur_f += taille
@@ -157,7 +157,7 @@ def generer(*, echelle: float = 1.0, acteur) -> Bilan:
         bilan.membres = {d.pk: [et[0] for et in membres] for d, membres in zip(dossiers, groupes, strict=True)}
 
         # Envelopes: per campagne and region, a dotation covering the engagements with a 10 % margin.
-        engages: dict[tuple[int, str], list] = defaultdict(list)
+        engages: dict[tuple[int, str | None], list] = defaultdict(list)
         codes = {}
         for d, (code, campagne, *_) in zip(dossiers, meta, strict=True):
             codes[campagne.pk] = code
@@ -170,12 +170,12 @@ def generer(*, echelle: float = 1.0, acteur) -> Bilan:
         enveloppes = [e for e in enveloppes if (e.campagne_id, e.region_id) in engages]
         lignes = []
         for e in enveloppes:
-            retenus = engages[(e.campagne_id, e.region_id)]
-            total = sum(d.montant_retenu for d in retenus)
+            du_perimetre = engages[(e.campagne_id, e.region_id)]
+            total = sum(d.montant_retenu or 0 for d in du_perimetre)
             lignes.append(LigneEnveloppe(enveloppe=e, type="dotation", montant=-(-total * 11 // 10 // 100_000) * 100_000,
                                          libelle="Délégation de crédits", acteur=acteur))
             lignes += [LigneEnveloppe(enveloppe=e, type="engagement", montant=-d.montant_retenu, dossier_id=d.pk,
-                                      libelle=f"Engagement {d.numero}", acteur=acteur) for d in retenus]
+                                      libelle=f"Engagement {d.numero}", acteur=acteur) for d in du_perimetre]
         LigneEnveloppe.objects.bulk_create(lignes, batch_size=5000)
 
         # Conventions and payments: advance at signature (paid once in follow-up), balance paid once balanced.
@@ -183,19 +183,20 @@ def generer(*, echelle: float = 1.0, acteur) -> Bilan:
         conventionnes = [(d, m) for d, m in zip(dossiers, meta, strict=True) if d.etat in CONVENTIONNES]
         conventions, versements = [], []
         for d, (code, _, _, _, etat) in conventionnes:
-            avance = int(Decimal(d.montant_retenu) * parts_avance[code])
-            conventions.append(Convention(dossier_id=d.pk, numero=f"CONV-{d.numero}", montant=d.montant_retenu,
-                                          date_signature=(d.decide_le + timedelta(days=30)).date(), echeancier=[
+            montant = d.montant_retenu or 0
+            avance = int(Decimal(montant) * parts_avance[code])
+            conventions.append(Convention(dossier_id=d.pk, numero=f"CONV-{d.numero}", montant=montant,
+                                          date_signature=date(int(code[:4]), 9, 1), echeancier=[
                                               {"type": "avance", "montant": avance, "condition": "à la signature "
                                                "de la convention", "part": str(parts_avance[code])},
-                                              {"type": "solde", "montant": d.montant_retenu - avance,
+                                              {"type": "solde", "montant": montant - avance,
                                                "condition": "à l'atteinte des cibles d'usage validée par l'ARS",
                                                "part": str(1 - parts_avance[code])}]))
             versements.append(Versement(dossier_id=d.pk, type="avance", montant=avance, acteur=acteur,
                                         statut="ordonne" if etat == "conventionne" else "paye",
                                         libelle=f"Avance {d.numero}"))
             if etat in ("solde", "clos"):
-                versements.append(Versement(dossier_id=d.pk, type="solde", montant=d.montant_retenu - avance,
+                versements.append(Versement(dossier_id=d.pk, type="solde", montant=montant - avance,
                                             statut="paye", acteur=acteur, libelle=f"Solde {d.numero}"))
         Convention.objects.bulk_create(conventions, batch_size=2000)
         Versement.objects.bulk_create(versements, batch_size=5000)
