@@ -37,8 +37,6 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from esms.comptes.permissions import SYSTEME
-
 RACINE = Path(__file__).resolve().parents[1]
 CIBLE_P95_MS = 200
 MOT_DE_PASSE = "charge-mot-de-passe-2024"
@@ -65,6 +63,7 @@ def preparer(args: argparse.Namespace) -> dict:
     from esms.api.services import creer_jeton
     from esms.candidatures.models import Dossier, Membre
     from esms.comptes.models import Role
+    from esms.comptes.permissions import SYSTEME
     from esms.comptes.services import create_user
     from esms.demo import national
     from esms.referentiel.models import Etablissement
