@@ -28,6 +28,16 @@ def programme(db, shared_data):
     return national.generer(echelle=ECHELLE, acteur=national.compte_auteur())
 
 
+@pytest.mark.django_db
+def test_referentiel_insuffisant_rien_ecrit():
+    from esms.candidatures.models import Campagne
+
+    avant = Campagne.objects.count()
+    with pytest.raises(ValueError, match="Référentiel insuffisant : 21200 établissements"):
+        national.generer(acteur=national.compte_auteur())
+    assert Campagne.objects.count() == avant and not Dossier.objects.exists()
+
+
 @pytest.mark.realdata
 def test_programme_national(programme, capsys):
     # One test: building the référentiel and the programme takes about a minute.

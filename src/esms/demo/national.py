@@ -86,9 +86,6 @@ def generer(*, echelle: float = 1.0, acteur) -> Bilan:
     from esms.referentiel.models import Etablissement
     from esms.usages.models import Canal, DuiActifValide, RapportIndicateurs, ValidationUsage
 
-    for code, *_ in PROGRAMME:
-        if not Campagne.objects.filter(code=code).exists():
-            services_campagnes.charger(actor=SYSTEME, code=code)
     reserve = list(Etablissement.objects.filter(ouvert=True, categorie__eligible=True).exclude(membres__isnull=False)
                    .order_by("region_id", "organisme_id", "finess_et").values_list("finess_et", "region_id",
                                                                                    "organisme_id"))
@@ -99,12 +96,15 @@ def generer(*, echelle: float = 1.0, acteur) -> Bilan:
         tailles = iter(_repartir(max(retenus, round(nb_finances * echelle)), retenus))
         plan.append((code, [(etat, next(tailles) if etat in FINANCES else TAILLE_NON_RETENU) for etat in etats]))
     besoin = sum(taille for _, prevus in plan for etat, taille in prevus if etat in FINANCES)
+    # Checked before anything is written (the campagnes come next).
     if besoin > len(reserve):
         raise ValueError(f"Référentiel insuffisant : {besoin} établissements éligibles ouverts nécessaires, "
                          f"{len(reserve)} chargés (chargez le fichier FINESS national).")
-    # Funded members are taken once each from the pool (in region order, so that grappes stay regional); the
-    # members of the other dossiers come from what is left, wrapping around.
-    # A stride through the region-ordered pool spreads the funded establishments over every region.
+    for code, *_ in PROGRAMME:
+        if not Campagne.objects.filter(code=code).exists():
+            services_campagnes.charger(actor=SYSTEME, code=code)
+    # Funded members are taken once each from the pool (a stride through the region-ordered pool spreads them over
+    # every region, consecutive ones keep grappes regional); the other dossiers' members come from what is left.
     finances = reserve[::max(1, len(reserve) // max(1, besoin))][:besoin]
     pris = {f for f, _, _ in finances}
     restants = [et for et in reserve if et[0] not in pris] or reserve
