@@ -11,6 +11,7 @@ from decimal import Decimal
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from esms.candidatures import regles
 from esms.candidatures.etats import Etat
 from esms.candidatures.models import Campagne, Document, Dossier, Membre
 from esms.dates import champ_date
@@ -25,7 +26,7 @@ _SEPARATEURS = re.compile(r"[\s,;]+")
 class CreationGrappeForm(DsfrBaseForm):
     campagne = forms.ModelChoiceField(
         label="Campagne", queryset=Campagne.objects.none(), to_field_name="code", empty_label=None,
-        help_text="Seules les campagnes dont les paramètres sont publiés sont proposées.")
+        help_text="Seules les campagnes dont un appel à projets est encore ouvert sont proposées.")
     porteur: forms.ModelChoiceField = forms.ModelChoiceField(label="Organisme porteur (FINESS juridique)",
                                      queryset=None, empty_label=None)
     nom = forms.CharField(label="Nom de la grappe", max_length=200)
@@ -35,7 +36,7 @@ class CreationGrappeForm(DsfrBaseForm):
 
     def __init__(self, *args, organismes, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campagne"].queryset = Campagne.objects.filter(versions__isnull=False).distinct()
+        self.fields["campagne"].queryset = Campagne.objects.filter(code__in=regles.campagnes_ouvertes())
         self.fields["porteur"].queryset = organismes
 
 

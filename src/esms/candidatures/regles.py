@@ -12,12 +12,13 @@ from django.utils import timezone
 
 from esms import rules
 from esms.candidatures.lisibles import erreurs_lisibles
-from esms.candidatures.models import Dossier, Grappe, Membre, VersionParametres
+from esms.candidatures.models import Campagne, Dossier, Grappe, Membre, VersionParametres
 from esms.referencement.ght import organismes_en_ght
 from esms.referencement.models import CommandeSons
 from esms.referencement.selectors import libelle_dui, pour_les_regles
 from esms.referentiel.models import Etablissement
 from esms.rules.categories import classify
+from esms.rules.decisions.delais import depot_possible
 from esms.rules.decisions.sons import eligibilite_sons
 from esms.rules.modeles import CommandeSonsInput
 from esms.rules.referencement import referencement_au
@@ -38,6 +39,21 @@ def version_en_vigueur(campagne, le: date | None = None) -> VersionParametres:
     if version is None:
         raise VersionIntrouvable(f"La campagne {campagne.code} n'a aucune version de paramètres chargée.")
     return version
+
+
+def campagnes_ouvertes(le: date | None = None) -> list[str]:
+    """Codes of the campaigns in which a grappe may still be filed (rules: `delais.depot_possible`, under the
+    parameter version in force)."""
+    le = le or timezone.localdate()
+    codes = []
+    for campagne in Campagne.objects.filter(versions__isnull=False).distinct():
+        try:
+            parametres = campagne_de(version_en_vigueur(campagne, le))
+        except VersionIntrouvable:
+            continue
+        if depot_possible(parametres, le):
+            codes.append(campagne.code)
+    return codes
 
 
 def tailles_organismes(finess_ej: list[str]) -> dict[str, int]:

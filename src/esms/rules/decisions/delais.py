@@ -163,3 +163,20 @@ def verifier_engagement(decide_le: datetime, campagne: Campagne, region: str | N
             f"{instant_fr(derniere)}). Le dossier ne peut plus être retenu sur cette campagne."
         )
     return Verdict(ok, ok, (motif("engagement.date_limite", ok, message, [parametre]),))
+
+
+def depot_possible(campagne: Campagne, le: date) -> bool:
+    """May a grappe still be filed in one of the campaign's calls on `le` (a region's own closing date included)?
+    A closed campaign is not offered when a porteur creates a grappe."""
+    for appel in ("regional", "multiregional", "national"):
+        fenetre = campagne.calendrier.fenetre(appel)
+        if not fenetre.ouvert.valeur:
+            continue
+        clotures = [fenetre.cloture.valeur]
+        for regional in campagne.calendrier.par_region.values():
+            propre = regional.valeur.get(appel)
+            if propre is not None and propre.cloture is not None:
+                clotures.append(propre.cloture)
+        if any(cloture is None or cloture >= le for cloture in clotures):
+            return True
+    return False
