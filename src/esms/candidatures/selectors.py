@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from esms.candidatures import recherche, regles
-from esms.candidatures.models import Avis, Dossier, Membre
+from esms.candidatures.models import Avis, Dossier, Membre, Transition
 from esms.comptes.permissions import filter_scope, get_in_scope, has_perm, require
 from esms.rules.erreurs import ErreursLocalisees
 
@@ -31,6 +31,21 @@ def dossier(*, actor, pk: int) -> Dossier:
     require(actor, "candidatures.consulter")
     return get_in_scope(actor, Dossier.objects.select_related(
         "grappe__campagne", "grappe__porteur", "region_pilote", "version", "instructeur"), pk=pk)
+
+
+def codes_regions(dossier: Dossier) -> list[str]:
+    """The INSEE codes of the regions of the dossier's members, sorted."""
+    return list(dossier.regions.order_by("code").values_list("code", flat=True))
+
+
+def membres(dossier: Dossier) -> list[Membre]:
+    """The grappe's members with their establishment, by FINESS ET."""
+    return list(dossier.grappe.membres.select_related("etablissement").order_by("etablissement_id"))
+
+
+def historique(dossier: Dossier) -> list[Transition]:
+    """The dossier's transitions, in their model's order."""
+    return list(dossier.transitions.all())
 
 
 def file_instruction(*, actor, filtres: Mapping[str, str]) -> QuerySet[Dossier]:

@@ -12,7 +12,7 @@ from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from esms.comptes.permissions import Acteur, filter_scope, get_in_scope, require
-from esms.financement.models import Enveloppe, LigneEnveloppe
+from esms.financement.models import Convention, Enveloppe, LigneEnveloppe, Versement
 
 if TYPE_CHECKING:  # types only
     from django_stubs_ext import WithAnnotations
@@ -79,3 +79,8 @@ def dossier(*, actor: Acteur, pk: int) -> Dossier:
     dossiers = _modele_cible(LigneEnveloppe, "dossier")._default_manager.select_related("grappe__campagne",
                                                                                        "region_pilote")
     return cast("Dossier", get_in_scope(actor, dossiers, pk=pk))
+
+
+def convention_et_versements(dossier: Dossier) -> tuple[Convention | None, list[Versement]]:
+    """The dossier's convention (None before the decision) and its payment orders, in their model's order."""
+    return Convention.objects.filter(dossier=dossier).first(), list(Versement.objects.filter(dossier=dossier))

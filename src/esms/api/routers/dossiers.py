@@ -9,9 +9,9 @@ from esms.api.auth import BearerJeton
 from esms.api.erreurs import REPONSES_ERREUR
 from esms.api.pagination import Pagination, paginer
 from esms.api.portees import DOSSIERS_LIRE
-from esms.api.schemas.dossiers import DossierDetail, FiltresDossiers, PageDossiers, verdict_api
+from esms.api.schemas.dossiers import DossierAPI, DossierDetail, FiltresDossiers, PageDossiers, verdict_api
 from esms.candidatures import selectors
-from esms.financement.models import Convention, Versement
+from esms.financement import selectors as financement
 
 router = Router(tags=["Dossiers"], auth=BearerJeton(DOSSIERS_LIRE))
 PORTEE = f"\n\nPortée requise : `{DOSSIERS_LIRE}`."
@@ -38,10 +38,7 @@ def detail(request: HttpRequest, dossier_id: int = Path(..., ge=1, le=2**62)):
     else:
         brut, indisponible = selectors.verdict_courant(dossier)
         verdict = verdict_api(brut, fige=False)
-    dossier.regions_api = list(dossier.regions.order_by("code").values_list("code", flat=True))
-    dossier.membres_api = list(dossier.grappe.membres.select_related("etablissement").order_by("etablissement_id"))
-    dossier.verdict_api, dossier.verdict_indisponible = verdict, indisponible
-    dossier.convention_api = Convention.objects.filter(dossier=dossier).first()
-    dossier.versements_api = list(Versement.objects.filter(dossier=dossier))
-    dossier.historique_api = list(dossier.transitions.all())
-    return dossier
+    convention, versements = financement.convention_et_versements(dossier)
+    return DossierAPI(dossier=dossier, regions=selectors.codes_regions(dossier), membres=selectors.membres(dossier),
+                      verdict=verdict, verdict_indisponible=indisponible, historique=selectors.historique(dossier),
+                      convention=convention, versements=versements)

@@ -3,6 +3,7 @@ the rules' verdict, its history, its convention and payments. Private annotation
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -162,7 +163,7 @@ class DossierDetail(DossierResume):
     convention: Convention | None
     versements: list[Versement]
 
-    # The route loads the related rows in bulk and hangs them on the dossier (`*_api` attributes).
+    # Read from a `DossierAPI` (below): the dossier and the rows the route loaded through the selectors.
     @staticmethod
     def resolve_solution_dui(obj) -> str:
         return obj.grappe.solution_dui
@@ -173,29 +174,23 @@ class DossierDetail(DossierResume):
 
         return referencement_derive(obj.grappe)
 
-    @staticmethod
-    def resolve_regions(obj) -> list[str]:
-        return obj.regions_api
 
-    @staticmethod
-    def resolve_membres(obj) -> list:
-        return obj.membres_api
+@dataclass(frozen=True)
+class DossierAPI:
+    """What `DossierDetail` reads: the dossier's own fields (delegated), and the related rows and the API
+    verdict loaded by the route (never attributes set on the model instance)."""
 
-    @staticmethod
-    def resolve_verdict(obj) -> dict | None:
-        return obj.verdict_api
+    dossier: Dossier
+    regions: list[str]
+    membres: list[Any]
+    verdict: dict[str, Any] | None
+    verdict_indisponible: str
+    historique: list[Any]
+    convention: Any
+    versements: list[Any]
 
-    @staticmethod
-    def resolve_historique(obj) -> list:
-        return obj.historique_api
-
-    @staticmethod
-    def resolve_convention(obj):
-        return obj.convention_api
-
-    @staticmethod
-    def resolve_versements(obj) -> list:
-        return obj.versements_api
+    def __getattr__(self, nom: str) -> Any:
+        return getattr(self.dossier, nom)
 
 
 def verdict_api(verdict: dict[str, Any] | None, *, fige: bool) -> dict[str, Any] | None:
