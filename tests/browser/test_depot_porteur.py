@@ -85,7 +85,7 @@ def test_etablissements_ajoutes_qui_ne_comptent_pas_et_bandeau_jamais_vert_avec_
     with page.expect_navigation():
         page.get_by_role("button", name="Ajouter ces établissements").click()
     message = page.locator("main .fr-alert").first
-    expect(message).to_contain_text("3 établissements ajoutés à la grappe.")
+    expect(message).to_contain_text("3 établissements ajoutés à la grappe, cas « Usage")
     expect(message).to_contain_text(f"{hopital.pk} « CENTRE HOSPITALIER DE BOURG » ne compte pas : ")
     expect(message).to_contain_text("hors art. L.312-1 CASF")
     expect(message).to_contain_text(f"{usld.pk} « USLD LES ROSES » ne compte pas : ")

@@ -89,8 +89,13 @@ def test_parcours_candidature(page, settings, tmp_path):
     expect(page.locator("#verdict")).to_contain_text("Grappe non recevable")
     page.get_by_label("Nom ou numéro FINESS").fill("belvedere")
     resultat = page.locator("#resultats tr", has_text=dernier.pk)
+    # The funding case is chosen, never a silent default: without it the browser does not send the form.
+    resultat.get_by_role("button", name=re.compile("^Ajouter")).click()
+    expect(resultat.get_by_role("combobox")).to_have_js_property("validity.valueMissing", True)
+    resultat.get_by_role("combobox").select_option(label="Usage (DUI existant mis à niveau par le SONS)")
     resultat.get_by_role("button", name=re.compile("^Ajouter")).click()
     expect(page.locator("#membres h2", has_text="(15)")).to_have_count(1)
+    expect(page.locator("#membres")).to_contain_text("cas « Usage (DUI existant mis à niveau par le SONS) »")
     expect(page.locator("#verdict")).to_contain_text("Grappe recevable")
     expect(page.locator("#verdict")).to_contain_text(_montant("75 000 €"))
 

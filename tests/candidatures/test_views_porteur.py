@@ -293,3 +293,22 @@ def test_essms_manager_sees_the_dossier_read_only(client, porteur, brouillon, re
 def test_writes_are_post_only(client, porteur, brouillon):
     client.force_login(porteur)
     assert client.get(reverse("candidatures:ajouter_membres", args=[brouillon.pk])).status_code == 405
+
+
+def test_a_search_result_is_added_with_the_funding_case_chosen_never_a_silent_default(client, porteur, brouillon,
+                                                                                        ref):
+    """Issue 16: members added from the search silently got the « usage » case."""
+    et = factories.etablissement(ref.ain, ref.og_ara, "SAAD DES SAULES")
+    client.force_login(porteur)
+    resultats = html(client.get(reverse("candidatures:recherche_etablissements", args=[brouillon.pk]),
+                                {"q": "SAULES"}, HTTP_HX_REQUEST="true"))
+    assert f'<select class="fr-select" id="cas-{et.pk}" name="cas" required>' in resultats
+    assert '<option value="" selected disabled>Choisir le cas…</option>' in resultats
+    assert 'name="cas" value="usage"' not in resultats
+    url = reverse("candidatures:ajouter_membres", args=[brouillon.pk])
+    refus = html(client.post(url, {"finess": et.pk}, HTTP_HX_REQUEST="true"))
+    assert "Cas de financement : choisissez-le" in refus
+    assert not Membre.objects.filter(grappe=brouillon.grappe, etablissement=et).exists()
+    ajout = html(client.post(url, {"finess": et.pk, "cas": "mise_a_niveau"}, HTTP_HX_REQUEST="true"))
+    assert "1 établissement ajouté à la grappe, cas « Mise à niveau du DUI existant »" in ajout
+    assert Membre.objects.get(grappe=brouillon.grappe, etablissement=et).cas == "mise_a_niveau"

@@ -74,7 +74,9 @@ class AjoutMembresForm(DsfrBaseForm):
         label="Numéros FINESS géographiques (ET)", widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Un ou plusieurs numéros, séparés par des espaces, des virgules ou des retours à la ligne.")
     cas = forms.ChoiceField(label="Cas des établissements ajoutés", choices=Membre.Cas.choices,
-                            initial=Membre.Cas.USAGE)
+                            initial=Membre.Cas.USAGE, error_messages={
+                                "required": "Cas de financement : choisissez-le (acquisition, usage ou mise à niveau) "
+                                            "avant d'ajouter l'établissement."})
 
     def clean_finess(self) -> list[str]:
         numeros = [n.upper() for n in _SEPARATEURS.split(self.cleaned_data["finess"]) if n]

@@ -136,7 +136,7 @@ def _recherche(request: RequeteConnectee, dossier: Dossier) -> dict:
     page = Paginator(qs, RESULTATS_PAR_PAGE).get_page(request.GET.get("page"))
     deja = set(Membre.objects.filter(grappe=dossier.grappe, etablissement_id__in=[e.pk for e in page])
                .values_list("etablissement_id", flat=True))
-    return {"q": q, "commune": commune, "page_obj": page, "deja_membres": deja,
+    return {"q": q, "commune": commune, "page_obj": page, "deja_membres": deja, "cas": Membre.Cas.choices,
             "parametres": urlencode({"q": q, "commune": commune})}
 
 
@@ -303,12 +303,14 @@ def ajouter_membres(request: RequeteConnectee, pk: int) -> HttpResponse:
             return _refus_membres(request, dossier, erreur)
         return _page_edition(request, dossier, ajout_form=form, refus_membres=erreur)
     pluriel = "s" if len(ajoutes) > 1 else ""
+    cas = Membre.Cas(form.cleaned_data["cas"]).label
     apres, indisponible = verdict_courant(dossier)
     avertissements = _avertissements_ajout(avant, apres, ajoutes)
     if indisponible:
         avertissements.append(f"Verdict des règles indisponible : {indisponible}")
-    return _apres_modification(request, dossier, f"{len(ajoutes)} établissement{pluriel} ajouté{pluriel} à la grappe.",
-                               avertissements)
+    return _apres_modification(
+        request, dossier, f"{len(ajoutes)} établissement{pluriel} ajouté{pluriel} à la grappe, cas « {cas} » "
+                          "(modifiable dans le tableau des membres).", avertissements)
 
 
 @login_required
