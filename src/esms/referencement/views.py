@@ -14,10 +14,11 @@ from esms.comptes.permissions import has_perm, require
 from esms.referencement import selectors, services
 from esms.referencement.erreurs import ImportRefuse
 from esms.referencement.forms import SECTEURS_CHOIX, CompteForm, FichierForm, SolutionForm
+from esms.referencement.import_page import importer_depuis_la_page
 from esms.referencement.models import Solution
 from esms.referencement.tableur import GENRE
 from esms.rules.referencement import libelle_secteur
-from esms.televersements import genre_televersement, refus_de_la_requete
+from esms.televersements import genre_televersement
 
 
 def _refus(titre: str, exc: ImportRefuse) -> dict:
@@ -46,21 +47,11 @@ def registre(request: HttpRequest) -> HttpResponse:
 @genre_televersement(GENRE)
 def importer(request: HttpRequest) -> HttpResponse:
     require(request.user, "referencement.gerer")
-    form = FichierForm(request.POST, request.FILES)  # reads the body: GestionnaireLimite runs here
-    if refus := refus_de_la_requete(request):
-        return _page_registre(request, form=FichierForm(), status=413,
-                     refus={"titre": "Import refusé : rien n'a été enregistré", "raisons": refus.messages})
-    if not form.is_valid():
-        return _page_registre(request, form=form, status=400)
-    fichier = form.cleaned_data["fichier"]
-    try:
-        bilan = services.importer_registre(actor=request.user, fichier=fichier, nom=fichier.name)
-    except ImportRefuse as exc:
-        return _page_registre(request, form=form, refus=_refus("Import refusé : rien n'a été enregistré", exc),
-                              status=400)
-    messages.success(request, f"Registre importé : {bilan.crees} solution(s) créée(s), {bilan.modifies} "
-                              f"modifiée(s), {bilan.inchanges} inchangée(s).")
-    return redirect("referencement:registre")
+    return importer_depuis_la_page(
+        request, page=_page_registre, retour="referencement:registre",
+        importer=lambda fichier: services.importer_registre(actor=request.user, fichier=fichier, nom=fichier.name),
+        succes=lambda bilan: f"Registre importé : {bilan.crees} solution(s) créée(s), {bilan.modifies} "
+                             f"modifiée(s), {bilan.inchanges} inchangée(s).")
 
 
 def _page_solution(request: HttpRequest, solution: Solution, *, form=None, compte_form=None, refus=None,

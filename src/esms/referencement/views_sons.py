@@ -3,21 +3,20 @@ file import for national administrators."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from esms.comptes.permissions import est_editeur, has_perm, require
 from esms.referencement import selectors, services
-from esms.referencement.erreurs import ImportRefuse
 from esms.referencement.forms import FichierForm
+from esms.referencement.import_page import importer_depuis_la_page
 from esms.referencement.models import CommandeSons
 from esms.referencement.tableur import GENRE
-from esms.televersements import genre_televersement, refus_de_la_requete
+from esms.televersements import genre_televersement
 
 
 def _page(request: HttpRequest, *, form=None, refus=None, status: int = 200) -> HttpResponse:
@@ -48,18 +47,8 @@ def commandes(request: HttpRequest) -> HttpResponse:
 @genre_televersement(GENRE)
 def importer(request: HttpRequest) -> HttpResponse:
     require(request.user, "sons.importer")
-    form = FichierForm(request.POST, request.FILES)  # reads the body: GestionnaireLimite runs here
-    if refus := refus_de_la_requete(request):
-        return _page(request, form=FichierForm(), status=413,
-                     refus={"titre": "Import refusé : rien n'a été enregistré", "raisons": refus.messages})
-    if not form.is_valid():
-        return _page(request, form=form, status=400)
-    fichier = form.cleaned_data["fichier"]
-    try:
-        bilan = services.importer_commandes(actor=request.user, fichier=fichier, nom=fichier.name)
-    except ImportRefuse as exc:
-        return _page(request, form=form, refus={"titre": "Import refusé : rien n'a été enregistré",
-                                                "raisons": exc.messages}, status=400)
-    messages.success(request, f"Commandes SONS importées : {bilan.crees} créée(s), {bilan.modifies} modifiée(s), "
-                              f"{bilan.inchanges} inchangée(s).")
-    return redirect("referencement:commandes")
+    return importer_depuis_la_page(
+        request, page=_page, retour="referencement:commandes",
+        importer=lambda fichier: services.importer_commandes(actor=request.user, fichier=fichier, nom=fichier.name),
+        succes=lambda bilan: f"Commandes SONS importées : {bilan.crees} créée(s), {bilan.modifies} modifiée(s), "
+                             f"{bilan.inchanges} inchangée(s).")
