@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from esms.comptes.models import Rattachement, Role, User
 from esms.comptes.permissions import decide
+from esms.inscriptions import selectors as inscription_selectors
 from esms.inscriptions import services as inscription
 from tests import factories
 
@@ -83,7 +84,7 @@ def test_an_agent_administers_only_the_accounts_wholly_in_its_region(client, ref
     Rattachement.objects.create(demandeur=inscrit_avec_demande, type="organisme", organisme=ref.og_ara,
                                 region=ref.ara, fonction="x", justificatif="justificatifs/x.pdf")
     inscrit_sans_demande = _inscrit("personne@asso.example")
-    assert set(inscription.comptes_visibles(agent)) == {dans_la_region, inscrit_avec_demande}
+    assert set(inscription_selectors.comptes_visibles(agent)) == {dans_la_region, inscrit_avec_demande}
     for user in (a_cheval, gestionnaire_a_cheval, collegue, inscrit_sans_demande, agent):
         assert not decide(agent, "comptes.administrer", user), user
         client.force_login(agent)

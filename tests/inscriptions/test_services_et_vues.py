@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from esms.comptes.models import AuditEvent, Rattachement, Role, User
+from esms.inscriptions import selectors as inscription_selectors
 from esms.inscriptions import services as inscription
 
 MDP = "Une-phrase-de-passe-solide-42"
@@ -243,7 +244,7 @@ def test_ars_agent_administers_accounts_of_its_region_only(client, ref, make_use
     porteur_ara = make_user(Role.RESPONSABLE_OG, username="porteur-ara", organismes=[ref.og_ara.pk])
     porteur_corse = make_user(Role.RESPONSABLE_OG, username="porteur-corse", organismes=[ref.og_corse.pk])
     admin = make_user(Role.ADMIN_NATIONAL, username="admin-x")
-    visibles = set(inscription.comptes_visibles(agent).values_list("username", flat=True))
+    visibles = set(inscription_selectors.comptes_visibles(agent).values_list("username", flat=True))
     assert "porteur-ara" in visibles and "porteur-corse" not in visibles and "admin-x" not in visibles
     # Grant establishments of its region; not of another region; never the agent or admin role.
     inscription.modifier_habilitations(actor=agent, user=porteur_ara, role=Role.GESTIONNAIRE_ESSMS,

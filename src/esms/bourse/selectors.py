@@ -6,12 +6,14 @@ from collections import Counter
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from esms.bourse.controles import libelle_besoin
 from esms.bourse.models import Besoin, Ouverture, ProjetGrappe, Proposition
 from esms.candidatures import regles
-from esms.candidatures.models import Membre
+from esms.candidatures.models import Dossier, Membre
+from esms.comptes.permissions import Acteur, get_in_scope, has_perm
 from esms.referencement.models import CommandeSons
 from esms.referencement.selectors import libelle_dui
 
@@ -143,3 +145,33 @@ def instance(*, campagne: str, region: str | None = None) -> tuple[dict[str, Any
         "offres": donnees_offres,
     }
     return donnees, besoins, offres
+
+
+def brouillons_ouvrables(actor: Acteur) -> QuerySet[Dossier]:
+    """The draft dossiers this user may open to new members (none without the right to open)."""
+    from esms.comptes.permissions import filter_scope
+
+    if not has_perm(actor, "bourse.ouvrir"):
+        return Dossier.objects.none()
+    return filter_scope(actor, Dossier.objects.filter(etat="brouillon")).select_related("grappe")
+
+
+def dossier(actor: Acteur, pk: int) -> Dossier:
+    return get_in_scope(actor, Dossier.objects.select_related("grappe"), pk=pk)
+
+
+def proposition(actor: Acteur, pk: int) -> Proposition:
+    return get_in_scope(actor, Proposition.objects.all(), pk=pk)
+
+
+def besoin(actor: Acteur, pk: int) -> Besoin:
+    return get_in_scope(actor, Besoin.objects.select_related("etablissement"), pk=pk)
+
+
+def ouverture(pk: int) -> Ouverture:
+    """An opening by its number: openings are public within the bourse (a porteur's offer to every region)."""
+    return get_object_or_404(Ouverture.objects.select_related("grappe"), pk=pk)
+
+
+def projet(actor: Acteur, pk: int) -> ProjetGrappe:
+    return get_in_scope(actor, ProjetGrappe.objects.all(), pk=pk)

@@ -6,17 +6,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from esms.bourse import selectors, services
 from esms.bourse.forms import BesoinForm, OuvertureForm, SuggestionForm
-from esms.bourse.models import Besoin, Ouverture, ProjetGrappe, Proposition
-from esms.candidatures.models import Dossier
-from esms.comptes.permissions import filter_scope, has_perm, require
+from esms.bourse.models import Proposition
+from esms.comptes.permissions import has_perm, require
 from esms.pilotage.carte import carte
 from esms.pilotage.selectors import geographie
-from esms.referentiel.models import Region
+from esms.referentiel.selectors import regions
 from esms.refus import REFUS
 from esms.refus import pour_page as refus
 
@@ -32,11 +31,10 @@ def _contexte(request: HttpRequest, **extra) -> dict:
                 description="Nombre de besoins déclarés et de grappes ouvertes, par département.",
                 niveau="departement", valeurs=valeurs, geographie=geographie(), perimetre=region or None, unite="",
                 format_valeur=lambda v: "aucun" if v is None else f"{int(v)} besoin(s) ou grappe(s)")
-    brouillons = (filter_scope(request.user, Dossier.objects.filter(etat="brouillon")).select_related("grappe")
-                  if has_perm(request.user, "bourse.ouvrir") else Dossier.objects.none())
+    brouillons = selectors.brouillons_ouvrables(request.user)
     return {
         "title": "Bourse aux grappes", "campagne": campagne, "region": region,
-        "regions": Region.objects.order_by("code"), "besoins": besoins, "offres": offres, "carte": svg,
+        "regions": regions(), "besoins": besoins, "offres": offres, "carte": svg,
         "comptes": sorted(comptes.items()), "propositions": selectors.propositions_pour(request.user),
         "peut_declarer": has_perm(request.user, "bourse.declarer"),
         "peut_ouvrir": has_perm(request.user, "bourse.ouvrir"), "brouillons": brouillons,
@@ -75,7 +73,7 @@ def declarer(request: HttpRequest) -> HttpResponse:
 @require_POST
 def ouvrir(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "bourse.ouvrir")
-    dossier = get_object_or_404(filter_scope(request.user, Dossier.objects.all()), pk=pk)
+    dossier = selectors.dossier(request.user, pk)
     form = OuvertureForm(request.POST)
     if form.is_valid():
         try:
@@ -105,7 +103,7 @@ def calculer(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def repondre(request: HttpRequest, pk: int) -> HttpResponse:
-    proposition = get_object_or_404(filter_scope(request.user, Proposition.objects.all()), pk=pk)
+    proposition = selectors.proposition(request.user, pk)
     accepter = request.POST.get("reponse") == "accepter"
     try:
         proposition = services.repondre(actor=request.user, proposition=proposition, accepter=accepter)
@@ -125,7 +123,7 @@ def _refus_page(request: HttpRequest, exc: Exception, titre: str) -> HttpRespons
 @login_required
 @require_POST
 def retirer_besoin(request: HttpRequest, pk: int) -> HttpResponse:
-    besoin = get_object_or_404(filter_scope(request.user, Besoin.objects.all()), pk=pk)
+    besoin = selectors.besoin(request.user, pk)
     try:
         services.retirer_besoin(actor=request.user, besoin=besoin)
     except REFUS as exc:
@@ -145,8 +143,8 @@ def _entier(valeur: str | None) -> int:
 @require_POST
 def suggerer(request: HttpRequest) -> HttpResponse:
     require(request.user, "bourse.proposer")
-    besoin = get_object_or_404(filter_scope(request.user, Besoin.objects.all()), pk=_entier(request.POST.get("besoin")))
-    ouverture = get_object_or_404(Ouverture, pk=_entier(request.POST.get("ouverture")))
+    besoin = selectors.besoin(request.user, _entier(request.POST.get("besoin")))
+    ouverture = selectors.ouverture(_entier(request.POST.get("ouverture")))
     try:
         services.suggerer(actor=request.user, besoin=besoin, ouverture=ouverture)
     except REFUS as exc:
@@ -158,7 +156,7 @@ def suggerer(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def repondre_projet(request: HttpRequest, pk: int) -> HttpResponse:
-    projet = get_object_or_404(filter_scope(request.user, ProjetGrappe.objects.all()), pk=pk)
+    projet = selectors.projet(request.user, pk)
     accepter = request.POST.get("reponse") == "accepter"
     try:
         projet = services.repondre_projet(actor=request.user, projet=projet, accepter=accepter)

@@ -6,11 +6,14 @@ from collections.abc import Iterator, Mapping
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from esms.candidatures import recherche, regles
-from esms.candidatures.models import Avis, Dossier, Membre, Transition
-from esms.comptes.permissions import filter_scope, get_in_scope, has_perm, require
+from esms.candidatures.models import Avis, Campagne, Document, Dossier, Membre, Message, Transition
+from esms.comptes import selectors as comptes_selectors
+from esms.comptes.models import User
+from esms.comptes.permissions import Acteur, filter_scope, get_in_scope, has_perm, require
 from esms.rules.erreurs import ErreursLocalisees
 
 TRIS = {
@@ -89,6 +92,47 @@ def lignes_export(qs: QuerySet[Dossier]) -> Iterator[list]:
                str(d.instructeur or "")]
 
 
+def comptes_par_etat(file: QuerySet[Dossier]) -> dict[str, int]:
+    """How many dossiers of a queue are in each state (one grouped query)."""
+    return dict(Dossier.objects.filter(pk__in=file.values("pk")).order_by()
+                .values_list("etat").annotate(n=Count("pk")))
+
+
+def deja_membres(dossier: Dossier, finess_et: list[str]) -> set[str]:
+    """Which of these establishments are already members of the dossier's grappe."""
+    return set(Membre.objects.filter(grappe=dossier.grappe, etablissement_id__in=finess_et)
+               .values_list("etablissement_id", flat=True))
+
+
+def demande_de_complement(dossier: Dossier) -> Transition | None:
+    """The latest complement request of the dossier, with its author."""
+    return (Transition.objects.filter(dossier=dossier, nom="demander_complement")
+            .select_related("acteur").order_by("-cree_le", "-id").first())
+
+
+def mes_dossiers(*, actor: Acteur) -> QuerySet[Dossier]:
+    """« Mes dossiers »: the dossiers in the actor's scope, any state, with their member count, latest changed first."""
+    return (dossiers(actor=actor).select_related("grappe__campagne", "grappe__porteur", "region_pilote")
+            .annotate(nb_membres=Count("grappe__membres", distinct=True)).order_by("-modifie_le", "-id"))
+
+
+def document_ou_rien(dossier: Dossier, pk: int) -> Document | None:
+    return dossier.documents.filter(pk=pk).first()
+
+
+def choix_campagnes() -> list[tuple[str, str]]:
+    """Every campaign as (code, label), latest first (the dashboards' filter)."""
+    return [(c.code, str(c)) for c in Campagne.objects.order_by("-code")]
+
+
+def campagne_existe(code: str) -> bool:
+    return Campagne.objects.filter(code=code).exists()
+
+
+def aucun_dossier() -> QuerySet[Dossier]:
+    return Dossier.objects.none()
+
+
 def avis_a_rendre(*, actor) -> QuerySet[Avis]:
     return Avis.objects.filter(expert=actor, rendu_le__isnull=True).select_related("dossier")
 
@@ -105,3 +149,43 @@ def verdict_courant(dossier: Dossier) -> tuple[dict | None, str]:
         return None, " ; ".join(exc.erreurs)
     except regles.VersionIntrouvable as exc:
         return None, str(exc)
+
+
+def membres_detailles(dossier: Dossier) -> list[Membre]:
+    """The grappe's members with their establishment's category and department (the dossier page, exports)."""
+    return list(Membre.objects.filter(grappe=dossier.grappe)
+                .select_related("etablissement__categorie", "etablissement__departement"))
+
+
+def documents(dossier: Dossier) -> QuerySet[Document]:
+    return dossier.documents.select_related("depose_par")
+
+
+def document(dossier: Dossier, pk: int) -> Document:
+    """One document of a dossier already read within the actor's scope (404 otherwise)."""
+    return get_object_or_404(dossier.documents, pk=pk)
+
+
+def historique_detaille(dossier: Dossier) -> QuerySet[Transition]:
+    return dossier.transitions.select_related("acteur")
+
+
+def echanges(dossier: Dossier) -> QuerySet[Message]:
+    return dossier.messages.select_related("auteur", "piece_jointe")
+
+
+def experts_possibles(dossier: Dossier, *, sauf: Acteur) -> QuerySet[User]:
+    """Agents who may give an avis on the dossier: the instructors of its regions other than `sauf`."""
+    regions = dossier.regions.values_list("code", flat=True)
+    autres = [u.pk for u in comptes_selectors.agents_ars(regions=regions) if u.pk != getattr(sauf, "pk", None)]
+    return User.objects.filter(pk__in=autres).order_by("last_name", "username")
+
+
+def avis_demande(*, actor: Acteur, dossier: Dossier, pk: int) -> Avis:
+    """An avis requested from `actor` on this dossier (404 otherwise)."""
+    return get_object_or_404(Avis, pk=pk, dossier=dossier, expert=actor)
+
+
+def membre(pk: int) -> Membre:
+    """A grappe member by number (the consent services check who may answer for it)."""
+    return get_object_or_404(Membre.objects.select_related("etablissement", "grappe"), pk=pk)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from esms.candidatures import adhesions
+from esms.candidatures import adhesions, selectors
 from esms.candidatures.models import Membre
 from esms.comptes.permissions import require
 from esms.refus import REFUS
@@ -24,7 +24,7 @@ def liste(request: HttpRequest) -> HttpResponse:
 
 
 def _membre(request: HttpRequest, pk: int) -> Membre:
-    return get_object_or_404(Membre.objects.select_related("etablissement", "grappe"), pk=pk)
+    return selectors.membre(pk)
 
 
 @login_required

@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -30,16 +30,15 @@ from esms.candidatures.forms import (
     RetenirForm,
     SignatureForm,
 )
-from esms.candidatures.models import Avis, Dossier, Membre
+from esms.candidatures.models import Dossier
 from esms.candidatures.regles import eligibilites_sons
 from esms.candidatures.selectors import verdict_courant
 from esms.candidatures.views_verdict import financement_par_membre, presenter
-from esms.comptes.models import User
 from esms.comptes.permissions import has_perm
 from esms.comptes.requetes import RequeteConnectee
 from esms.exports import reponse_tableau
 from esms.financement import conventions
-from esms.financement.models import Convention, Versement
+from esms.financement.selectors import convention_et_versements
 from esms.refus import REFUS, pour_page
 from esms.televersements import genre_televersement, refus_de_la_requete
 
@@ -68,8 +67,7 @@ def _libelle(nom: str) -> str:
 
 def _experts(user, dossier: Dossier):
     """Agents who may give an avis on the dossier: the other instructors of its regions."""
-    return User.objects.filter(pk__in=[u.pk for u in services.instructeurs(dossier) if u.pk != user.pk]
-                               ).order_by("last_name", "username")
+    return selectors.experts_possibles(dossier, sauf=user)
 
 
 def _page_dossier(request: RequeteConnectee, dossier: Dossier, *, refus: dict | None = None,
@@ -89,22 +87,21 @@ def _page_dossier(request: RequeteConnectee, dossier: Dossier, *, refus: dict | 
     if verdict is None and dossier.etat == Etat.BROUILLON:
         verdict, verdict_erreur = verdict_courant(dossier)
     montants = financement_par_membre(verdict)
+    convention, versements = convention_et_versements(dossier)
     membres = [{"membre": m, "et": m.etablissement, "financement": montants.get(m.etablissement_id)}
-               for m in Membre.objects.filter(grappe=dossier.grappe)
-               .select_related("etablissement__categorie", "etablissement__departement")]
+               for m in selectors.membres_detailles(dossier)]
     contexte = {
         "title": f"Dossier {dossier}", "dossier": dossier, "grappe": dossier.grappe, "refus": refus,
         "verdict": presenter(verdict), "verdict_erreur": verdict_erreur, "verdict_fige": dossier.verdict is not None,
         "membres": membres, "transitions": transitions,
-        "documents": dossier.documents.select_related("depose_par"),
+        "documents": selectors.documents(dossier),
         "historique": [{"transition": t, "libelle": _libelle(t.nom)}
-                       for t in dossier.transitions.select_related("acteur")],
-        "echanges": dossier.messages.select_related("auteur", "piece_jointe"),
+                       for t in selectors.historique_detaille(dossier)],
+        "echanges": selectors.echanges(dossier),
         "peut_instruire": peut_instruire, "peut_modifier": peut_modifier,
         "peut_ecrire": has_perm(user, "candidatures.messagerie"),
         "message_form": formulaires.get("message") or MessageForm(),
-        "convention": Convention.objects.filter(dossier=dossier).first(),
-        "versements": Versement.objects.filter(dossier=dossier),
+        "convention": convention, "versements": versements,
         "peut_editer_convention": dossier.montant_retenu is not None,
     }
     if peut_instruire:  # never queried for the porteur or the ESSMS managers
@@ -226,7 +223,7 @@ def demander_avis(request: RequeteConnectee, pk: int) -> HttpResponse:
 @require_POST
 def rendre_avis(request: RequeteConnectee, pk: int, avis_pk: int) -> HttpResponse:
     dossier = selectors.dossier(actor=request.user, pk=pk)
-    avis = get_object_or_404(Avis, pk=avis_pk, dossier=dossier, expert=request.user)
+    avis = selectors.avis_demande(actor=request.user, dossier=dossier, pk=avis_pk)
     form = AvisForm(request.POST, prefix=f"avis-{avis.pk}")
     if not form.is_valid():
         return _page_dossier(request, dossier, formulaires={f"avis-{avis.pk}": form},
@@ -245,7 +242,7 @@ def rendre_avis(request: RequeteConnectee, pk: int, avis_pk: int) -> HttpRespons
 def document(request: RequeteConnectee, pk: int, document_pk: int) -> FileResponse:
     """A document of a dossier in scope (404 otherwise): never served from a public media URL."""
     dossier = selectors.dossier(actor=request.user, pk=pk)
-    piece = get_object_or_404(dossier.documents, pk=document_pk)
+    piece = selectors.document(dossier, document_pk)
     return FileResponse(piece.fichier.open("rb"), as_attachment=True, filename=piece.nom_original)
 
 
@@ -288,8 +285,7 @@ def export_membres(request: RequeteConnectee, pk: int, format: str) -> HttpRespo
     dossier = selectors.dossier(actor=request.user, pk=pk)
     verdict = dossier.verdict if dossier.verdict is not None else verdict_courant(dossier)[0]
     montants = financement_par_membre(verdict)
-    membres = list(Membre.objects.filter(grappe=dossier.grappe)
-                   .select_related("etablissement__categorie", "etablissement__departement"))
+    membres = selectors.membres_detailles(dossier)
     sons = eligibilites_sons(membres, timezone.localdate(dossier.depose_le) if dossier.depose_le else None)
     lignes = (
         [m.etablissement_id, m.etablissement.raison_sociale, m.etablissement.ligne_acheminement,

@@ -7,17 +7,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from esms.candidatures import selectors, services
+from esms.candidatures import recherches_sauvegardees, selectors, services
 from esms.candidatures.etats import Etat
 from esms.candidatures.forms import DecisionLotForm, FiltresForm, RechercheSauvegardeeForm
-from esms.candidatures.models import Dossier, RechercheSauvegardee
 from esms.comptes.permissions import require
 from esms.comptes.requetes import RequeteConnectee
 from esms.exports import reponse_tableau
@@ -46,8 +44,7 @@ def _comptes_par_etat(request: HttpRequest) -> list[dict]:
     """How many dossiers of the filtered queue (état filter aside) are in each state."""
     sans_etat = {cle: request.GET.get(cle, "") for cle in CLES_FILTRES if cle != "etat"}
     file = selectors.file_instruction(actor=request.user, filtres=sans_etat)
-    comptes = dict(Dossier.objects.filter(pk__in=file.values("pk")).order_by()
-                   .values_list("etat").annotate(n=Count("pk")))
+    comptes = selectors.comptes_par_etat(file)
     base = QueryDict(parametres_filtres(request.GET), mutable=True)
     resultat = []
     for etat in Etat:
@@ -69,9 +66,9 @@ def instruction(request: RequeteConnectee) -> HttpResponse:
     return render(request, "candidatures/instruction.html", {
         "title": "Instruction des dossiers", "page_obj": page, "filtres": FiltresForm(request.GET or None),
         "parametres": parametres, "comptes": _comptes_par_etat(request),
-        "recherches": RechercheSauvegardee.objects.filter(utilisateur=request.user),
+        "recherches": recherches_sauvegardees.de(request.user),
         "recherche_form": RechercheSauvegardeeForm(initial={"parametres": parametres}),
-        "decision_form": DecisionLotForm(dossiers=Dossier.objects.none()),
+        "decision_form": DecisionLotForm(dossiers=selectors.aucun_dossier()),
         "avis_a_rendre": selectors.avis_a_rendre(actor=request.user),
     })
 
@@ -146,8 +143,7 @@ def sauvegarder_recherche(request: RequeteConnectee) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Recherche non enregistrée : donnez-lui un nom.")
         return redirect(_url_file(parametres))
-    RechercheSauvegardee.objects.update_or_create(utilisateur=request.user, nom=form.cleaned_data["nom"].strip(),
-                                                  defaults={"parametres": parametres})
+    recherches_sauvegardees.sauvegarder(actor=request.user, nom=form.cleaned_data["nom"], parametres=parametres)
     messages.success(request, f"Recherche « {form.cleaned_data['nom'].strip()} » enregistrée.")
     return redirect(_url_file(parametres))
 
@@ -155,7 +151,6 @@ def sauvegarder_recherche(request: RequeteConnectee) -> HttpResponse:
 @login_required
 @require_POST
 def supprimer_recherche(request: HttpRequest, pk: int) -> HttpResponse:
-    recherche = get_object_or_404(RechercheSauvegardee, pk=pk, utilisateur=request.user)
-    recherche.delete()
+    recherche = recherches_sauvegardees.supprimer(actor=request.user, pk=pk)
     messages.success(request, f"Recherche « {recherche.nom} » supprimée.")
     return redirect("candidatures:instruction")

@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,13 +29,12 @@ from esms.candidatures.forms import (
     MembreForm,
     RemplacementDocumentForm,
 )
-from esms.candidatures.models import Document, Dossier, Membre, Transition
+from esms.candidatures.models import Document, Dossier, Membre
 from esms.candidatures.selectors import verdict_courant
 from esms.candidatures.views_verdict import financement_par_membre, presenter, raisons_par_membre
 from esms.comptes.permissions import has_perm, require
 from esms.comptes.requetes import RequeteConnectee
 from esms.referentiel import selectors as referentiel
-from esms.referentiel.models import Etablissement
 from esms.refus import REFUS, pour_page
 from esms.rules import SECTEUR_LIBELLES
 from esms.televersements import genre_televersement, refus_de_la_requete
@@ -56,10 +54,7 @@ def liste(request: RequeteConnectee) -> HttpResponse:
     """« Mes dossiers »: the dossiers in the user's scope, any state. Instructors work from their queue."""
     if has_perm(request.user, "candidatures.instruire"):
         return redirect("candidatures:instruction")
-    qs = (selectors.dossiers(actor=request.user)
-          .select_related("grappe__campagne", "grappe__porteur", "region_pilote")
-          .annotate(nb_membres=Count("grappe__membres", distinct=True))
-          .order_by("-modifie_le", "-id"))
+    qs = selectors.mes_dossiers(actor=request.user)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "candidatures/liste.html", {
         "title": "Mes dossiers", "page_obj": page, "peut_creer": has_perm(request.user, "candidatures.creer"),
@@ -110,8 +105,7 @@ def _membres(dossier: Dossier, verdict: dict | None, formulaires: dict | None = 
     montants = financement_par_membre(verdict)
     raisons = raisons_par_membre(verdict)
     lignes = []
-    membres = list(Membre.objects.filter(grappe=dossier.grappe)
-                   .select_related("etablissement__categorie", "etablissement__departement"))
+    membres = selectors.membres_detailles(dossier)
     sons = regles.eligibilites_sons(membres)
     for membre in membres:
         finess = membre.etablissement_id
@@ -134,8 +128,7 @@ def _recherche(request: RequeteConnectee, dossier: Dossier) -> dict:
         return {"q": "", "commune": "", "page_obj": None}
     qs = referentiel.rechercher_etablissements(actor=request.user, q=q, commune=commune)
     page = Paginator(qs, RESULTATS_PAR_PAGE).get_page(request.GET.get("page"))
-    deja = set(Membre.objects.filter(grappe=dossier.grappe, etablissement_id__in=[e.pk for e in page])
-               .values_list("etablissement_id", flat=True))
+    deja = selectors.deja_membres(dossier, [e.pk for e in page])
     return {"q": q, "commune": commune, "page_obj": page, "deja_membres": deja, "cas": Membre.Cas.choices,
             "parametres": urlencode({"q": q, "commune": commune})}
 
@@ -154,8 +147,7 @@ def _page_edition(request: RequeteConnectee, dossier: Dossier, *, refus: dict | 
     grappe = dossier.grappe
     demande = None
     if dossier.etat == Etat.COMPLEMENT_DEMANDE:
-        demande = (Transition.objects.filter(dossier=dossier, nom="demander_complement")
-                   .select_related("acteur").order_by("-cree_le", "-id").first())
+        demande = selectors.demande_de_complement(dossier)
     contexte = {
         "title": f"Modifier le dossier {dossier}",
         **_contexte_edition(request, dossier, membres_forms=surcharges.pop("membres_forms", None),
@@ -239,8 +231,7 @@ def _apres_modification(request: RequeteConnectee, dossier: Dossier, message: st
 
 def _avertissements_ajout(avant: dict | None, apres: dict | None, ajoutes: list[Membre]) -> list[str]:
     """Why each added establishment does not count (yet), and the call or lead region that changed with it."""
-    noms = dict(Etablissement.objects.filter(pk__in=[m.etablissement_id for m in ajoutes])
-                .values_list("pk", "raison_sociale"))
+    noms = referentiel.raisons_sociales([m.etablissement_id for m in ajoutes])
     raisons = raisons_par_membre(apres)
     lignes = []
     for membre in ajoutes:
@@ -366,7 +357,7 @@ PIECE_ABSENTE = ["Cette pièce ne figure pas (ou plus) dans le dossier : recharg
 @require_POST
 def supprimer_document(request: RequeteConnectee, pk: int, document_pk: int) -> HttpResponse:
     dossier = _dossier_modifiable(request, pk)
-    document = dossier.documents.filter(pk=document_pk).first()
+    document = selectors.document_ou_rien(dossier, document_pk)
     if document is None:
         return _page_edition(request, dossier, refus_documents={"titre": "Suppression refusée", "raisons": PIECE_ABSENTE})
     try:
@@ -381,7 +372,7 @@ def supprimer_document(request: RequeteConnectee, pk: int, document_pk: int) -> 
 @genre_televersement("documents")
 def remplacer_document(request: RequeteConnectee, pk: int, document_pk: int) -> HttpResponse:
     dossier = _dossier_modifiable(request, pk)
-    document = dossier.documents.filter(pk=document_pk).first()
+    document = selectors.document_ou_rien(dossier, document_pk)
     if document is None:
         return _page_edition(request, dossier, refus_documents={"titre": "Remplacement refusé", "raisons": PIECE_ABSENTE})
     form = RemplacementDocumentForm(request.POST, request.FILES)  # reads the body: the « documents » limit applies

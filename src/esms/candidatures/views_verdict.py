@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from esms.candidatures.models import Dossier
-from esms.referentiel.models import Region
+from esms.referentiel.selectors import nom_de_region
 from esms.rules.sortie import REGLES_INFORMATIVES
 
 
@@ -65,7 +65,7 @@ def presenter(verdict: dict | None) -> dict | None:
         "non_respectees": non_respectees,
         "bandeau": bandeau(verdict, non_respectees),
         "appel_libelle": Dossier.Appel(appel).label if appel in Dossier.Appel.values else (appel or "—"),
-        "region_nom": (Region.objects.filter(pk=region).values_list("nom", flat=True).first() or region) if region
+        "region_nom": (nom_de_region(region) or region) if region
         else "—",
         "date_limite_affichee": _date(verdict.get("date_limite")),
     }

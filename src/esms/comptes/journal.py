@@ -10,7 +10,7 @@ from esms.comptes.models import AuditEvent
 
 DOMAINES = {
     "acces": "Accès", "api": "API", "bourse": "Bourse aux grappes", "campagnes": "Campagnes", "comptes": "Comptes",
-    "courriels": "Courriels", "dossiers": "Dossiers", "enveloppes": "Enveloppes", "grappes": "Grappes",
+    "courriels": "Courriels", "dossiers": "Dossiers", "instruction": "Instruction", "enveloppes": "Enveloppes", "grappes": "Grappes",
     "referencement": "Registre des solutions", "referentiel": "Référentiel FINESS", "sons": "Commandes SONS",
     "usages": "Usages", "versements": "Versements",
 }
@@ -42,6 +42,8 @@ ACTIONS = {
     "usages.declarer_indicateurs": "Indicateurs déclarés", "usages.deposer_preuve": "Preuve déposée",
     "usages.autoriser_editeur": "Éditeur autorisé", "usages.revoquer_editeur": "Éditeur révoqué",
     "versements.programmer": "Versement programmé", "versements.ordonner": "Versement ordonné",
+    "instruction.recherche_sauvegardee": "Recherche enregistrée",
+    "instruction.recherche_supprimee": "Recherche supprimée",
     "referentiel.importer": "Import FINESS", "referentiel.qualifier": "Qualification d'un établissement",
 }
 

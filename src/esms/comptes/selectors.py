@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 
-from esms.comptes.models import AuditEvent, Notification, Role, User
+from esms.comptes.models import AuditEvent, Courriel, Notification, Role, User
 from esms.comptes.permissions import require
 
 
@@ -73,3 +74,15 @@ def editeurs(*, etablissements=None) -> QuerySet[User]:
     if etablissements is not None:
         qs = qs.filter(etablissements__in=list(etablissements)).distinct()
     return qs.order_by("username")
+
+
+def courriels(*, actor, statut: str = "") -> QuerySet[Courriel]:
+    """The e-mails of the outbox for the national administrator: those of `statut`, or every one not sent."""
+    require(actor, "comptes.gerer")
+    qs = Courriel.objects.select_related("destinataire").defer("html", "texte")
+    return qs.filter(statut=statut) if statut in Courriel.Statut.values else qs.exclude(statut=Courriel.Statut.ENVOYE)
+
+
+def courriel(*, actor, pk: int) -> Courriel:
+    require(actor, "comptes.gerer")
+    return get_object_or_404(Courriel, pk=pk)

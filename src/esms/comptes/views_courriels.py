@@ -9,13 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from dsfr.forms import DsfrBaseForm
 
-from esms.comptes import audit, courriels
+from esms.comptes import audit, courriels, selectors
 from esms.comptes.models import Courriel, FrequenceCourriels, User
-from esms.comptes.permissions import decide, require
+from esms.comptes.permissions import decide
 
 
 class PreferencesForm(DsfrBaseForm):
@@ -42,10 +42,8 @@ def mon_compte(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def liste_courriels(request: HttpRequest) -> HttpResponse:
-    require(request.user, "comptes.gerer")
     statut = request.GET.get("statut", "")
-    qs = Courriel.objects.select_related("destinataire").defer("html", "texte")
-    qs = qs.filter(statut=statut) if statut in Courriel.Statut.values else qs.exclude(statut=Courriel.Statut.ENVOYE)
+    qs = selectors.courriels(actor=request.user, statut=statut)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "comptes/courriels.html", {
         "title": "Courriels", "page_obj": page, "statut": statut, "statuts": Courriel.Statut.choices,
@@ -55,7 +53,7 @@ def liste_courriels(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def renvoyer_courriel(request: HttpRequest, pk: int) -> HttpResponse:
-    courriel = get_object_or_404(Courriel, pk=pk)
+    courriel = selectors.courriel(actor=request.user, pk=pk)
     courriels.renvoyer(actor=request.user, courriel=courriel)
     messages.success(request, f"Le courriel à {courriel.adresse} est remis en file d'envoi.")
     return redirect("comptes:courriels")

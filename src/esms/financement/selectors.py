@@ -84,3 +84,19 @@ def dossier(*, actor: Acteur, pk: int) -> Dossier:
 def convention_et_versements(dossier: Dossier) -> tuple[Convention | None, list[Versement]]:
     """The dossier's convention (None before the decision) and its payment orders, in their model's order."""
     return Convention.objects.filter(dossier=dossier).first(), list(Versement.objects.filter(dossier=dossier))
+
+
+def enveloppes_a_doter(*, actor: Acteur) -> QuerySet[Enveloppe]:
+    """Every envelope, for the national administrator's dotation form."""
+    require(actor, "enveloppes.doter")
+    return Enveloppe.objects.select_related("campagne", "region")
+
+
+def enveloppe_existe(*, campagne: Campagne, region: Any) -> bool:
+    return Enveloppe.objects.filter(campagne=campagne, region=region).exists()
+
+
+def lignes(enveloppe: Enveloppe) -> QuerySet[LigneEnveloppe]:
+    """An envelope's ledger, latest first: dotations, commitments, releases."""
+    return (LigneEnveloppe.objects.filter(enveloppe=enveloppe).select_related("dossier", "acteur")
+            .order_by("-cree_le", "-id"))

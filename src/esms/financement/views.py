@@ -15,7 +15,7 @@ from esms.comptes.permissions import decide, has_perm, require
 from esms.financement import selectors, services
 from esms.financement.erreurs import LiberationRefusee
 from esms.financement.forms import CreationEnveloppeForm, DotationForm, LiberationForm
-from esms.financement.models import Enveloppe, LigneEnveloppe
+from esms.financement.models import LigneEnveloppe
 
 
 def _page(request: HttpRequest, *, creation_form=None, dotation_form=None, refus=None) -> HttpResponse:
@@ -31,7 +31,7 @@ def _page(request: HttpRequest, *, creation_form=None, dotation_form=None, refus
     if peut_doter:
         contexte["creation_form"] = creation_form or CreationEnveloppeForm()
         contexte["dotation_form"] = dotation_form or DotationForm(
-            enveloppes=Enveloppe.objects.select_related("campagne", "region"))
+            enveloppes=selectors.enveloppes_a_doter(actor=request.user))
     return render(request, "financement/enveloppes.html", contexte)
 
 
@@ -48,8 +48,7 @@ def enveloppe(request: HttpRequest, pk: int) -> HttpResponse:
     env = selectors.enveloppes_avec_etat(actor=request.user).filter(pk=pk).first()
     if env is None:
         raise Http404("Aucune enveloppe correspondante dans votre périmètre.")
-    lignes = (LigneEnveloppe.objects.filter(enveloppe=env).select_related("dossier", "acteur")
-              .order_by("-cree_le", "-id"))
+    lignes = selectors.lignes(env)
     page = Paginator(lignes, 50).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     liberables: dict[int, int] = {}
@@ -94,7 +93,7 @@ def creer(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _page(request, creation_form=form)
     donnees = form.cleaned_data
-    existait = Enveloppe.objects.filter(campagne=donnees["campagne"], region=donnees["region"]).exists()
+    existait = selectors.enveloppe_existe(campagne=donnees["campagne"], region=donnees["region"])
     try:
         env = services.creer_enveloppe(actor=request.user, campagne=donnees["campagne"], region=donnees["region"],
                                        libelle=donnees["libelle"].strip())
@@ -111,7 +110,7 @@ def creer(request: HttpRequest) -> HttpResponse:
 @require_POST
 def doter(request: HttpRequest) -> HttpResponse:
     require(request.user, "enveloppes.doter")
-    form = DotationForm(request.POST, enveloppes=Enveloppe.objects.all())
+    form = DotationForm(request.POST, enveloppes=selectors.enveloppes_a_doter(actor=request.user))
     if not form.is_valid():
         return _page(request, dotation_form=form)
     donnees = form.cleaned_data

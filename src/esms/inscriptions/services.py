@@ -16,7 +16,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,7 @@ from esms.comptes import audit, courriels, habilitations
 from esms.comptes import selectors as comptes_selectors
 from esms.comptes.models import Courriel, Invitation, Notification, Rattachement, User
 from esms.comptes.notifications import notifier
-from esms.comptes.permissions import Acteur, filter_scope, get_in_scope, require
+from esms.comptes.permissions import Acteur, require
 from esms.comptes.services import _snapshot
 from esms.referentiel.models import Etablissement, OrganismeGestionnaire, Region
 
@@ -292,16 +292,6 @@ def accepter_invitation(*, jeton: str, user: Acteur = None, prenom: str = "", no
 
 # --- Administration -------------------------------------------------------------------------------
 
-def comptes_visibles(actor: Acteur, q: str = "") -> QuerySet[User]:
-    """Accounts a national administrator (all) or an ARS agent (those of its region: `comptes_de_region`)
-    administers."""
-    require(actor, "comptes.administrer")
-    comptes = filter_scope(actor, User.objects.select_related("region").order_by("username"))
-    if q:
-        comptes = comptes.filter(Q(username__icontains=q) | Q(email__icontains=q) | Q(last_name__icontains=q))
-    return comptes
-
-
 def _administrable(actor: Acteur, user: User) -> None:
     require(actor, "comptes.administrer", user)
 
@@ -352,15 +342,3 @@ def changer_activation(*, actor: Acteur, user: Acteur, actif: bool, motif: str =
     return user
 
 
-def rattachements_visibles(actor: Acteur, statut: str = "") -> QuerySet[Rattachement]:
-    require(actor, "comptes.administrer")
-    qs = filter_scope(actor, Rattachement.objects.select_related("demandeur", "organisme", "region"))
-    return qs.filter(statut=statut) if statut else qs
-
-
-def justificatif(actor: Acteur, pk: int) -> Rattachement:
-    """The claim whose supporting document `actor` may read: its own, or one of its region for an agent."""
-    require(actor, "comptes.justificatif")
-    demande = get_in_scope(actor, Rattachement.objects.all(), pk=pk)
-    require(actor, "comptes.justificatif", demande)
-    return demande

@@ -9,20 +9,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from dsfr.forms import DsfrBaseForm
 
 from esms.comptes.habilitations import CHOIX_ROLES
 from esms.comptes.models import Rattachement, User
-from esms.comptes.permissions import get_in_scope, require
+from esms.inscriptions import selectors
 from esms.inscriptions import services as inscription
-from esms.referentiel.models import Region
 
 
 class HabilitationsForm(DsfrBaseForm):
     role = forms.ChoiceField(label="Rôle", choices=CHOIX_ROLES, required=False)
-    region = forms.ModelChoiceField(label="Région (agents ARS)", queryset=Region.objects.order_by("nom"),
+    region = forms.ModelChoiceField(label="Région (agents ARS)", queryset=selectors.regions(),
                                     required=False)
     organismes = forms.CharField(label="Organismes représentés (FINESS EJ, un par ligne)", required=False,
                                  widget=forms.Textarea(attrs={"rows": 2}))
@@ -33,14 +32,14 @@ class HabilitationsForm(DsfrBaseForm):
 @login_required
 def comptes(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
-    page = Paginator(inscription.comptes_visibles(request.user, q), 50).get_page(request.GET.get("page"))
-    en_attente = inscription.rattachements_visibles(request.user, Rattachement.Statut.EN_ATTENTE).count()
+    page = Paginator(selectors.comptes_visibles(request.user, q), 50).get_page(request.GET.get("page"))
+    en_attente = selectors.rattachements_visibles(request.user, Rattachement.Statut.EN_ATTENTE).count()
     return render(request, "comptes/gestion_comptes.html", {
         "title": "Comptes", "page_obj": page, "q": q, "en_attente": en_attente})
 
 
 def _compte(request: HttpRequest, pk: int) -> User:
-    return get_object_or_404(inscription.comptes_visibles(request.user), pk=pk)
+    return selectors.compte(request.user, pk)
 
 
 @login_required
@@ -79,7 +78,7 @@ def activation(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def rattachements(request: HttpRequest) -> HttpResponse:
     statut = request.GET.get("statut", Rattachement.Statut.EN_ATTENTE)
-    page = Paginator(inscription.rattachements_visibles(request.user, statut if statut in Rattachement.Statut.values
+    page = Paginator(selectors.rattachements_visibles(request.user, statut if statut in Rattachement.Statut.values
                                                          else ""), 50).get_page(request.GET.get("page"))
     return render(request, "comptes/rattachements.html", {
         "title": "Demandes de rattachement", "page_obj": page, "statut": statut,
@@ -87,8 +86,7 @@ def rattachements(request: HttpRequest) -> HttpResponse:
 
 
 def _rattachement(request: HttpRequest, pk: int) -> Rattachement:
-    require(request.user, "comptes.administrer")
-    return get_in_scope(request.user, Rattachement.objects.select_related("demandeur", "organisme", "region"), pk=pk)
+    return selectors.rattachement(request.user, pk)
 
 
 @login_required
@@ -109,6 +107,6 @@ def rattachement(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def justificatif(request: HttpRequest, pk: int) -> FileResponse:
-    demande = inscription.justificatif(request.user, pk)
+    demande = selectors.justificatif(request.user, pk)
     return FileResponse(demande.justificatif.open("rb"), as_attachment=True,
                         filename=(demande.justificatif.name or "justificatif").rsplit("/", 1)[-1])

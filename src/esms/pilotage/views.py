@@ -11,13 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from esms.candidatures.models import Campagne
-from esms.comptes.permissions import get_in_scope, has_perm, require
+from esms.candidatures.selectors import campagne_existe, choix_campagnes
+from esms.comptes.permissions import has_perm, require
 from esms.comptes.requetes import RequeteConnectee
 from esms.exports import FORMATS, reponse_tableau
 from esms.pilotage import tableaux_de_bord
 from esms.pilotage.cache import en_cache
-from esms.referentiel.models import Region
+from esms.referentiel.selectors import region_visible, regions_par_nom
 from esms.refus import hors_perimetre
 
 
@@ -28,11 +28,11 @@ def _campagne(request: HttpRequest, campagnes: list[tuple[str, str]] | None = No
         return None
     if campagnes is not None:
         return code if code in {c for c, _ in campagnes} else None
-    return code if Campagne.objects.filter(code=code).exists() else None
+    return code if campagne_existe(code) else None
 
 
 def _campagnes() -> list[tuple[str, str]]:
-    return [(c.code, str(c)) for c in Campagne.objects.order_by("-code")]
+    return choix_campagnes()
 
 
 def _qs(campagne: str | None) -> str:
@@ -62,13 +62,13 @@ def accueil(request: RequeteConnectee) -> HttpResponse:
     campagne = _campagne(request, campagnes)
     region = (request.GET.get("region") or "").strip()
     if region:
-        get_in_scope(user, Region.objects.all(), code=region)
+        region_visible(actor=user, code=region)
         return redirect(reverse("pilotage:region", args=[region]) + _qs(campagne))
     contenu = en_cache("national", lambda: tableaux_de_bord.tableau_de_bord(campagne=campagne), campagne=campagne)
     return render(request, "pilotage/tableau_de_bord.html", _contexte(
         contenu, url_export="pilotage:export", args=[], campagne=campagne, title="Pilotage national",
         perimetre="France entière", campagnes=campagnes, region=None,
-        regions=list(Region.objects.order_by("nom").values_list("code", "nom"))))
+        regions=regions_par_nom()))
 
 
 @login_required
@@ -76,7 +76,7 @@ def accueil(request: RequeteConnectee) -> HttpResponse:
 def region(request: HttpRequest, code: str) -> HttpResponse:
     """A region's dashboard: national administrators (any region), ARS agents (their own, 404 otherwise)."""
     require(request.user, "pilotage.regional")
-    reg = get_in_scope(request.user, Region.objects.all(), code=code)
+    reg = region_visible(actor=request.user, code=code)
     campagnes = _campagnes()
     campagne = _campagne(request, campagnes)
     contenu = en_cache("region", lambda: tableaux_de_bord.tableau_de_bord(region=reg.code, campagne=campagne),
@@ -85,7 +85,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "pilotage/tableau_de_bord.html", _contexte(
         contenu, url_export="pilotage:export_region", args=[reg.code], campagne=campagne,
         title=f"Pilotage — {reg.nom}", perimetre=reg.nom, campagnes=campagnes, region=reg,
-        regions=list(Region.objects.order_by("nom").values_list("code", "nom")) if national else None))
+        regions=regions_par_nom() if national else None))
 
 
 def _export(contenu: dict, *, tableau: str, format: str, nom: str) -> HttpResponse:
@@ -111,7 +111,7 @@ def export(request: HttpRequest, tableau: str, format: str) -> HttpResponse:
 @require_GET
 def export_region(request: HttpRequest, code: str, tableau: str, format: str) -> HttpResponse:
     require(request.user, "pilotage.regional")
-    reg = get_in_scope(request.user, Region.objects.all(), code=code)
+    reg = region_visible(actor=request.user, code=code)
     campagne = _campagne(request)
     contenu = en_cache("region", lambda: tableaux_de_bord.tableau_de_bord(region=reg.code, campagne=campagne),
                        region=reg.code, campagne=campagne)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 
-from esms.comptes.permissions import est_editeur, filter_scope
-from esms.referencement.models import CommandeSons, Solution
+from esms.comptes.permissions import Acteur, est_editeur, filter_scope, get_in_scope
+from esms.referencement.models import AppartenanceGht, CommandeSons, Solution
 from esms.rules.referencement import SolutionReferencee
 
 
@@ -80,3 +81,21 @@ def commandes_de(finess_et: str) -> QuerySet[CommandeSons]:
 def commande_active(finess_et: str, au: date) -> CommandeSons | None:
     """The establishment's latest SONS order placed on or before `au`."""
     return (commandes_de(finess_et).filter(date_commande__lte=au).order_by("-date_commande", "-vague").first())
+
+
+def solution(pk: int) -> Solution:
+    """One referenced solution with its vendor (the register is public to whoever may consult it)."""
+    return get_object_or_404(Solution.objects.select_related("editeur"), pk=pk)
+
+
+def appartenances_ght(actor: Acteur) -> QuerySet[AppartenanceGht]:
+    """The GHT memberships declared for the organismes in the actor's scope."""
+    return filter_scope(actor, AppartenanceGht.objects.select_related("organisme"))
+
+
+def appartenance_ght(actor: Acteur, pk: int) -> AppartenanceGht:
+    return get_in_scope(actor, AppartenanceGht.objects.select_related("organisme"), pk=pk)
+
+
+def solution_ou_rien(pk: int) -> Solution | None:
+    return Solution.objects.select_related("editeur").filter(pk=pk).first()

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from esms.comptes.permissions import has_perm, require
@@ -74,14 +74,14 @@ def _page_solution(request: HttpRequest, solution: Solution, *, form=None, compt
 @login_required
 def solution(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "referencement.consulter")
-    return _page_solution(request, get_object_or_404(Solution.objects.select_related("editeur"), pk=pk))
+    return _page_solution(request, selectors.solution(pk))
 
 
 @login_required
 @require_POST
 def modifier(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "referencement.gerer")
-    objet = get_object_or_404(Solution.objects.select_related("editeur"), pk=pk)
+    objet = selectors.solution(pk)
     form = SolutionForm(request.POST)
     if not form.is_valid():
         return _page_solution(request, objet, form=form, status=400)
@@ -97,7 +97,7 @@ def modifier(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def lier_compte(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "referencement.gerer")
-    objet = get_object_or_404(Solution.objects.select_related("editeur"), pk=pk)
+    objet = selectors.solution(pk)
     form = CompteForm(request.POST)
     if not form.is_valid():
         return _page_solution(request, objet, compte_form=form, status=400)

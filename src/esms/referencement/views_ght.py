@@ -7,12 +7,11 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from esms.comptes.permissions import filter_scope, has_perm, require
-from esms.referencement import ght
-from esms.referencement.models import AppartenanceGht
+from esms.comptes.permissions import has_perm, require
+from esms.referencement import ght, selectors
 from esms.refus import REFUS
 from esms.refus import pour_page as refus
 
@@ -28,7 +27,7 @@ class GhtForm(forms.Form):
 
 def _page(request: HttpRequest, *, form=None, refus_=None, status: int = 200) -> HttpResponse:
     require(request.user, "referencement.ght")
-    appartenances = filter_scope(request.user, AppartenanceGht.objects.select_related("organisme"))
+    appartenances = selectors.appartenances_ght(request.user)
     return render(request, "referencement/ght.html", {
         "title": "Appartenance des organismes à un GHT", "appartenances": appartenances,
         "form": form or GhtForm(), "refus": refus_, "peut_importer": has_perm(request.user, "referencement.gerer"),
@@ -59,7 +58,7 @@ def declarer(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def retirer(request: HttpRequest, pk: int) -> HttpResponse:
-    appartenance = get_object_or_404(filter_scope(request.user, AppartenanceGht.objects.all()), pk=pk)
+    appartenance = selectors.appartenance_ght(request.user, pk)
     ght.retirer(actor=request.user, appartenance=appartenance, motif=request.POST.get("motif", "")[:300])
     messages.success(request, f"{appartenance.organisme_id} n'est plus indiqué comme membre d'un GHT.")
     return redirect("referencement:ght")

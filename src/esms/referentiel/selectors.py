@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from esms.comptes.permissions import require
+from esms.comptes.permissions import Acteur, filter_scope, get_in_scope, require
 from esms.referentiel.models import (
     Categorie,
     ChangementFiness,
@@ -23,6 +23,7 @@ from esms.referentiel.models import (
     ImportFiness,
     MembreGroupe,
     OrganismeGestionnaire,
+    Region,
 )
 from esms.referentiel.normalisation import cle_recherche
 
@@ -206,3 +207,42 @@ def _membres(groupe: GroupeFiness) -> list[dict]:
     for membre in membres:
         membre["organisme"] = organismes.get(membre["pm_smsse_id"])
     return membres
+
+
+def regions() -> QuerySet[Region]:
+    """Every region, by code (the référentiel is public)."""
+    return Region.objects.order_by("code")
+
+
+def raisons_sociales(finess_et: list[str]) -> dict[str, str]:
+    """The name of each of these establishments, by FINESS ET (one query)."""
+    return dict(Etablissement.objects.filter(pk__in=finess_et).values_list("pk", "raison_sociale"))
+
+
+def nom_de_region(code: str) -> str | None:
+    return Region.objects.filter(pk=code).values_list("nom", flat=True).first()
+
+
+def regions_par_nom() -> list[tuple[str, str]]:
+    """Every region as (code, name), by name."""
+    return list(Region.objects.order_by("nom").values_list("code", "nom"))
+
+
+def region_visible(*, actor: Acteur, code: str) -> Region:
+    """A region the actor may see (its own for an ARS agent), 404 otherwise."""
+    return get_in_scope(actor, Region.objects.all(), code=code)
+
+
+def categories(*, eligibles: bool = False) -> QuerySet[Categorie]:
+    """The FINESS categories by code (only those the programme funds, with `eligibles`)."""
+    qs = Categorie.objects.order_by("code")
+    return qs.filter(eligible=True) if eligibles else qs
+
+
+def etablissements_du_perimetre(*, actor: Acteur) -> QuerySet[Etablissement]:
+    """The establishments in the actor's scope (its own, its organismes', its region's; all nationally)."""
+    return filter_scope(actor, Etablissement.objects.select_related("categorie", "departement"))
+
+
+def dans_le_perimetre(*, actor: Acteur, finess_et: str) -> bool:
+    return filter_scope(actor, Etablissement.objects.filter(pk=finess_et)).exists()

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from esms import televersements
@@ -22,7 +22,6 @@ from esms.referentiel import selectors, services
 from esms.referentiel.carte import carte
 from esms.referentiel.erreurs import ErreurReferentiel
 from esms.referentiel.forms import ImportForm, QualificationForm, RechercheForm
-from esms.referentiel.models import Etablissement
 from esms.referentiel.taches import importer_finess_en_tache
 from esms.rules.categories import SECTEUR_LIBELLES
 from esms.televersements import genre_televersement, refus_de_la_requete
@@ -101,7 +100,7 @@ def etablissement(request: HttpRequest, finess_et: str) -> HttpResponse:
 @require_POST
 def qualifier(request: HttpRequest, finess_et: str) -> HttpResponse:
     # The référentiel is open data: an establishment outside the agent's region is refused (403), before the form.
-    require(request.user, "referentiel.qualifier", get_object_or_404(Etablissement, pk=finess_et))
+    require(request.user, "referentiel.qualifier", selectors.etablissement(actor=request.user, finess_et=finess_et))
     form = QualificationForm(request.POST)
     if form.is_valid():
         try:

@@ -20,12 +20,13 @@ from django.utils import timezone
 
 from esms.candidatures.etats import ETATS_DECLARATION
 from esms.candidatures.models import Dossier, Membre
-from esms.comptes.permissions import filter_scope, require
+from esms.comptes.permissions import Acteur, filter_scope, get_in_scope, has_perm, require
 from esms.financement.models import Versement
+from esms.referentiel.models import Etablissement
 from esms.rules import SECTEUR_LIBELLES
 from esms.rules.dui_actif import Ecart, comparer, dui_actifs_retenus
 from esms.rules.programme import cible_dui_actifs
-from esms.usages.models import DuiActifValide, Preuve, RapportIndicateurs, ValidationUsage
+from esms.usages.models import DuiActifValide, Preuve, RapportIndicateurs, TraitementPreuve, ValidationUsage
 
 CIBLE_DUI_ACTIFS = cible_dui_actifs().valeur.valeur  # stated in the rules (programme.cible_dui_actifs)
 GROUPEMENTS = ("region", "secteur")
@@ -104,11 +105,44 @@ def periodes(dossier: Dossier) -> list[tuple[date, date]]:
     return sorted(vues, key=lambda p: (p[1], p[0]), reverse=True)
 
 
-def dossiers_en_usage(*, actor) -> QuerySet[Dossier]:
+def exiger_consultation(actor: Acteur) -> None:
+    """Usage pages are open to whoever declares usage (porteur, vendor) or consults it (ARS, national)."""
+    if not has_perm(actor, "usages.declarer"):
+        require(actor, "usages.consulter")
 
-    require(actor, "usages.consulter")
+
+def dossiers_en_usage(*, actor: Acteur) -> QuerySet[Dossier]:
+    """The dossiers in usage follow-up within the actor's scope, latest filed first."""
+    exiger_consultation(actor)
     return (filter_scope(actor, Dossier.objects.filter(etat__in=ETATS_DECLARATION))
             .select_related("grappe__porteur", "grappe__campagne", "region_pilote").order_by("-depose_le", "-id"))
+
+
+def dossier_en_usage(*, actor: Acteur, pk: int) -> Dossier:
+    """One dossier in usage follow-up, 404 outside the actor's scope."""
+    return get_in_scope(actor, dossiers_en_usage(actor=actor).select_related("version"), pk=pk)
+
+
+def preuves_de(dossier: Dossier, *, debut: date, fin: date, deposees_par: Acteur | None = None) -> QuerySet[Preuve]:
+    """The evidence of a period (only what `deposees_par` uploaded, for a vendor)."""
+    qs = Preuve.objects.filter(dossier=dossier, periode_debut=debut, periode_fin=fin)
+    if deposees_par is not None:
+        qs = qs.filter(deposee_par=deposees_par)
+    return qs.select_related("deposee_par", "maillon")
+
+
+def traitements_de(dossier: Dossier, *, auteur: Acteur | None = None, limite: int = 10) -> list[TraitementPreuve]:
+    """The latest background processings of uploaded files (only `auteur`'s, for a vendor)."""
+    qs = TraitementPreuve.objects.filter(dossier=dossier)
+    if auteur is not None:
+        qs = qs.filter(auteur=auteur)
+    return list(qs.select_related("auteur")[:limite])
+
+
+def etablissements_geres(*, actor: Acteur) -> QuerySet[Etablissement]:
+    """The establishments whose vendors this actor may authorise, by name."""
+    require(actor, "usages.autoriser_editeur")
+    return filter_scope(actor, Etablissement.objects.all()).order_by("raison_sociale")
 
 
 def validations(dossier: Dossier) -> QuerySet[ValidationUsage]:

@@ -18,22 +18,20 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from esms.candidatures import regles
-from esms.candidatures.etats import ETATS_DECLARATION, ETATS_VALIDATION
+from esms.candidatures.etats import ETATS_VALIDATION
 from esms.candidatures.models import Dossier
 from esms.comptes import selectors as comptes
 from esms.comptes.permissions import (
     decide,
     etablissements_limites,
-    filter_scope,
-    get_in_scope,
     has_perm,
     require,
 )
 from esms.comptes.requetes import RequeteConnectee
 from esms.exports import FORMATS, reponse_tableau
 from esms.financement import conventions
-from esms.financement.models import Convention, Versement
-from esms.referentiel.models import Etablissement
+from esms.financement.models import Versement
+from esms.financement.selectors import convention_et_versements
 from esms.refus import Refus, messages_de, pour_page
 from esms.rules import RulesInputError
 from esms.televersements import genre_televersement, refus_de_la_requete
@@ -56,16 +54,8 @@ def _periode(request: RequeteConnectee, dossier: Dossier) -> tuple[date, date]:
         return connues[0] if connues else _trimestre_precedent(timezone.localdate())
 
 
-def _consulter(user) -> None:
-    if not has_perm(user, "usages.declarer"):
-        require(user, "usages.consulter")
-
-
 def _dossier(request: RequeteConnectee, pk: int) -> Dossier:
-    _consulter(request.user)
-    qs = Dossier.objects.filter(etat__in=ETATS_DECLARATION).select_related(
-        "grappe__porteur", "grappe__campagne", "region_pilote", "version")
-    return get_in_scope(request.user, qs, pk=pk)
+    return selectors.dossier_en_usage(actor=request.user, pk=pk)
 
 
 def _url(dossier: Dossier, debut: date, fin: date) -> str:
@@ -76,7 +66,7 @@ def _verdict(dossier: Dossier, synthese) -> tuple[dict | None, list[str]]:
     """The rules' verdict on the reported indicators (and the payment due), or the rules' errors."""
     if not synthese.rapports:
         return None, []
-    convention = Convention.objects.filter(dossier=dossier).first()
+    convention, _ = convention_et_versements(dossier)
     versement = None
     if convention is not None and convention.date_signature is not None:
         versement = {"montant_convention": convention.montant, "deja_verse": conventions.deja_verse(dossier),
@@ -111,20 +101,18 @@ def _page(request: RequeteConnectee, dossier: Dossier, *, formulaires: dict | No
     campagne = regles.campagne_de(regles.version_du_dossier(dossier))
     etablissements = [(ligne.finess_et, f"{ligne.raison_sociale} ({ligne.finess_et})") for ligne in synthese.lignes]
     formulaires = formulaires or {}
-    preuves = dossier.preuves.filter(periode_debut=debut, periode_fin=fin)
-    if limites is not None:
-        preuves = preuves.filter(deposee_par=user)
+    convention, versements = convention_et_versements(dossier) if limites is None else (None, [])
     contexte = {
         "title": f"Usages du dossier {dossier}", "dossier": dossier, "synthese": synthese, "lignes": lignes,
         "verdict": verdict, "erreurs_regles": erreurs_regles, "periodes": selectors.periodes(dossier),
         "debut": debut, "fin": fin, "refus": refus, "peut_declarer": peut_declarer, "peut_valider": peut_valider,
         "definition": campagne.usage.dui_actif, "tolerance": services.tolerance(dossier).valeur,
-        "preuves": preuves.select_related("deposee_par", "maillon"), "limite": limites is not None,
+        "preuves": selectors.preuves_de(dossier, debut=debut, fin=fin,
+                                        deposees_par=user if limites is not None else None),
+        "limite": limites is not None,
         "validations": selectors.validations(dossier) if limites is None else [],
-        "versements": Versement.objects.filter(dossier=dossier).order_by("cree_le", "id") if limites is None else [],
-        "convention": Convention.objects.filter(dossier=dossier).first() if limites is None else None,
-        "traitements": (dossier.traitements_preuve if limites is None else
-                        dossier.traitements_preuve.filter(auteur=user)).select_related("auteur")[:10],
+        "versements": versements, "convention": convention,
+        "traitements": selectors.traitements_de(dossier, auteur=user if limites is not None else None),
     }
     if peut_declarer:
         contexte["saisie_form"] = formulaires.get("saisie") or SaisieForm(
@@ -139,9 +127,7 @@ def _page(request: RequeteConnectee, dossier: Dossier, *, formulaires: dict | No
 @login_required
 @require_GET
 def liste(request: RequeteConnectee) -> HttpResponse:
-    _consulter(request.user)
-    dossiers = filter_scope(request.user, Dossier.objects.filter(etat__in=ETATS_DECLARATION)).select_related(
-        "grappe__porteur", "grappe__campagne", "region_pilote").order_by("-depose_le", "-id")
+    dossiers = selectors.dossiers_en_usage(actor=request.user)
     return render(request, "usages/liste.html", {
         "title": "Usages et preuves", "page_obj": Paginator(dossiers, 50).get_page(request.GET.get("page")),
         "peut_exporter": has_perm(request.user, "versements.exporter"),
@@ -339,8 +325,7 @@ def ordonner(request: RequeteConnectee, pk: int) -> HttpResponse:
 # --- Vendor authorisations ------------------------------------------------------------------------
 
 def _etablissements_geres(request: RequeteConnectee):
-    require(request.user, "usages.autoriser_editeur")
-    return filter_scope(request.user, Etablissement.objects.all()).order_by("raison_sociale")
+    return selectors.etablissements_geres(actor=request.user)
 
 
 def _page_editeurs(request: RequeteConnectee, *, form=None, refus=None, status: int = 200) -> HttpResponse:

@@ -11,8 +11,8 @@ from esms.api.erreurs import REPONSES_ERREUR
 from esms.api.pagination import Pagination, paginer
 from esms.api.schemas.moi import Moi
 from esms.api.schemas.referentiel import PageEtablissements
-from esms.comptes.permissions import filter_scope, role_of
-from esms.referentiel.models import Etablissement
+from esms.comptes.permissions import role_of
+from esms.referentiel.selectors import etablissements_du_perimetre
 
 router = Router(tags=["Appelant"], auth=BearerJeton())
 
@@ -36,5 +36,5 @@ def moi(request: HttpRequest):
                         "gestionnaire, ceux des organismes du porteur, ceux de la région de l'agent ARS (tous pour "
                         "un administrateur national). Tout jeton valide.")
 def mes_etablissements(request: HttpRequest, pagination: Query[Pagination]):
-    etablissements = filter_scope(request.user, Etablissement.objects.select_related("categorie", "departement"))
+    etablissements = etablissements_du_perimetre(actor=request.user)
     return paginer(etablissements.order_by("finess_et"), pagination)

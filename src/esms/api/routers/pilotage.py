@@ -24,10 +24,10 @@ from esms.api.schemas.pilotage import (
     ReponseIndicateurs,
     ReponseSecteurs,
 )
-from esms.comptes.permissions import get_in_scope, has_perm, require
+from esms.comptes.permissions import has_perm, require
 from esms.pilotage import selectors
 from esms.pilotage.cache import en_cache
-from esms.referentiel.models import Region
+from esms.referentiel.selectors import region_visible
 from esms.refus import hors_perimetre
 from esms.rules.programme import cible_dui_actifs, cible_essms, libelle_cible
 
@@ -40,7 +40,7 @@ def perimetre(user, filtres: FiltresPilotage) -> dict:
     """The region the caller may see (None: national) and the campagne filter, through the permission layer."""
     require(user, "pilotage.regional")
     if filtres.region:
-        region = get_in_scope(user, Region.objects.all(), code=filtres.region).code
+        region = region_visible(actor=user, code=filtres.region).code
     elif has_perm(user, "pilotage.national"):
         region = None
     elif user.region_id:

@@ -6,7 +6,6 @@ the `referentiel:lire` scope.
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Query, Router
 
@@ -25,7 +24,6 @@ from esms.api.schemas.referentiel import (
 )
 from esms.comptes.permissions import require
 from esms.referentiel import selectors
-from esms.referentiel.models import Categorie, Region
 
 router = Router(tags=["Référentiel"], auth=BearerJeton(REFERENTIEL_LIRE))
 PORTEE = f"\n\nPortée requise : `{REFERENTIEL_LIRE}`."
@@ -65,7 +63,7 @@ def organisme(request: HttpRequest, finess_ej: NumeroFiness):
             description="Les régions (codes INSEE), pour les filtres." + PORTEE)
 def regions(request: HttpRequest, pagination: Query[Pagination]):
     require(request.user, "referentiel.consulter")
-    return paginer(Region.objects.order_by("code"), pagination)
+    return paginer(selectors.regions(), pagination)
 
 
 @router.get("/categories", response={200: PageCategories, **REPONSES_ERREUR}, summary="Catégories FINESS",
@@ -73,7 +71,4 @@ def regions(request: HttpRequest, pagination: Query[Pagination]):
                         + PORTEE)
 def categories(request: HttpRequest, pagination: Query[Pagination], eligibles: bool = False):
     require(request.user, "referentiel.consulter")
-    categories = Categorie.objects.order_by("code")
-    if eligibles:
-        categories = categories.filter(Q(eligible=True))
-    return paginer(categories, pagination)
+    return paginer(selectors.categories(eligibles=eligibles), pagination)

@@ -15,7 +15,6 @@ from esms.api.schemas.sons import CommandeSons, DeclarationCommande, PageCommand
 from esms.comptes.permissions import require
 from esms.referencement import selectors, services
 from esms.referencement.erreurs import CommandeHorsPerimetre, ImportRefuse
-from esms.referencement.models import Solution
 
 router = Router(tags=["SONS"])
 REPONSES = {**REPONSES_ERREUR, 409: CorpsErreur}
@@ -38,7 +37,7 @@ def lister(request: HttpRequest, pagination: Query[Pagination]):
                          f"déploiement sans date.\n\nPortée requise : `{SONS_ECRIRE}`.")
 def declarer(request: HttpRequest, commande: DeclarationCommande):
     require(request.user, "sons.declarer")
-    solution = Solution.objects.select_related("editeur").filter(pk=commande.solution_id).first()
+    solution = selectors.solution_ou_rien(commande.solution_id)
     if solution is None:
         raise ErreurAPI("introuvable", f"Aucune solution n° {commande.solution_id} dans le registre.")
     try:

@@ -15,8 +15,8 @@ from esms.api.auth import BearerJeton
 from esms.api.erreurs import REPONSES_ERREUR, CorpsErreur, ErreurAPI
 from esms.api.portees import USAGES_ECRIRE
 from esms.api.schemas.usages import DepotPreuve, Preuve, RapportIndicateurs, SoumissionIndicateurs
-from esms.comptes.permissions import filter_scope, require
-from esms.referentiel.models import Etablissement
+from esms.comptes.permissions import require
+from esms.referentiel.selectors import dans_le_perimetre
 from esms.usages import services
 
 router = Router(tags=["Usages"], auth=BearerJeton(USAGES_ECRIRE))
@@ -27,7 +27,7 @@ REPONSES = {**REPONSES_ERREUR, 409: CorpsErreur}
 def verifier_perimetre(user, finess_et: str) -> None:
     """403 `hors_perimetre` unless the establishment is in the caller's scope (for a vendor: it authorised it)."""
     require(user, "usages.declarer")
-    if not filter_scope(user, Etablissement.objects.filter(pk=finess_et)).exists():
+    if not dans_le_perimetre(actor=user, finess_et=finess_et):
         raise ErreurAPI("hors_perimetre", f"L'établissement {finess_et} n'est pas dans le périmètre de ce compte "
                         "(un éditeur n'agit que pour les établissements qui l'ont autorisé).")
 
