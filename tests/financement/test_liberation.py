@@ -34,10 +34,19 @@ def test_the_agent_releases_from_the_envelope_page_with_a_reason(client, env_ara
     page = html(client.get(reverse("financement:enveloppe", args=[env_ara.pk])))
     assert reverse("financement:liberer", args=[retenu.pk]) in page and "Libérer 80 000 €" in page
     # no reason: refused, nothing written
-    reponse = client.post(reverse("financement:liberer", args=[retenu.pk]), {"motif": "  "}, follow=True)
+    reponse = client.post(reverse("financement:liberer", args=[retenu.pk]), {"motif": "  ", "montant_confirme": "80000"},
+                          follow=True)
     assert "le motif est obligatoire" in html(reponse)
     assert selectors.etat(env_ara).disponible == 170_000
+    # no confirmed amount, or another amount than what it holds: refused, nothing written
     reponse = client.post(reverse("financement:liberer", args=[retenu.pk]), {"motif": "Le porteur renonce."}, follow=True)
+    assert "confirmez le montant à libérer" in html(reponse)
+    reponse = client.post(reverse("financement:liberer", args=[retenu.pk]),
+                          {"motif": "Le porteur renonce.", "montant_confirme": "100000"}, follow=True)
+    assert "est désormais de 80 000 € (vous aviez confirmé 100 000 €)" in html(reponse)
+    assert selectors.etat(env_ara).disponible == 170_000
+    reponse = client.post(reverse("financement:liberer", args=[retenu.pk]),
+                          {"motif": "Le porteur renonce.", "montant_confirme": "80000"}, follow=True)
     assert "80 000 € rendus" in html(reponse)
     assert selectors.etat(env_ara).disponible == 250_000
     ligne = LigneEnveloppe.objects.get(type="liberation")
@@ -45,7 +54,8 @@ def test_the_agent_releases_from_the_envelope_page_with_a_reason(client, env_ara
     evenement = AuditEvent.objects.get(action="enveloppes.liberer")
     assert evenement.comment == "Le porteur renonce." and evenement.after["montant"] == 80_000
     # a second release gives nothing back twice
-    reponse = client.post(reverse("financement:liberer", args=[retenu.pk]), {"motif": "Encore"}, follow=True)
+    reponse = client.post(reverse("financement:liberer", args=[retenu.pk]), {"motif": "Encore", "montant_confirme": "80000"},
+                          follow=True)
     assert "ne détient plus rien" in html(reponse)
     assert selectors.etat(env_ara).disponible == 250_000 and LigneEnveloppe.objects.filter(type="liberation").count() == 1
 

@@ -64,7 +64,12 @@ def test_admin_creates_an_envelope_and_adds_a_dotation(client, ref, admin):
     assert env.libelle == "Enveloppe 2024 – Corse"
     client.post(reverse("financement:creer"), {"campagne": camp.pk, "region": ""})
     assert Enveloppe.objects.filter(region__isnull=True).count() == 1
-    client.post(reverse("financement:doter"), {"enveloppe": env.pk, "montant": "120000", "libelle": "Circulaire"})
+    donnees = {"enveloppe": env.pk, "montant": "120000", "libelle": "Circulaire"}
+    # first the confirmation, with the amount and the balance after it; nothing written yet
+    confirmation = html(client.post(reverse("financement:doter"), donnees))
+    assert "Confirmer la dotation de 120 000 €" in confirmation and "Enveloppe 2024 – Corse" in confirmation
+    assert not LigneEnveloppe.objects.filter(enveloppe=env).exists()
+    client.post(reverse("financement:doter"), {**donnees, "confirme": "1"})
     assert LigneEnveloppe.objects.get(enveloppe=env).montant == 120_000
     page = html(client.get(reverse("financement:enveloppes")))
     assert "120 000 €" in page and "Créer une enveloppe" in page

@@ -30,6 +30,8 @@ class DotationForm(DsfrBaseForm):
                               help_text="Par exemple : « Délégation de crédits, circulaire du … ».")
 
     def __init__(self, *args, enveloppes, **kwargs):
+        # Its own ids: the creation form beside it also has a « libelle » field (one id per page).
+        kwargs.setdefault("auto_id", "dotation_%s")
         super().__init__(*args, **kwargs)
         self.fields["enveloppe"].queryset = enveloppes
 

@@ -86,10 +86,11 @@ def a_liberer(dossier) -> int:
 
 
 @transaction.atomic
-def liberer(*, actor, dossier, motif: str) -> LigneEnveloppe:
+def liberer(*, actor, dossier, motif: str, montant_attendu: int | None = None) -> LigneEnveloppe:
     """Release what `dossier` still holds on its envelope (commitment less payments), with a required reason:
     by the lead region's ARS agent or the national administrator; audited; the amount returns to the
-    envelope's available balance. Serialised on the envelope row, so two releases never give back twice."""
+    envelope's available balance. Serialised on the envelope row, so two releases never give back twice.
+    With `montant_attendu` (the amount the agent confirmed on the page), a different amount is refused."""
     require(actor, "enveloppes.liberer", dossier)  # role, scope and lead region (comptes.permissions)
     motif = (motif or "").strip()
     if not motif:
@@ -102,6 +103,9 @@ def liberer(*, actor, dossier, motif: str) -> LigneEnveloppe:
     if montant <= 0:
         raise LiberationRefusee(f"Le dossier {dossier} ne détient plus rien sur « {enveloppe} » : engagement déjà "
                                 "libéré ou entièrement versé.")
+    if montant_attendu is not None and montant != montant_attendu:
+        raise LiberationRefusee(f"Le montant à libérer du dossier {dossier} est désormais de {_euros(montant)} "
+                                f"(vous aviez confirmé {_euros(montant_attendu)}) : vérifiez-le et recommencez.")
     avant = selectors.etat(enveloppe).disponible
     ligne = LigneEnveloppe.objects.create(enveloppe=enveloppe, type=LigneEnveloppe.Type.LIBERATION, montant=montant,
                                           dossier=dossier, acteur=utilisateur_de(actor),

@@ -76,8 +76,15 @@ def liberer(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Libération refusée : le motif est obligatoire (250 caractères au plus).")
         return retour
+    confirme = (request.POST.get("montant_confirme") or "").strip()
+    if not confirme.isdigit():
+        # The release is only made once the agent confirmed the very amount shown (never a stale or missing one).
+        messages.error(request, f"Libération refusée : confirmez le montant à libérer du dossier {dossier} "
+                                "depuis la page de l'enveloppe.")
+        return retour
     try:
-        ligne = services.liberer(actor=request.user, dossier=dossier, motif=form.cleaned_data["motif"])
+        ligne = services.liberer(actor=request.user, dossier=dossier, motif=form.cleaned_data["motif"],
+                                 montant_attendu=int(confirme))
     except (LiberationRefusee, PermissionDenied) as exc:
         messages.error(request, f"Libération refusée : {exc}")
         return retour
@@ -114,6 +121,14 @@ def doter(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _page(request, dotation_form=form)
     donnees = form.cleaned_data
+    if request.POST.get("confirme") != "1":
+        # First step: the amount, the envelope and its balance after the dotation, to confirm or correct.
+        etat = selectors.etat(donnees["enveloppe"])
+        return render(request, "financement/confirmer_dotation.html", {
+            "title": "Confirmer la dotation", "form": form, "enveloppe": donnees["enveloppe"],
+            "montant": donnees["montant"], "libelle": donnees["libelle"], "etat": etat,
+            "dotation_apres": etat.dotation + donnees["montant"], "disponible_apres": etat.disponible + donnees["montant"],
+        })
     try:
         services.doter(actor=request.user, enveloppe=donnees["enveloppe"], montant=donnees["montant"],
                        libelle=donnees["libelle"])
