@@ -66,7 +66,8 @@ def test_la_page_dit_pourquoi_et_ou(client, suivi, porteur, agent):
     _ecart_de_34_pourcent(suivi, porteur)
     client.force_login(agent)
     url = reverse("usages:decider", args=[suivi.dossier.pk])
-    reponse = client.post(url, {"debut": DEBUT.isoformat(), "fin": FIN.isoformat(), "decision": "valider", "motif": ""})
+    reponse = client.post(url, {"debut": DEBUT.isoformat(), "fin": FIN.isoformat(), "decision": "valider", "motif": "",
+                                "montant_confirme": "0"})
     assert reponse.status_code == 400
     page = reponse.content.decode()
     assert "dépassent la tolérance de 5,0 %" in page and "« Motif »" in page

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -66,7 +68,15 @@ def test_ars_validates_and_exports_the_payment_orders(client, suivi, porteur, ag
     assert "Atteintes" in page
     refus = client.post(_url(suivi, "decider"), {**PERIODE, "decision": "rejeter", "motif": ""})
     assert refus.status_code == 400 and "Le motif du rejet est obligatoire" in refus.content.decode()
-    assert client.post(_url(suivi, "decider"), {**PERIODE, "decision": "valider", "motif": "OK"}).status_code == 302
+    # validating orders exactly the payment the page announced: without it, or with another amount, refused
+    annonce = int(re.search(r'name="montant_confirme" value="(\d+)"', page).group(1))
+    assert annonce > 0 and "Valider ordonnera un versement de" in page
+    assert client.post(_url(suivi, "decider"), {**PERIODE, "decision": "valider", "motif": "OK"}).status_code == 400
+    autre = client.post(_url(suivi, "decider"), {**PERIODE, "decision": "valider", "motif": "OK",
+                                                 "montant_confirme": annonce + 1})
+    assert autre.status_code == 400 and "vous aviez confirmé" in autre.content.decode()
+    assert client.post(_url(suivi, "decider"), {**PERIODE, "decision": "valider", "motif": "OK",
+                                                "montant_confirme": annonce}).status_code == 302
     liste = client.get(reverse("usages:versements"))
     assert liste.status_code == 200 and "Solde" in liste.content.decode()
     export = client.get(reverse("usages:versements"), {"format": "csv"})

@@ -62,11 +62,16 @@ class DecisionForm(PeriodeMixin, DsfrBaseForm):
                                  widget=forms.RadioSelect)
     motif = forms.CharField(label="Motif", required=False, widget=forms.Textarea(attrs={"rows": 3}),
                             help_text="Obligatoire pour un rejet, et pour valider malgré un écart signalé ; transmis au porteur.")
+    # The payment the page announced (« Valider ordonnera un versement de … »): validating orders exactly it.
+    montant_confirme = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def clean(self):
         donnees = super().clean()
         if donnees.get("decision") == "rejeter" and not (donnees.get("motif") or "").strip():
             self.add_error("motif", "Le motif du rejet est obligatoire.")
+        if donnees.get("decision") == "valider" and donnees.get("montant_confirme") is None:
+            self.add_error("decision", "Validation non enregistrée : rechargez la page pour confirmer le versement "
+                                       "qu'elle ordonnera.")
         return donnees
 
 

@@ -352,16 +352,19 @@ def _entrees(synthese) -> str:
     return hashlib.sha256(journal.canonique(elements).encode()).hexdigest()
 
 
-def valider_usage(*, actor, dossier: Dossier, debut: date, fin: date, motif: str = "") -> ValidationUsage:
+def valider_usage(*, actor, dossier: Dossier, debut: date, fin: date, motif: str = "",
+                  montant_attendu: int | None = None) -> ValidationUsage:
     """Validate the usage reported for the period: the rules say which targets each establishment meets and
     which payment is due; the validated active-DUI figures feed the national indicator; the payment due is
     ordered (the balance through `etapes_convention.solder` when it completes the convention).
 
     Idempotent: validating again the same reports and evidence of a period returns the validation already
     made (20 concurrent clicks make one validation); a uniqueness constraint backs this in the database.
-    New reports for the period can be validated again (a later, complete attainment pays the rest)."""
+    New reports for the period can be validated again (a later, complete attainment pays the rest).
+    With `montant_attendu` (the payment the agent confirmed on the page), another amount due is refused."""
     try:
-        return _valider_usage(actor=actor, dossier=dossier, debut=debut, fin=fin, motif=motif)
+        return _valider_usage(actor=actor, dossier=dossier, debut=debut, fin=fin, motif=motif,
+                              montant_attendu=montant_attendu)
     except IntegrityError:
         # A concurrent click committed the same validation first (the constraint held): return it.
         existante = _validation_existante(dossier, debut, fin, _entrees(selectors.synthese(dossier, debut, fin,
@@ -378,7 +381,8 @@ def _validation_existante(dossier: Dossier, debut: date, fin: date, entrees: str
 
 
 @transaction.atomic
-def _valider_usage(*, actor, dossier: Dossier, debut: date, fin: date, motif: str) -> ValidationUsage:
+def _valider_usage(*, actor, dossier: Dossier, debut: date, fin: date, motif: str,
+                   montant_attendu: int | None) -> ValidationUsage:
     dossier = _lock(dossier)
     _peut_valider(actor, dossier)
     convention = Convention.objects.filter(dossier=dossier).first()
@@ -402,6 +406,10 @@ def _valider_usage(*, actor, dossier: Dossier, debut: date, fin: date, motif: st
                                         "convention_signee": True})
     except RulesInputError as exc:
         raise UsageRefuse(["Les règles ne peuvent pas évaluer ce dossier :", *exc.erreurs]) from None
+    du = montant_a_ordonner(verdict["versement"])
+    if montant_attendu is not None and du != montant_attendu:
+        raise UsageRefuse(f"Le versement dû est désormais de {du:,} € (vous aviez confirmé {montant_attendu:,} €) : "
+                          "vérifiez la page et recommencez.".replace(",", "\u202f"), champ="montant_confirme")
     versement = _ordonner_du(actor=actor, dossier=dossier, convention=convention, deja=deja, du=verdict["versement"],
                              motif=motif)
     validation = ValidationUsage.objects.create(
@@ -422,9 +430,16 @@ def _valider_usage(*, actor, dossier: Dossier, debut: date, fin: date, motif: st
     return validation
 
 
+def montant_a_ordonner(du: dict | None) -> int:
+    """The payment order a usage validation makes from the rules' `versement` verdict (0: none)."""
+    if not du or du["etape"] == "aucun":
+        return 0
+    return max(int(du["montant_du"]), 0)
+
+
 def _ordonner_du(*, actor, dossier: Dossier, convention: Convention, deja: int, du: dict, motif: str) -> Versement | None:
-    montant, etape = int(du["montant_du"]), du["etape"]
-    if montant <= 0 or etape == "aucun":
+    montant, etape = montant_a_ordonner(du), du["etape"]
+    if montant == 0:
         return None
     if deja + montant > convention.montant:  # defence in depth: the rules never allow it
         raise UsageRefuse(f"Versement refusé : {montant} € porteraient le total versé au-delà de la convention.")

@@ -120,7 +120,10 @@ def _page(request: RequeteConnectee, dossier: Dossier, *, formulaires: dict | No
         contexte["import_form"] = formulaires.get("import") or ImportForm(initial=periode)
         contexte["preuve_form"] = formulaires.get("preuve") or PreuveForm(initial=periode)
     if peut_valider:
-        contexte["decision_form"] = formulaires.get("decision") or DecisionForm(initial=periode)
+        a_ordonner = services.montant_a_ordonner((verdict or {}).get("versement"))
+        contexte["a_ordonner"] = a_ordonner
+        contexte["decision_form"] = formulaires.get("decision") or DecisionForm(
+            initial={**periode, "montant_confirme": a_ordonner})
     return render(request, "usages/dossier.html", contexte, status=status)
 
 
@@ -262,7 +265,7 @@ def decider(request: RequeteConnectee, pk: int) -> HttpResponse:
     try:
         if d["decision"] == "valider":
             validation = services.valider_usage(actor=request.user, dossier=objet, debut=d["debut"], fin=d["fin"],
-                                                motif=d["motif"])
+                                                motif=d["motif"], montant_attendu=d["montant_confirme"])
             suite = f" Versement ordonné : {validation.versement.montant} €." if validation.versement else ""
             messages.success(request, f"Usages validés.{suite}")
         else:
