@@ -8,13 +8,13 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from esms.comptes.models import Role
 from esms.financement import services as enveloppes
 from tests import factories
 from tests.browser.accessibilite import verifier
+from tests.browser.connexion import par_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,12 +44,7 @@ def _programme():
     }
 
 
-def _connecter(page, live_server, user) -> None:
-    """Logs the browser in with the session of a test client (national admins' second factor included)."""
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                               "url": live_server.url}])
+_connecter = par_session
 
 
 def _liens(page, origine: str) -> list[str]:

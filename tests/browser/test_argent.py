@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from esms.candidatures import services as candidatures
@@ -16,23 +15,18 @@ from esms.financement import services as enveloppes
 from esms.financement.models import LigneEnveloppe
 from tests import factories
 from tests.browser.accessibilite import verifier
-from tests.browser.test_instruction import connexion
+from tests.browser.connexion import par_formulaire as connexion
+from tests.browser.connexion import par_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_une_dotation_se_confirme_avec_son_montant_et_le_disponible_apres(page):
+def test_une_dotation_se_confirme_avec_son_montant_et_le_disponible_apres(page, live_server):
     ref = factories.mini_referentiel()
     admin = factories.make_user(Role.ADMIN_NATIONAL, username="admin-dotation")
     env = enveloppes.creer_enveloppe(actor=admin, campagne=factories.campagne(), region=ref.ara)
     enveloppes.doter(actor=admin, enveloppe=env, montant=200_000, libelle="Première délégation")
-    TOTPDevice.objects.create(user=admin, name="application", confirmed=True)
-    page.goto(reverse("financement:enveloppes"))
-    page.locator("input[name=username]").fill(admin.username)
-    page.locator("input[name=password]").fill("mot-de-passe-test-1")
-    page.get_by_role("button", name="Se connecter").click()
-    page.get_by_label("Code à usage unique").fill(factories.code_totp(admin))  # administrators' second factor
-    page.get_by_role("button", name="Vérifier").click()
+    par_session(page, live_server, admin)
     page.goto(reverse("financement:enveloppes"))
     dotation = page.get_by_role("region", name="Ajouter une dotation")
     dotation.get_by_label("Enveloppe").select_option(str(env.pk))

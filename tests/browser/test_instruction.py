@@ -9,17 +9,12 @@ from playwright.sync_api import expect
 from esms.candidatures.models import Grappe
 from esms.comptes.models import Role
 from tests import factories
+from tests.browser.connexion import par_formulaire
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def connexion(page, username: str) -> None:
-    page.goto(reverse("comptes:login"))
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill("mot-de-passe-test-1")
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
-
+connexion = par_formulaire  # other journeys import it from here
 
 def test_isere_sans_accent_trouve_le_dossier_de_l_isere(page):
     ref = factories.mini_referentiel()

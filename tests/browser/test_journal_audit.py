@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from esms.comptes import audit
 from esms.comptes.models import Role
 from tests import factories
+from tests.browser.connexion import avec_second_facteur
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,13 +24,7 @@ def test_journal_lisible_filtre_et_exporte(page):
         audit.record(actor=admin, action="dossiers.retenir", object_type="candidatures.Dossier", object_id=str(i),
                      object_repr=f"2024-84-{i:05d}", before={"etat": "en_instruction"},
                      after={"etat": "retenu", "montant_retenu": "425000", "verdict": {"eligible": True}})
-    TOTPDevice.objects.create(user=admin, name="application", confirmed=True)
-    page.goto(reverse("comptes:audit"))
-    page.locator("input[name=username]").fill(admin.username)
-    page.locator("input[name=password]").fill("mot-de-passe-test-1")
-    page.get_by_role("button", name="Se connecter").click()
-    page.get_by_label("Code à usage unique").fill(factories.code_totp(admin))  # administrators' second factor
-    page.get_by_role("button", name="Vérifier").click()
+    avec_second_facteur(page, admin)
     page.goto(reverse("comptes:audit"))
     expect(page.get_by_role("heading", name="Journal d'audit")).to_be_visible()
     page.get_by_label("Action").select_option(label="Dossier retenu")

@@ -5,23 +5,18 @@ the draft with the version in force side by side, and opens its simulation (issu
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from esms.candidatures.models import VersionParametres
 from esms.comptes.models import Role
 from tests import factories
+from tests.browser.connexion import par_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _connecter(page, live_server, user) -> None:
-    """The session of a test client (the national administrator's second factor passed, tested in tests/comptes)."""
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                               "url": live_server.url}])
+_connecter = par_session
 
 
 def test_editer_une_section_avec_une_erreur_puis_comparer_au_brouillon(page, live_server):
