@@ -14,6 +14,7 @@ urlpatterns = [
     path("candidatures/", include("esms.candidatures.urls")),
     path("bourse/", include("esms.bourse.urls")),
     path("financement/", include("esms.financement.urls")),
+    path("seances/", include("esms.seances.urls")),
     path("usages/", include("esms.usages.urls")),
     path("referencement/", include("esms.referencement.urls")),
     path("campagnes/", include("esms.candidatures.campagnes_urls")),

@@ -16,7 +16,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "esms"
 
 # Bottom to top: each layer may import the layers before it.
 COUCHES: list[str] = ["rules", "noyau", "comptes", "referentiel", "inscriptions", "referencement", "financement",
-                      "candidatures", "usages", "pilotage", "bourse", "api", "exploitation"]
+                      "candidatures", "seances", "usages", "pilotage", "bourse", "api", "exploitation"]
 NOYAU = {"refus", "exports", "televersements", "nombres", "dates"}  # src/esms/<name>.py: shared by every app, import only rules
 COMPOSITION = {"settings", "urls", "views", "cli", "context_processors", "wsgi", "demo", "__init__"}
 

@@ -24,6 +24,7 @@ from tests.usages.fabrique import DEBUT, FIN, construire_dossier
 GRAPPE_VICTIME = "Grappe Victime Tilleuls"
 BROUILLON_VICTIME = "Brouillon Victime Tilleuls"
 DEMANDEUR_VICTIME = "claire.victime-tilleuls@asso-ain.example"
+SEANCE_VICTIME = "Séance Victime Tilleuls"
 # Not a marker: the invitation link shows whom it invites to whoever holds it.
 INVITE_VICTIME = "invite.victime-tilleuls@asso-ain.example"
 
@@ -81,8 +82,18 @@ def construire() -> SimpleNamespace:
     ref.og_ara.save(update_fields=["departement"])
     monde.ght = AppartenanceGht.objects.create(organisme=ref.og_ara, nom_ght="GHT de l'Ain", justificatif="Convention",
                                                source=AppartenanceGht.Source.DECLARATION)
-    monde.marqueurs = [dossier.numero, GRAPPE_VICTIME, BROUILLON_VICTIME, DEMANDEUR_VICTIME]
+    _seance(monde)
+    monde.marqueurs = [dossier.numero, GRAPPE_VICTIME, BROUILLON_VICTIME, DEMANDEUR_VICTIME, SEANCE_VICTIME]
     return monde
+
+
+def _seance(monde: SimpleNamespace) -> None:
+    """An open séance de sélection of the victim's region with the victim's dossier on its agenda."""
+    from esms.seances.models import DecisionSeance, Seance
+
+    monde.seance = Seance.objects.create(campagne=monde.dossier.grappe.campagne, region=monde.ref.ara,
+                                         date=timezone.localdate(), titre=SEANCE_VICTIME, creee_par=monde.ars_ara)
+    DecisionSeance.objects.create(seance=monde.seance, dossier=monde.dossier, decision="retenir", ordre=1)
 
 
 def _bourse(monde: SimpleNamespace) -> None:

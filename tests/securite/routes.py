@@ -81,6 +81,11 @@ def _u(chemin: str) -> Callable:
     return lambda m: f"/usages/dossiers/{m.dossier.pk}/{chemin}"
 
 
+def _s(chemin: str) -> Callable:
+    """An address on the victim region's séance de sélection."""
+    return lambda m: f"/seances/{m.seance.pk}/{chemin}"
+
+
 def _periode(m) -> dict:
     return {"debut": "2024-10-01", "fin": "2024-12-31", "finess_et": m.et_membre}
 
@@ -348,6 +353,21 @@ WEB: dict[str, Regle] = {
     "candidatures/adhesions/<int:pk>/retirer/": Regle(
         frozenset({P, G}), lambda m: f"/candidatures/adhesions/{m.adhesion.pk}/retirer/", POST, objet=True,
         legitime="gestionnaire_ara"),
+    # Séances de sélection: the list (filtered by scope) and creation; a séance of the victim's region and its actions.
+    "seances/": Regle(INSTRUCTION, lambda m: "/seances/", GET_POST, legitime="ars_ara"),
+    "seances/<int:pk>/": Regle(INSTRUCTION, _s(""), objet=True, legitime="ars_ara"),
+    "seances/<int:pk>/dossiers/": Regle(INSTRUCTION, _s("dossiers/"), POST, objet=True, legitime="ars_ara",
+                                        corps=lambda m: {"dossiers": [m.dossier.pk]}),
+    "seances/<int:pk>/dossiers/<int:dossier_pk>/decision/": Regle(
+        INSTRUCTION, lambda m: f"/seances/{m.seance.pk}/dossiers/{m.dossier.pk}/decision/", POST, objet=True,
+        legitime="ars_ara", corps=lambda m: {f"d{m.dossier.pk}-decision": "ajourner"}),
+    "seances/<int:pk>/dossiers/<int:dossier_pk>/retirer/": Regle(
+        INSTRUCTION, lambda m: f"/seances/{m.seance.pk}/dossiers/{m.dossier.pk}/retirer/", POST, objet=True,
+        legitime="ars_ara"),
+    "seances/<int:pk>/cloturer/": Regle(INSTRUCTION, _s("cloturer/"), GET_POST, objet=True, legitime="ars_ara"),
+    "seances/<int:pk>/proces-verbal.pdf": Regle(INSTRUCTION, _s("proces-verbal.pdf"), objet=True, legitime="ars_ara"),
+    r"seances/^(?P<pk>\d+)/proces-verbal\.(?P<format>csv|xlsx|ods)$": Regle(
+        INSTRUCTION, _s("proces-verbal.csv"), objet=True, legitime="ars_ara"),
     # API pages that are not operations: its documentation, root, unknown addresses; the tokens page.
     "api/v1/openapi.json": Regle(PUBLIC, lambda m: "/api/v1/openapi.json"),
     "api/v1/docs": Regle(PUBLIC, lambda m: "/api/v1/docs"),

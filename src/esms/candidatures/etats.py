@@ -32,3 +32,5 @@ ETATS_RETENUS = (Etat.RETENU, Etat.CONVENTIONNE, Etat.EN_SUIVI_USAGE, Etat.SOLDE
 # Usage indicators and evidence are declared once the convention is signed; the ARS validates them in follow-up.
 ETATS_DECLARATION = frozenset({Etat.CONVENTIONNE, Etat.EN_SUIVI_USAGE, Etat.SOLDE})
 ETATS_VALIDATION = frozenset({Etat.EN_SUIVI_USAGE, Etat.SOLDE})
+# Ready to be decided: the states the retain and refuse transitions leave (a séance de sélection's agenda).
+ETATS_A_DECIDER = frozenset({Etat.EN_INSTRUCTION})

@@ -61,6 +61,7 @@ def _comptes_par_etat(request: HttpRequest) -> list[dict]:
 def instruction(request: RequeteConnectee) -> HttpResponse:
     require(request.user, "candidatures.instruire")
     qs = selectors.file_instruction(actor=request.user, filtres=request.GET)
+    qs = qs.prefetch_related("decisions_seance__seance")  # the open séance of each row (templates/_seance.html)
     page = Paginator(qs, PAR_PAGE).get_page(request.GET.get("page"))
     parametres = parametres_filtres(request.GET)
     return render(request, "candidatures/instruction.html", {

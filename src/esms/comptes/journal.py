@@ -11,7 +11,8 @@ from esms.comptes.models import AuditEvent
 DOMAINES = {
     "acces": "Accès", "api": "API", "bourse": "Bourse aux grappes", "campagnes": "Campagnes", "comptes": "Comptes",
     "courriels": "Courriels", "dossiers": "Dossiers", "instruction": "Instruction", "enveloppes": "Enveloppes", "grappes": "Grappes",
-    "referencement": "Registre des solutions", "referentiel": "Référentiel FINESS", "sons": "Commandes SONS",
+    "referencement": "Registre des solutions", "referentiel": "Référentiel FINESS", "seances": "Séances de sélection",
+    "sons": "Commandes SONS",
     "usages": "Usages", "versements": "Versements",
 }
 
@@ -38,6 +39,9 @@ ACTIONS = {
     "dossiers.supprimer_document": "Pièce supprimée",
     "enveloppes.creer": "Création d'une enveloppe", "enveloppes.doter": "Dotation d'une enveloppe",
     "enveloppes.engager": "Engagement sur l'enveloppe", "enveloppes.liberer": "Libération d'un engagement",
+    "seances.creer": "Création d'une séance de sélection", "seances.inscrire": "Dossiers inscrits à une séance",
+    "seances.retirer": "Dossier retiré d'une séance", "seances.proposer": "Décision proposée en séance",
+    "seances.cloturer": "Séance clôturée (décisions appliquées)",
     "usages.valider": "Usages validés", "usages.rejeter": "Usages rejetés",
     "usages.declarer_indicateurs": "Indicateurs déclarés", "usages.deposer_preuve": "Preuve déposée",
     "usages.autoriser_editeur": "Éditeur autorisé", "usages.revoquer_editeur": "Éditeur révoqué",
@@ -51,7 +55,7 @@ OBJETS = {
     "candidatures.Dossier": "Dossier", "candidatures.Grappe": "Grappe", "comptes.User": "Compte",
     "financement.Enveloppe": "Enveloppe", "financement.Versement": "Versement",
     "candidatures.Campagne": "Campagne", "referentiel.Etablissement": "Établissement",
-    "referentiel.ImportFiness": "Import FINESS",
+    "referentiel.ImportFiness": "Import FINESS", "seances.Seance": "Séance de sélection",
 }
 
 CHAMPS = {
@@ -66,7 +70,9 @@ CHAMPS = {
     "libelle": "Libellé", "numero": "Numéro", "depose_le": "Déposé le", "verdict": "Verdict",
     "montant_demande": "Montant demandé (€)", "version": "Version des paramètres", "appel": "Appel",
     "region_pilote": "Région pilote", "region_pilote_choisie": "ARS choisie", "etiquettes": "Étiquettes",
-    "appreciation_reserve": "Appréciation des réserves", "montant_equipement_demande": "Équipement demandé (€)",
+    "appreciation_reserve": "Appréciation des réserves", "decision": "Décision", "motif": "Motif",
+    "dossiers": "Dossiers", "date": "Date", "titre": "Titre", "retenir": "Retenus", "refuser": "Refusés",
+    "ajourner": "Ajournés", "montant_equipement_demande": "Équipement demandé (€)",
 }
 
 

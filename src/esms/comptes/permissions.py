@@ -71,6 +71,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "bourse.proposer_pays": frozenset({Role.ADMIN_NATIONAL}),
     "bourse.porter": frozenset({Role.RESPONSABLE_OG}),
     "enveloppes.consulter": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
+    # Selection committees: prepare (create, put dossiers on the agenda, propose decisions), then close.
+    "seances.consulter": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
+    "seances.preparer": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
+    "seances.cloturer": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
     "enveloppes.doter": frozenset({Role.ADMIN_NATIONAL}),
     "enveloppes.liberer": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
     "pilotage.national": frozenset({Role.ADMIN_NATIONAL}),
@@ -119,6 +123,9 @@ ACTION_LABELS: dict[str, str] = {
     "bourse.proposer_pays": "calculer les rapprochements de tout le pays",
     "bourse.porter": "porter une nouvelle grappe proposée par la bourse",
     "enveloppes.consulter": "consulter les enveloppes",
+    "seances.consulter": "consulter les séances de sélection",
+    "seances.preparer": "préparer une séance de sélection",
+    "seances.cloturer": "clôturer une séance de sélection et appliquer ses décisions",
     "enveloppes.doter": "doter une enveloppe",
     "enveloppes.liberer": "libérer l'engagement d'un dossier",
     "pilotage.national": "consulter le tableau de bord national",
@@ -241,10 +248,23 @@ def _region_pilote(user: Acteur, dossier: Any) -> str | None:
             "décide pour ce dossier.")
 
 
+def _region_de_la_seance(user: Acteur, seance: Any) -> str | None:
+    """National administrators, or agents of the séance's region, prepare and close it (a national séance: the
+    national administration only), as for deciding on a dossier."""
+    if role_of(user) == Role.ADMIN_NATIONAL:
+        return None
+    if seance.region_id is not None and user.region_id == seance.region_id:
+        return None
+    return (f"Seule l'ARS de la région de la séance ({seance.region or 'national'}) ou l'administration nationale "
+            "prépare et clôture cette séance.")
+
+
 # Object rules beyond role and scope, by action: None when allowed, else the French reason (`hors_perimetre`).
 REGLES_OBJET: dict[str, Callable[[Any, Any], str | None]] = {
     "candidatures.piloter": _region_pilote,
     "enveloppes.liberer": _region_pilote,
+    "seances.preparer": _region_de_la_seance,
+    "seances.cloturer": _region_de_la_seance,
 }
 
 

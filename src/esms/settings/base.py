@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "esms.referentiel",
     "esms.candidatures",
     "esms.financement",
+    "esms.seances",
     "esms.usages",
     "esms.bourse",
     "esms.referencement",
