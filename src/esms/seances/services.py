@@ -31,7 +31,7 @@ def euros(montant: int) -> str:
 
 
 def _verrouiller(seance: Seance) -> Seance:
-    return Seance.objects.select_for_update().select_related("campagne", "region").get(pk=seance.pk)
+    return Seance.objects.select_for_update(of=("self",)).select_related("campagne", "region").get(pk=seance.pk)
 
 
 def _ouverte(seance: Seance) -> None:
