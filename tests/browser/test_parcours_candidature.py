@@ -139,7 +139,10 @@ def test_parcours_candidature(page, settings, tmp_path):
     # The agent retains it at the computed amount; the envelope drops; the convention downloads.
     _connexion(page, "agent")
     page.goto(url_dossier)
-    _transition(page, "Retenir")
+    _transition(page, "Retenir")  # money: the amount and the envelope after it are confirmed first
+    expect(page.get_by_role("heading", level=1)).to_contain_text("pour 75 000 €")
+    expect(page.locator("#disponible-apres")).to_contain_text("425 000 €")
+    page.get_by_role("button", name="Confirmer : retenir pour 75 000 €").click()
     _attendre(page, "Le dossier est « retenu »")
     with page.expect_download() as telechargement:
         page.get_by_role("link", name=re.compile("Télécharger la convention")).click()

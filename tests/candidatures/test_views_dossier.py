@@ -87,7 +87,11 @@ def test_full_instruction_round_trip(client, monde):
     client.force_login(agent)
     page = html(client.get(reverse("candidatures:dossier", args=[dossier.pk])))
     assert 'value="75000"' in page  # default amount = montant demandé
-    transition(client, dossier, "retenir", montant="60000", commentaire="")
+    confirmation = html(transition(client, dossier, "retenir", montant="60000", commentaire=""))
+    assert "Confirmer : retenir pour 60\u00a0000 €" in confirmation and "440\u00a0000 €" in confirmation
+    dossier.refresh_from_db()
+    assert dossier.etat == "en_instruction"  # nothing committed before the amount is confirmed
+    transition(client, dossier, "retenir", montant="60000", commentaire="", confirme="1")
     dossier.refresh_from_db()
     assert (dossier.etat, dossier.montant_retenu) == ("retenu", 60_000)
     assert financement.etat(monde.enveloppe).disponible == 440_000
@@ -142,11 +146,13 @@ def test_decision_errors_are_french_messages(client, monde, make_user):
     client.force_login(monde.agent)
     page = html(transition(client, dossier, "ne_pas_retenir", commentaire=""))
     assert "Motif communiqué au porteur : ce champ est obligatoire." in page
-    page = html(transition(client, dossier, "retenir", montant="90000", commentaire=""))
+    page = html(transition(client, dossier, "retenir", montant="90000", commentaire="", confirme="1"))
     assert "dépasse le financement calculé par les règles" in page
     enveloppes.doter(actor=monde.admin, enveloppe=monde.enveloppe, montant=1, libelle="x")
     petite = factories.dossier_depose(monde.ref.og_ara, region=monde.ref.ara, montant=600_000)
     page = html(transition(client, petite, "retenir", montant="600000", commentaire=""))
+    assert "insuffisant : la décision sera refusée" in page  # the confirmation warns before
+    page = html(transition(client, petite, "retenir", montant="600000", commentaire="", confirme="1"))
     assert "dépasseraient le disponible" in page
     transition(client, dossier, "ne_pas_retenir", commentaire="Projet incomplet.")
     dossier.refresh_from_db()

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from esms.candidatures import accuse, rappels, selectors, services, workflow
+from esms.candidatures import accuse, rappels, selectors, services, views_confirmation, workflow
 from esms.candidatures import conventions as etapes_convention
 from esms.candidatures.etats import ETATS_MODIFIABLES, Etat
 from esms.candidatures.forms import (
@@ -146,6 +146,11 @@ def transition(request: RequeteConnectee, pk: int, nom: str) -> HttpResponse:
         return _page_dossier(request, dossier, refus=pour_page(refus, f"« {libelle} » refusé"))
     if not form.is_valid():
         return _page_dossier(request, dossier, formulaires={nom: form}, refus=_erreurs(form, f"« {libelle} » : saisie incomplète"))
+    if views_confirmation.a_confirmer(request, definition):  # money: the amount is confirmed first
+        try:
+            return views_confirmation.page(request, dossier, definition, form)
+        except REFUS as exc:
+            return _page_dossier(request, dossier, formulaires={nom: form}, refus=pour_page(exc, f"« {libelle} » refusé"))
     donnees = form.cleaned_data
     try:
         if definition.service == "retenir":

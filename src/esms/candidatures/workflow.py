@@ -39,6 +39,9 @@ class Affichage:
     saisie: Saisie = "commentaire"
     libelle_saisie: str = "Commentaire (facultatif)"
     confirmation: str = ""  # the submit button; « Confirmer : <libellé> » when empty
+    # Money: a confirmation page states the amount and the envelope's remaining amount after it before anything
+    # is written (as the batch retain and the payment orders do).
+    confirmer_montant: bool = False
     edition: bool = False  # offered on the edition page instead, to a user who may still edit the grappe
 
 
@@ -104,7 +107,7 @@ TRANSITIONS: dict[str, TransitionDef] = {t.nom: t for t in [
     TransitionDef("retenir", "Retenir", frozenset({E.EN_INSTRUCTION}), E.RETENU,
                   "candidatures.decider", pilote_seulement=True, notifier=("porteur", "instructeurs"),
                   effets=("controler_le_montant", "engager_l_enveloppe", "preparer_la_convention"),
-                  service="retenir", affichage=Affichage(style="", saisie="montant")),
+                  service="retenir", affichage=Affichage(style="", saisie="montant", confirmer_montant=True)),
     TransitionDef("ne_pas_retenir", "Ne pas retenir", frozenset({E.EN_INSTRUCTION}), E.NON_RETENU,
                   "candidatures.decider", pilote_seulement=True, commentaire_obligatoire=True,
                   notifier=("porteur", "instructeurs"), effets=("motiver_la_decision",), affichage=MOTIF),
