@@ -7,6 +7,7 @@ import pytest
 
 from esms.api.models import JetonAPI
 from esms.candidatures.models import Annotation
+from tests import factories
 from tests.api.conftest import verifier_erreur
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +116,23 @@ def test_identifiant_invalide_422(identifiant, monde, jeton):
 
 def test_dossier_inexistant_404(monde, jeton):
     verifier_erreur(jeton(monde.admin, ["dossiers:lire"]).get("/dossiers/999999"), 404, "introuvable")
+
+
+def test_le_detail_lit_les_commandes_sons_une_fois_pour_tous_les_membres(monde, jeton):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from esms.candidatures.models import Membre
+
+    appelant = jeton(monde.ars_ara, ["dossiers:lire"])
+    url = f"/dossiers/{monde.dossier_ara.pk}"
+    autres = factories.etablissements(monde.ref.et_ara[0].departement, monde.ref.og_ara, 4, nom="SSIAD")
+    Membre.objects.create(grappe=monde.dossier_ara.grappe, etablissement=autres[0])
+    with CaptureQueriesContext(connection) as deux_membres:
+        assert len(appelant.get(url).json()["membres"]) == 2
+    for et in autres[1:]:
+        Membre.objects.create(grappe=monde.dossier_ara.grappe, etablissement=et)
+    with CaptureQueriesContext(connection) as cinq_membres:
+        corps = appelant.get(url).json()
+    assert len(corps["membres"]) == 5 and all(isinstance(m["sons_eligible"], bool) for m in corps["membres"])
+    assert len(cinq_membres) <= len(deux_membres)  # (the first call also records the token's last use)

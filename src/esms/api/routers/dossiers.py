@@ -9,8 +9,16 @@ from esms.api.auth import BearerJeton
 from esms.api.erreurs import REPONSES_ERREUR
 from esms.api.pagination import Pagination, paginer
 from esms.api.portees import DOSSIERS_LIRE
-from esms.api.schemas.dossiers import DossierAPI, DossierDetail, FiltresDossiers, PageDossiers, verdict_api
+from esms.api.schemas.dossiers import (
+    DossierAPI,
+    DossierDetail,
+    FiltresDossiers,
+    MembreAPI,
+    PageDossiers,
+    verdict_api,
+)
 from esms.candidatures import selectors
+from esms.candidatures.regles import eligibilites_sons
 from esms.financement import selectors as financement
 
 router = Router(tags=["Dossiers"], auth=BearerJeton(DOSSIERS_LIRE))
@@ -39,6 +47,9 @@ def detail(request: HttpRequest, dossier_id: int = Path(..., ge=1, le=2**62)):
         brut, indisponible = selectors.verdict_courant(dossier)
         verdict = verdict_api(brut, fige=False)
     convention, versements = financement.convention_et_versements(dossier)
-    return DossierAPI(dossier=dossier, regions=selectors.codes_regions(dossier), membres=selectors.membres(dossier),
+    membres = selectors.membres(dossier)
+    sons = eligibilites_sons(membres)  # one query for every member's SONS order
+    return DossierAPI(dossier=dossier, regions=selectors.codes_regions(dossier),
+                      membres=[MembreAPI(membre=m, sons_eligible=sons[m.etablissement_id][0]) for m in membres],
                       verdict=verdict, verdict_indisponible=indisponible, historique=selectors.historique(dossier),
                       convention=convention, versements=versements)

@@ -13,7 +13,7 @@ from esms.api.pagination import Page
 from esms.api.schemas.communs import Code3, Code10, Reference, Texte100
 from esms.candidatures.etats import Etat
 from esms.candidatures.models import Dossier
-from esms.candidatures.regles import eligibilites_sons
+from esms.candidatures.models import Membre as MembreGrappe
 from esms.candidatures.selectors import TRIS
 
 EtatDossier = Literal[tuple(Etat.values)]  # type: ignore[valid-type]
@@ -92,11 +92,6 @@ class Membre(Schema):
         return obj.etablissement.raison_sociale
 
     @staticmethod
-    def resolve_sons_eligible(obj) -> bool:
-        """Derived by the rules from the SONS waves and the member's order (never declared)."""
-        return eligibilites_sons([obj])[obj.etablissement_id][0]
-
-    @staticmethod
     def resolve_finess_ej(obj) -> str:
         return obj.etablissement.organisme_id
 
@@ -173,6 +168,18 @@ class DossierDetail(DossierResume):
         from esms.candidatures.regles import referencement_derive
 
         return referencement_derive(obj.grappe)
+
+
+@dataclass(frozen=True)
+class MembreAPI:
+    """A member as `Membre` reads it: the row's fields (delegated) and its SONS eligibility, derived by the rules
+    from the SONS waves and the member's order (never declared), computed for all members at once by the route."""
+
+    membre: MembreGrappe
+    sons_eligible: bool
+
+    def __getattr__(self, nom: str) -> Any:
+        return getattr(self.membre, nom)
 
 
 @dataclass(frozen=True)
