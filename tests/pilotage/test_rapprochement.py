@@ -9,7 +9,7 @@ from django.core.cache import cache
 
 from esms.comptes.permissions import SYSTEME
 from esms.financement import services as financement
-from esms.pilotage import selectors, tableaux_de_bord
+from esms.pilotage import agregats, selectors, tableaux_de_bord
 from esms.rules import campagne_to_dict, load_campagne
 from tests import factories
 
@@ -39,7 +39,7 @@ def test_ecart_au_budget_publie_2024(ref):
     assert ligne["total_plateforme"] == 24_000_000
     assert ligne["ecart"] == 24_000_000 - 87_000_000
     assert ligne["hors_programme"] == {"soutien_innovation": 1_500_000, "ressources_segur_regionales": 1_500_000}
-    page = tableaux_de_bord.tableau_de_bord(campagne="2024")
+    page = tableaux_de_bord.tableau_de_bord(agregats.donnees_du_perimetre(region=None, campagne="2024"))
     tableau = page["tableaux"]["rapprochement"]
     assert tableau.lignes == [["2024", 87_000_000, 71_500_000, 8_500_000, 15_200_000, 15_200_000, 300_000,
                                24_000_000, -63_000_000]]
@@ -57,7 +57,7 @@ def test_budget_2023_entierement_dote_sans_ecart(ref):
 
 
 def test_pas_de_rapprochement_sur_un_tableau_regional(ref):
-    page = tableaux_de_bord.tableau_de_bord(region="84")
+    page = tableaux_de_bord.tableau_de_bord(agregats.donnees_du_perimetre(region="84", campagne=None), region="84")
     assert "rapprochement" not in page["tableaux"]
 
 

@@ -27,8 +27,15 @@ ETATS_FINAUX = frozenset({Etat.CLOS})
 ETATS_ENGAGEANTS = frozenset(Etat) - {Etat.BROUILLON, Etat.NON_RETENU, Etat.SANS_SUITE, Etat.RETIRE}
 # The porteur may withdraw a filed dossier until the ARS decides on it.
 ETATS_RETIRABLES = frozenset({Etat.DEPOSE, Etat.EN_INSTRUCTION, Etat.COMPLEMENT_DEMANDE})
-# Retained, whatever came next (the dashboards' « dossiers retenus »), in this order.
+# Retained and still open, in this order (the dashboards' « dossiers retenus » add the closed ones below).
 ETATS_RETENUS = (Etat.RETENU, Etat.CONVENTIONNE, Etat.EN_SUIVI_USAGE, Etat.SOLDE)
+# Funded (the dashboards' « dossiers retenus », the demo generator's funded dossiers): retained whatever came next,
+# closing included. A closed dossier counts only with its `montant_retenu` (closed after its balance); one closed
+# after a refusal, a « sans suite » or a withdrawal has none (pilotage.selectors.q_retenu).
+ETATS_FINANCES = frozenset({*ETATS_RETENUS, Etat.CLOS})
+# A convention was signed, whatever came next; the usage follow-up was reached, whatever came next.
+ETATS_CONVENTIONNES = frozenset({Etat.CONVENTIONNE, Etat.EN_SUIVI_USAGE, Etat.SOLDE, Etat.CLOS})
+ETATS_SUIVIS = frozenset({Etat.EN_SUIVI_USAGE, Etat.SOLDE, Etat.CLOS})
 # Usage indicators and evidence are declared once the convention is signed; the ARS validates them in follow-up.
 ETATS_DECLARATION = frozenset({Etat.CONVENTIONNE, Etat.EN_SUIVI_USAGE, Etat.SOLDE})
 ETATS_VALIDATION = frozenset({Etat.EN_SUIVI_USAGE, Etat.SOLDE})

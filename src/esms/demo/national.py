@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from esms.candidatures.etats import ETATS_CONVENTIONNES, ETATS_FINANCES, ETATS_SUIVIS
+
 # Per campagne: dossiers filed, establishments funded (members of the retained dossiers), share of each state.
 PROGRAMME: list[tuple[str, int, int, dict[str, float]]] = [
     ("2021-1", 90, 1_350, {"solde": 0.62, "clos": 0.17, "non_retenu": 0.17, "sans_suite": 0.04}),
@@ -26,9 +28,11 @@ PROGRAMME: list[tuple[str, int, int, dict[str, float]]] = [
     ("2025", 310, 1_500, {"brouillon": 0.10, "depose": 0.20, "en_instruction": 0.25, "complement_demande": 0.10,
                           "retenu": 0.10, "conventionne": 0.06, "non_retenu": 0.15, "retire": 0.04}),
 ]
-FINANCES = frozenset({"retenu", "conventionne", "en_suivi_usage", "solde", "clos"})
-CONVENTIONNES = frozenset({"conventionne", "en_suivi_usage", "solde", "clos"})
-EN_USAGE = frozenset({"en_suivi_usage", "solde", "clos"})
+# The state groups are those of candidatures/etats.py (the dashboards count the same funded dossiers); a funded
+# dossier always gets its montant_retenu, so a « clos » one counts as closed after its balance.
+FINANCES = frozenset(str(e) for e in ETATS_FINANCES)
+CONVENTIONNES = frozenset(str(e) for e in ETATS_CONVENTIONNES)
+EN_USAGE = frozenset(str(e) for e in ETATS_SUIVIS)
 DUI_ACTIFS_FIN_2024 = 410_000
 TAILLE_NON_RETENU = 15
 # Hypothèse : forfait de démonstration par établissement (le calcul réel dépend des règles de chaque campagne).

@@ -20,6 +20,8 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from esms.pilotage.format import nombre
+
 matplotlib.use("Agg")  # never a GUI backend on a server (pyplot is not used anyway)
 
 COULEURS = ("#000091", "#6a6af4", "#009081", "#e1000f", "#b34000", "#716043", "#a558a0", "#417dc4")
@@ -39,14 +41,6 @@ RC = {
     "legend.frameon": False,
 }
 _VERROU = threading.Lock()
-
-
-def nombre(valeur: float | None, *, decimales: int = 0, unite: str = "") -> str:
-    """French number formatting: narrow no-break space between thousands, decimal comma."""
-    if valeur is None:
-        return "—"
-    texte = f"{valeur:,.{decimales}f}".replace(",", "\u202f").replace(".", ",")
-    return f"{texte}{unite}"
 
 
 def graduation(valeur: float, unite: str = "") -> str:

@@ -29,7 +29,7 @@ from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, 
 from django.db.models.functions import Coalesce, NullIf, TruncMonth
 from django.utils import timezone
 
-from esms.candidatures.etats import ETATS_RETENUS, Etat
+from esms.candidatures.etats import ETATS_FINANCES, Etat
 from esms.candidatures.models import Dossier, Membre
 from esms.financement.models import Enveloppe, Versement
 from esms.referentiel.models import Departement, Etablissement, Region
@@ -55,9 +55,10 @@ TRANCHES_ORGANISME = ((2, "1 ESSMS au plus"), (5, "2 à 4 ESSMS"), (10, "5 à 9 
 # --- Building blocks ------------------------------------------------------------------------------------
 
 def q_retenu(prefixe: str = "") -> Q:
-    """Dossiers selected by their ARS (or nationally), whatever happened next."""
-    return (Q(**{f"{prefixe}etat__in": ETATS_RETENUS})
-            | Q(**{f"{prefixe}etat": Etat.CLOS, f"{prefixe}montant_retenu__isnull": False}))
+    """Dossiers selected by their ARS (or nationally), whatever happened next (`etats.ETATS_FINANCES`; a closed
+    dossier only with its retained amount)."""
+    return (Q(**{f"{prefixe}etat__in": ETATS_FINANCES})
+            & ~Q(**{f"{prefixe}etat": Etat.CLOS, f"{prefixe}montant_retenu__isnull": True}))
 
 
 def secteur_effectif(prefixe: str = ""):
@@ -131,10 +132,8 @@ def dui_actifs(*, region: str | None = None, le: date | None = None) -> dict:
 
 
 def dui_actifs_par(*, par: str, region: str | None = None, le: date | None = None) -> list[dict]:
-    """Active DUIs by region or sector (validated indicators)."""
-    lignes = usages.dui_actifs_valides(le=le or timezone.localdate(), par=par)
-    if region and par == "region":
-        lignes = [ligne for ligne in lignes if ligne["cle"] == region]
+    """Active DUIs by region or sector (validated indicators), of one region's establishments when given."""
+    lignes = usages.dui_actifs_valides(le=le or timezone.localdate(), par=par, region=region)
     return [{"cle": ligne["cle"], "libelle": ligne["libelle"], "dui_actifs": int(ligne["dui_actifs"] or 0)}
             for ligne in lignes]
 

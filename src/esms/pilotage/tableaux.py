@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
-from esms.pilotage.graphiques import nombre
+from esms.pilotage.format import nombre
 from esms.rules.programme import cible_dui_actifs, cible_essms, libelle_cible
 
 ENTIER, EUROS, TAUX, DECIMAL, TEXTE, LIEN = "entier", "euros", "taux", "decimal", "texte", "lien"

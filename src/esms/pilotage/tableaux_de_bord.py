@@ -1,14 +1,15 @@
-"""The pages' content: sections of charts, maps and tables, built from the selectors for one perimeter.
+"""The pages' content: sections of charts, maps and tables, built from one perimeter's aggregate.
 
 `tableau_de_bord` serves the national dashboard (region None) and each region's; `statistiques_publiques`
-the public page (aggregates only: no name, no amount of a dossier not decided). Both return plain objects
-that the cache keeps and that the export views reuse, so a download is always the table on the page.
+the public page (aggregates only: no name, no amount of a dossier not decided). Both build the sections from
+the figures of a stored aggregate (`pilotage.agregats.calculer`, read through `pilotage.rafraichir.lire`): no
+query here. The export views reuse them, so a download is always the table on the page.
 """
 
 from __future__ import annotations
 
 from esms.candidatures.models import Dossier
-from esms.pilotage import carte, graphiques, selectors, selectors_sons, tableaux
+from esms.pilotage import carte, graphiques, selectors_sons, tableaux
 from esms.pilotage.chiffres_cles import CHIFFRES_CLES
 from esms.pilotage.tableaux import Section
 from esms.rules.categories import SECTEUR_LIBELLES
@@ -142,11 +143,9 @@ def _section_dui(lignes: list[dict]) -> Section:
             series=[("DUI actifs", [ligne["dui_actifs"] for ligne in lignes])])] if lignes else [])
 
 
-def _section_sons(*, region: str | None, campagne: str | None) -> Section:
-    par_region = None if region else selectors_sons.couverture_sons(par="region")
-    par_secteur = selectors_sons.couverture_sons(par="secteur", region=region)
-    parts = selectors_sons.parts_solutions(region=region, campagne=campagne)
-    sans_projet = selectors_sons.sons_sans_projet(region=region)
+def _section_sons(sons: dict) -> Section:
+    par_region, par_secteur = sons["par_region"], sons["par_secteur"]
+    parts, sans_projet = sons["parts"], sons["sans_projet"]
     tables, figures = [], []
     for lignes, par in ((par_region, "region"), (par_secteur, "secteur")):
         if lignes is None:
@@ -174,50 +173,42 @@ def _resultat(sections: list[Section], **extra) -> dict:
     return {"sections": sections, "tableaux": {t.slug: t for s in sections for t in s.tableaux}, **extra}
 
 
-def tableau_de_bord(*, region: str | None = None, campagne: str | None = None) -> dict:
-    """The dashboard of one region (region code) or the national one (None)."""
-    geo = selectors.geographie()
-    ind = selectors.indicateurs_cles(region=region, campagne=campagne)
-    regions = None if region else selectors.couverture(par="region", campagne=campagne)
-    departements = selectors.couverture(par="departement", region=region, campagne=campagne)
+def tableau_de_bord(donnees: dict, *, region: str | None = None) -> dict:
+    """The dashboard of one region (region code) or the national one (None), from its aggregate's figures."""
+    ind = donnees["indicateurs"]
     sections = [
         _section_indicateurs(ind, titre="Indicateurs clés"),
-        _section_territoire(geo=geo, regions=regions, departements=departements, region=region,
-                            dossiers_total=ind["dossiers"]),
-        _section_enveloppes(selectors.enveloppes_par_region(region=region, campagne=campagne)),
-        _section_etats(selectors.dossiers_par_etat_et_appel(region=region, campagne=campagne)),
-        _section_secteurs(selectors.secteurs_embarques(region=region, campagne=campagne)),
-        _section_tailles(selectors.tailles_grappes(region=region, campagne=campagne),
-                         selectors.tailles_organismes(region=region, campagne=campagne)),
-        _section_evolution(selectors.evolution_mensuelle(region=region, campagne=campagne)),
-        _section_sons(region=region, campagne=campagne),
+        _section_territoire(geo=donnees["geographie"], regions=None if region else donnees["regions"],
+                            departements=donnees["departements"], region=region, dossiers_total=ind["dossiers"]),
+        _section_enveloppes(donnees["enveloppes"]),
+        _section_etats(donnees["etats"]),
+        _section_secteurs(donnees["secteurs"]),
+        _section_tailles(donnees["tailles_grappes"], donnees["tailles_organismes"]),
+        _section_evolution(donnees["evolution"]),
+        _section_sons(donnees["sons"]),
     ]
     if not region:
         sections.append(Section(slug="rapprochement", titre="Budget publié et enveloppes",
-                                tableaux=[tableaux.rapprochement(selectors.rapprochement_budgetaire(campagne=campagne))]))
-        dui = selectors.dui_actifs_par(par="region")
-        if dui is not None:
-            sections.append(_section_dui(dui))
+                                tableaux=[tableaux.rapprochement(donnees["rapprochement"] or [])]))
+        if donnees["dui_regions"] is not None:
+            sections.append(_section_dui(donnees["dui_regions"]))
     return _resultat(sections, indicateurs=ind)
 
 
-def statistiques_publiques(*, campagne: str | None = None) -> dict:
-    """The public statistics: référentiel, retained dossiers, embarked ESSMS, committed amounts, active DUIs."""
-    geo = selectors.geographie()
-    ind = selectors.indicateurs_cles(campagne=campagne)
-    regions = selectors.couverture(par="region", campagne=campagne)
-    departements = selectors.couverture(par="departement", campagne=campagne)
+def statistiques_publiques(donnees: dict) -> dict:
+    """The public statistics, from the national aggregate's figures: référentiel, retained dossiers, embarked
+    ESSMS, committed amounts, active DUIs."""
+    ind = donnees["indicateurs"]
     montants = [{"libelle": e["libelle"], "dotation": e["dotation"], "engage": e["engage"]}
-                for e in selectors.enveloppes_par_region(campagne=campagne)]
-    eligibles = selectors.eligibles_par_region_et_secteur()
-    tableau_eligibles = tableaux.eligibles_secteurs(eligibles, SECTEUR_LIBELLES)
+                for e in donnees["enveloppes"]]
+    tableau_eligibles = tableaux.eligibles_secteurs(donnees["eligibles"] or [], SECTEUR_LIBELLES)
     secteurs = [c for c in tableau_eligibles.entetes[2:-1]]
     sections = [
         Section(slug="chiffres-cles", titre="Chiffres clés du programme",
                 tableaux=[tableaux.chiffres_cles(CHIFFRES_CLES)]),
         _section_indicateurs(ind, titre="Avancement vers les cibles nationales"),
-        _section_territoire(geo=geo, regions=regions, departements=departements, region=None,
-                            dossiers_total=ind["dossiers"]),
+        _section_territoire(geo=donnees["geographie"], regions=donnees["regions"],
+                            departements=donnees["departements"], region=None, dossiers_total=ind["dossiers"]),
         Section(slug="montants", titre="Montants engagés par région", tableaux=[tableaux.montants(montants)],
                 figures=[graphiques.barres(
                     identifiant="g-montants", titre="Montants engagés par enveloppe (€)", description=DESCRIPTION,
@@ -232,7 +223,6 @@ def statistiques_publiques(*, campagne: str | None = None) -> dict:
                     series=[(nom, [ligne[2 + i] for ligne in tableau_eligibles.lignes])
                             for i, nom in enumerate(secteurs)])]),
     ]
-    dui = selectors.dui_actifs_par(par="region")
-    if dui is not None:
-        sections.append(_section_dui(dui))
+    if donnees["dui_regions"] is not None:
+        sections.append(_section_dui(donnees["dui_regions"]))
     return _resultat(sections, indicateurs=ind)

@@ -1,5 +1,6 @@
-"""Dashboard pages and their table exports. Thin: the permission layer resolves the perimeter, the cached
-page content comes from `tableaux_de_bord`, exports are the page's own tables."""
+"""Dashboard pages and their table exports. Thin: the permission layer resolves the perimeter, then the
+perimeter's precomputed aggregate is read (`rafraichir.lire`, never recomputed here) and laid out by
+`pilotage.pages`; exports are the page's own tables."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from esms.candidatures.selectors import campagne_existe, choix_campagnes
 from esms.comptes.permissions import has_perm, require
 from esms.comptes.requetes import RequeteConnectee
 from esms.exports import FORMATS, reponse_tableau
-from esms.pilotage import tableaux_de_bord
-from esms.pilotage.cache import en_cache
+from esms.pilotage import pages
+from esms.pilotage.rafraichir import Lecture, lire
 from esms.referentiel.selectors import region_visible, regions_par_nom
 from esms.refus import hors_perimetre
 
@@ -39,8 +40,15 @@ def _qs(campagne: str | None) -> str:
     return f"?{urlencode({'campagne': campagne})}" if campagne else ""
 
 
+def _page(lecture: Lecture, page: str) -> dict:
+    """The page laid out in the aggregate, with its freshness (no section while computed for the first time)."""
+    stockee = lecture.contenu["pages"][page] if lecture.contenu is not None else None
+    contenu = pages.depuis_json(stockee) if stockee is not None else {"sections": [], "tableaux": {}}
+    return {**contenu, "calcule_le": lecture.calcule_le, "a_jour": lecture.a_jour, "en_cours": lecture.en_cours}
+
+
 def _contexte(contenu: dict, *, url_export: str, args: list[str], campagne: str | None, **extra) -> dict:
-    """The page context: the cached content, each table with its download links (same filters)."""
+    """The page context: the aggregate's sections, each table with its download links (same filters)."""
     qs = _qs(campagne)
     blocs = [{"section": s, "tableaux": [
         {"tableau": t, "liens": [(fmt.upper(), reverse(url_export, args=[*args, t.slug, fmt]) + qs) for fmt in FORMATS]}
@@ -64,7 +72,7 @@ def accueil(request: RequeteConnectee) -> HttpResponse:
     if region:
         region_visible(actor=user, code=region)
         return redirect(reverse("pilotage:region", args=[region]) + _qs(campagne))
-    contenu = en_cache("national", lambda: tableaux_de_bord.tableau_de_bord(campagne=campagne), campagne=campagne)
+    contenu = _page(lire(region=None, campagne=campagne), "tableau_de_bord")
     return render(request, "pilotage/tableau_de_bord.html", _contexte(
         contenu, url_export="pilotage:export", args=[], campagne=campagne, title="Pilotage national",
         perimetre="France entière", campagnes=campagnes, region=None,
@@ -79,8 +87,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
     reg = region_visible(actor=request.user, code=code)
     campagnes = _campagnes()
     campagne = _campagne(request, campagnes)
-    contenu = en_cache("region", lambda: tableaux_de_bord.tableau_de_bord(region=reg.code, campagne=campagne),
-                       region=reg.code, campagne=campagne)
+    contenu = _page(lire(region=reg.code, campagne=campagne), "tableau_de_bord")
     national = has_perm(request.user, "pilotage.national")
     return render(request, "pilotage/tableau_de_bord.html", _contexte(
         contenu, url_export="pilotage:export_region", args=[reg.code], campagne=campagne,
@@ -103,7 +110,7 @@ def _export(contenu: dict, *, tableau: str, format: str, nom: str) -> HttpRespon
 def export(request: HttpRequest, tableau: str, format: str) -> HttpResponse:
     require(request.user, "pilotage.national")
     campagne = _campagne(request)
-    contenu = en_cache("national", lambda: tableaux_de_bord.tableau_de_bord(campagne=campagne), campagne=campagne)
+    contenu = _page(lire(region=None, campagne=campagne), "tableau_de_bord")
     return _export(contenu, tableau=tableau, format=format, nom="pilotage-national" + (f"-{campagne}" if campagne else ""))
 
 
@@ -113,8 +120,7 @@ def export_region(request: HttpRequest, code: str, tableau: str, format: str) ->
     require(request.user, "pilotage.regional")
     reg = region_visible(actor=request.user, code=code)
     campagne = _campagne(request)
-    contenu = en_cache("region", lambda: tableaux_de_bord.tableau_de_bord(region=reg.code, campagne=campagne),
-                       region=reg.code, campagne=campagne)
+    contenu = _page(lire(region=reg.code, campagne=campagne), "tableau_de_bord")
     return _export(contenu, tableau=tableau, format=format,
                    nom=f"pilotage-region-{reg.code}" + (f"-{campagne}" if campagne else ""))
 
@@ -124,8 +130,7 @@ def statistiques(request: HttpRequest) -> HttpResponse:
     """The public statistics page (anonymous): aggregates only."""
     campagnes = _campagnes()
     campagne = _campagne(request, campagnes)
-    contenu = en_cache("public", lambda: tableaux_de_bord.statistiques_publiques(campagne=campagne),
-                       campagne=campagne)
+    contenu = _page(lire(region=None, campagne=campagne), "statistiques")
     return render(request, "pilotage/statistiques.html", _contexte(
         contenu, url_export="statistiques:export", args=[], campagne=campagne, title="Statistiques publiques",
         campagnes=campagnes))
@@ -134,7 +139,6 @@ def statistiques(request: HttpRequest) -> HttpResponse:
 @require_GET
 def statistiques_export(request: HttpRequest, tableau: str, format: str) -> HttpResponse:
     campagne = _campagne(request)
-    contenu = en_cache("public", lambda: tableaux_de_bord.statistiques_publiques(campagne=campagne),
-                       campagne=campagne)
+    contenu = _page(lire(region=None, campagne=campagne), "statistiques")
     return _export(contenu, tableau=tableau, format=format,
                    nom="esms-numerique-statistiques" + (f"-{campagne}" if campagne else ""))

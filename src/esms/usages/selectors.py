@@ -151,10 +151,11 @@ def validations(dossier: Dossier) -> QuerySet[ValidationUsage]:
 
 # --- National indicator ---------------------------------------------------------------------------
 
-def dui_actifs_valides(*, le: date, par: str | None = None) -> list[dict]:
+def dui_actifs_valides(*, le: date, par: str | None = None, region: str | None = None) -> list[dict]:
     """Validated active DUIs at the end of day `le` (Paris): for each establishment, its latest validated
     figure (validated on or before `le`, for a period ended by then), summed — nationally (`par=None`) or
-    grouped by "region" or "secteur". One SQL query; compare with `CIBLE_DUI_ACTIFS`."""
+    grouped by "region" or "secteur"; only the establishments of `region` when given. One SQL query; compare
+    with `CIBLE_DUI_ACTIFS`."""
     if par not in (None, *GROUPEMENTS):
         raise ValueError(f"Regroupement inconnu : {par} (attendu : None, « region » ou « secteur »).")
     limite = timezone.make_aware(datetime.combine(le + timedelta(days=1), time(0)))
@@ -162,6 +163,8 @@ def dui_actifs_valides(*, le: date, par: str | None = None) -> list[dict]:
     dernier = (en_vigueur.filter(etablissement_id=OuterRef("etablissement_id"))
                .order_by("-valide_le", "-id").values("id")[:1])
     lignes = en_vigueur.filter(id=Subquery(dernier))
+    if region:
+        lignes = lignes.filter(etablissement__region_id=region)
     if par is None:
         total = lignes.aggregate(n=Coalesce(Sum("dui_actifs"), 0))["n"]
         return [{"cle": None, "libelle": "France entière", "dui_actifs": int(total)}]

@@ -1,7 +1,9 @@
 """Dashboard data routes: the figures of the steering dashboards, as JSON, for the caller's perimeter.
 
 National administrators read the national figures or any region's; ARS agents their region's only (another
-region: 404). The figures come from `esms.pilotage.selectors` and are cached a few minutes per perimeter.
+region: 404). The figures are read from the perimeter's precomputed aggregate (`esms.pilotage.rafraichir.lire`,
+kept fresh by background tasks after each change): `calcule_le` says when they were computed, `a_jour` whether
+a recomputation is pending.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from esms.api.auth import BearerJeton
-from esms.api.erreurs import REPONSES_ERREUR
+from esms.api.erreurs import REPONSES_ERREUR, ErreurAPI
 from esms.api.portees import PILOTAGE_LIRE
 from esms.api.schemas.pilotage import (
     FiltresPilotage,
@@ -24,9 +26,9 @@ from esms.api.schemas.pilotage import (
     ReponseIndicateurs,
     ReponseSecteurs,
 )
+from esms.candidatures.selectors import campagne_existe
 from esms.comptes.permissions import has_perm, require
-from esms.pilotage import selectors
-from esms.pilotage.cache import en_cache
+from esms.pilotage.rafraichir import lire
 from esms.referentiel.selectors import region_visible
 from esms.refus import hors_perimetre
 from esms.rules.programme import cible_dui_actifs, cible_essms, libelle_cible
@@ -47,12 +49,20 @@ def perimetre(user, filtres: FiltresPilotage) -> dict:
         region = user.region_id
     else:
         raise hors_perimetre("Votre compte n'est rattaché à aucune région.")
+    if filtres.campagne and not campagne_existe(filtres.campagne):
+        message = f"Campagne inconnue : {filtres.campagne}."
+        raise ErreurAPI("donnees_invalides", message, [{"champ": "query.campagne", "code": "invalide",
+                                                        "message": message}])
     return {"region": region, "campagne": filtres.campagne or None}
 
 
-def _servir(nom: str, perim: dict, calcul, **options) -> dict:
-    contenu = en_cache(f"api-{nom}", lambda: {"donnees": calcul()}, **perim, **options)
-    return {"perimetre": perim, "calcule_le": contenu["calcule_le"], **options, **contenu["donnees"]}
+def _servir(perim: dict, extraire, **options) -> dict:
+    """The answer from the perimeter's aggregate: `extraire` picks the figures of the route."""
+    lecture = lire(**perim)
+    if lecture.contenu is None:
+        raise ErreurAPI("conflit", "Les chiffres de ce périmètre sont en cours de calcul : réessayez dans un instant.")
+    return {"perimetre": perim, "calcule_le": lecture.calcule_le, "a_jour": lecture.a_jour, **options,
+            **extraire(lecture.contenu["donnees"])}
 
 
 @router.get("/indicateurs", response={200: ReponseIndicateurs, **REPONSES_ERREUR}, summary="Indicateurs clés",
@@ -60,7 +70,7 @@ def _servir(nom: str, perim: dict, calcul, **options) -> dict:
                         f"DUI actifs validés (cible {libelle_cible(cible_dui_actifs())})." + PORTEE)
 def indicateurs(request: HttpRequest, filtres: Query[FiltresPilotage]):
     perim = perimetre(request.user, filtres)
-    return _servir("indicateurs", perim, lambda: {"indicateurs": selectors.indicateurs_cles(**perim)})
+    return _servir(perim, lambda d: {"indicateurs": d["indicateurs"]})
 
 
 @router.get("/couverture", response={200: ReponseCouverture, **REPONSES_ERREUR},
@@ -69,7 +79,7 @@ def indicateurs(request: HttpRequest, filtres: Query[FiltresPilotage]):
 def couverture(request: HttpRequest, filtres: Query[FiltresPilotage],
                par: Literal["region", "departement"] = "region"):
     perim = perimetre(request.user, filtres)
-    return _servir("couverture", perim, lambda: {"lignes": selectors.couverture(par=par, **perim)}, par=par)
+    return _servir(perim, lambda d: {"lignes": d["regions" if par == "region" else "departements"]}, par=par)
 
 
 @router.get("/enveloppes", response={200: ReponseEnveloppes, **REPONSES_ERREUR},
@@ -78,7 +88,7 @@ def couverture(request: HttpRequest, filtres: Query[FiltresPilotage],
                         "programmés, ordonnés, payés." + PORTEE)
 def enveloppes(request: HttpRequest, filtres: Query[FiltresPilotage]):
     perim = perimetre(request.user, filtres)
-    return _servir("enveloppes", perim, lambda: {"lignes": selectors.enveloppes_par_region(**perim)})
+    return _servir(perim, lambda d: {"lignes": d["enveloppes"]})
 
 
 @router.get("/dossiers", response={200: ReponseDossiers, **REPONSES_ERREUR},
@@ -86,21 +96,21 @@ def enveloppes(request: HttpRequest, filtres: Query[FiltresPilotage]):
             description="Nombre de dossiers déposés par état et par appel à projets (hors brouillons)." + PORTEE)
 def dossiers(request: HttpRequest, filtres: Query[FiltresPilotage]):
     perim = perimetre(request.user, filtres)
-    return _servir("dossiers", perim, lambda: {"lignes": selectors.dossiers_par_etat_et_appel(**perim)})
+    return _servir(perim, lambda d: {"lignes": d["etats"]})
 
 
 @router.get("/evolution", response={200: ReponseEvolution, **REPONSES_ERREUR}, summary="Évolution mensuelle",
             description="Par mois : dossiers déposés, retenus et non retenus." + PORTEE)
 def evolution(request: HttpRequest, filtres: Query[FiltresPilotage]):
     perim = perimetre(request.user, filtres)
-    return _servir("evolution", perim, lambda: {"lignes": selectors.evolution_mensuelle(**perim)})
+    return _servir(perim, lambda d: {"lignes": d["evolution"]})
 
 
 @router.get("/secteurs", response={200: ReponseSecteurs, **REPONSES_ERREUR}, summary="Secteurs des ESSMS embarqués",
             description="ESSMS embarqués par secteur du programme et leur part (%)." + PORTEE)
 def secteurs(request: HttpRequest, filtres: Query[FiltresPilotage]):
     perim = perimetre(request.user, filtres)
-    return _servir("secteurs", perim, lambda: {"lignes": selectors.secteurs_embarques(**perim)})
+    return _servir(perim, lambda d: {"lignes": d["secteurs"]})
 
 
 @router.get("/dui-actifs", response={200: ReponseDuiActifs, **REPONSES_ERREUR}, summary="DUI actifs validés",
@@ -109,8 +119,8 @@ def secteurs(request: HttpRequest, filtres: Query[FiltresPilotage]):
 def dui_actifs(request: HttpRequest, filtres: Query[FiltresPilotage], par: Literal["region", "secteur"] = "region"):
     perim = perimetre(request.user, filtres)
 
-    def calcul() -> dict:
-        lignes = selectors.dui_actifs_par(par=par, region=perim["region"])
+    def extraire(donnees: dict) -> dict:
+        lignes = donnees["dui_regions" if par == "region" else "dui_secteurs"]
         return {"disponible": lignes is not None, "lignes": lignes or []}
 
-    return _servir("dui-actifs", perim, calcul, par=par)
+    return _servir(perim, extraire, par=par)

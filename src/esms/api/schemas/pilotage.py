@@ -23,7 +23,8 @@ class Perimetre(Schema):
 
 class Reponse(Schema):
     perimetre: Perimetre
-    calcule_le: datetime = Field(description="Date du calcul (les chiffres sont gardés quelques minutes).")
+    calcule_le: datetime = Field(description="Date du calcul des chiffres (agrégats précalculés).")
+    a_jour: bool = Field(description="Faux quand un changement est survenu depuis : le recalcul est en cours.")
 
 
 class DuiActifs(Schema):

@@ -1,6 +1,6 @@
 """`esms demo`: load the demo data (campagnes, envelopes, accounts, dossiers) and print the logins;
 `esms demo --national [--echelle 1]`: the national-scale programme (src/esms/demo/national.py) on the loaded
-référentiel."""
+référentiel. Both leave the dashboards' aggregates computed (`esms pilotage recalculer`)."""
 
 import base64
 
@@ -20,8 +20,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["national"]:
             self._national(options["echelle"])
+            self._agregats()
             return
         accounts = charger_demo(stdout=self.stdout)
+        self._agregats()
         self.stdout.write(f"\nComptes de démonstration (mot de passe commun : {DEMO_PASSWORD})\n")
         for account in accounts:
             self.stdout.write(f"  {account.username:<22} {account.role.label:<40} {account.perimetre}")
@@ -31,6 +33,16 @@ class Command(BaseCommand):
             "\nd'authentification, ou affichez le code courant avec « esms code_totp admin.cnsa »,"
             "\nou utilisez un code de secours à usage unique : " + ", ".join(DEMO_CODES_SECOURS[:3]) + "…")
         self.stdout.write("\nOuvrez http://127.0.0.1:8000/ et connectez-vous avec l'un de ces comptes.\n")
+
+    def _agregats(self) -> None:
+        """The dashboards' aggregates computed now: the pages answer at once (esms pilotage recalculer)."""
+        import time
+
+        from esms.pilotage.rafraichir import recalculer_tout
+
+        debut = time.perf_counter()
+        rows = recalculer_tout()
+        self.stdout.write(f"Agrégats du pilotage : {len(rows)} calculés en {time.perf_counter() - debut:.0f} s.")
 
     def _national(self, echelle: float) -> None:
         import time
