@@ -73,3 +73,8 @@ def test_programme_national(programme, capsys):
     with capsys.disabled():
         print(f"\n/pilotage/ sur le programme national à l'échelle {ECHELLE} : {time.perf_counter() - debut:.2f} s")
     assert reponse.status_code == 200
+    # The generator and the dashboards count the same funded dossiers and establishments (closed ones included).
+    assert Dossier.objects.filter(etat="clos").exists()
+    indicateurs = reponse.context["indicateurs"]
+    assert indicateurs["dossiers"] == Dossier.objects.filter(etat__in=national.FINANCES).count()
+    assert indicateurs["etablissements_embarques"] == finances.values("etablissement").distinct().count()

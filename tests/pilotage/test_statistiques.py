@@ -53,7 +53,7 @@ def test_public_page_content(client, jeu):
     assert html.count('role="img"') >= 5
     for chiffre in CHIFFRES_CLES:
         assert chiffre.source in html
-    assert "Données au " in html
+    assert "Chiffres calculés le " in html
     assert f">{nombre(selectors.etablissements_embarques())}<" in html
     for slug in SLUGS_PUBLICS:
         assert f'id="tableau-{slug}"' in html

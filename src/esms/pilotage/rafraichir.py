@@ -1,7 +1,7 @@
 """Keeping the precomputed aggregates (`pilotage.models.Agregat`) fresh, without ever computing one twice at once.
 
 - `signaler(perimetres, campagnes)` — after a change (called on commit, see `pilotage.impacts`): the affected
-  rows are marked stale (`version` + 1) and ONE recomputation task is queued per row, unless one is already
+  stored rows are marked stale (`version` + 1) and ONE recomputation task is queued per row, unless one is already
   queued (`planifie_le`) or running (the running one notices the new version and computes again).
 - `recalculer(perimetre, campagne)` — what the task, `esms pilotage recalculer` and the demo builders run: take
   the row's lease (a conditional UPDATE, preceded on PostgreSQL by `select_for_update(skip_locked=True)`: a
@@ -68,13 +68,14 @@ def _a_jour(row: Agregat) -> bool:
 # --- Invalidation -----------------------------------------------------------------------------------------
 
 def signaler(*, perimetres_: Iterable[str] | None = TOUTES, campagnes_: Iterable[str] | None = TOUTES) -> int:
-    """Marks the aggregates of these perimeters × campagne filters stale (rows created when missing) and queues one
-    recomputation per row that has none queued or running. Returns the number of tasks queued."""
-    lignes = list(perimetres() if perimetres_ is None else perimetres_)
-    filtres = list(campagnes() if campagnes_ is None else campagnes_)
-    Agregat.objects.bulk_create([Agregat(perimetre=p, campagne=c, version=1) for p in lignes for c in filtres],
-                                ignore_conflicts=True)
-    cibles = Agregat.objects.filter(perimetre__in=lignes, campagne__in=filtres)
+    """Marks the stored aggregates of these perimeters × campagne filters stale and queues one recomputation per
+    row that has none queued or running. Returns the number of tasks queued. A row never stored is not created
+    here: it is computed on its first reading, or by `recalculer_tout`."""
+    cibles = Agregat.objects.all()
+    if perimetres_ is not None:
+        cibles = cibles.filter(perimetre__in=list(perimetres_))
+    if campagnes_ is not None:
+        cibles = cibles.filter(campagne__in=list(campagnes_))
     cibles.update(version=F("version") + 1)
     return sum(planifier(row.pk) for row in cibles.only("pk"))
 
