@@ -177,6 +177,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repetitions", type=int, default=3)
     parser.add_argument("--sans-avant", action="store_true", help="ne pas mesurer le calcul à la volée")
+    parser.add_argument("--sans-recalcul", action="store_true", help="ne pas mesurer le recalcul complet")
     parser.add_argument("--mesurer", nargs=3, metavar=("MODE", "CHEMIN", "JETON"), help=argparse.SUPPRESS)
     parser.add_argument("--etape", choices=["preparer", "recalcul"], help=argparse.SUPPRESS)
     parser.add_argument("--revoquer", type=int, help=argparse.SUPPRESS)
@@ -193,9 +194,10 @@ def main() -> None:
     base = os.environ.get("DATABASE_URL", "SQLite (" + os.environ.get("ESMS_VAR_DIR", "var") + ")")
     print(f"Base : {base.split('@')[-1]}")
     print("Charge avant :", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
-    recalcul = _lancer("--etape", "recalcul")
-    print(f"Recalcul complet (esms pilotage recalculer) : {recalcul['agregats']} agrégats en "
-          f"{recalcul['secondes']:.1f} s (le plus long : {recalcul['max_ms'] / 1000:.1f} s)")
+    if not options.sans_recalcul:
+        recalcul = _lancer("--etape", "recalcul")
+        print(f"Recalcul complet (esms pilotage recalculer) : {recalcul['agregats']} agrégats en "
+              f"{recalcul['secondes']:.1f} s (le plus long : {recalcul['max_ms'] / 1000:.1f} s)")
     jeton = _lancer("--etape", "preparer")
     try:
         modes = ["apres"] if options.sans_avant else ["avant", "apres"]
