@@ -37,6 +37,17 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(autouse=True)
+def cache_vide():
+    """Each test starts with an empty cache: a dashboard cached by an earlier test (same page, same filters, other
+    data) would otherwise be served to the next one, whatever the order."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def double_facteur_des_tests(monkeypatch):
     """National administrators need a TOTP step: a test client logged in with force_login/login passes it.
 

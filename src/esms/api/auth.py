@@ -16,6 +16,7 @@ from esms.api.erreurs import ErreurAPI
 from esms.api.models import JetonAPI
 from esms.api.portees import PORTEES
 from esms.api.selectors import jeton_par_chaine
+from esms.comptes.models import User
 
 # The last use is written at most once a minute per token (no write on every request).
 RESOLUTION_DERNIERE_UTILISATION = timedelta(minutes=1)
@@ -42,6 +43,14 @@ def jeton_valide(chaine: str) -> JetonAPI:
     if not jeton.utilisateur.is_active:
         raise ErreurAPI("compte_inactif", "Le compte de ce jeton d'API est désactivé.")
     return jeton
+
+
+class RequeteAPI(HttpRequest):
+    """The request of a route behind `BearerJeton` (annotations only): its user is the token's account, and
+    ninja sets `auth` to the token."""
+
+    user: User  # type: ignore[assignment]  # narrower than HttpRequest's User | AnonymousUser on purpose
+    auth: JetonAPI
 
 
 class BearerJeton(HttpBearer):

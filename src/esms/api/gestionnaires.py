@@ -95,7 +95,9 @@ def traduire(exc: Exception) -> ErreurAPI | None:
 def installer(api: NinjaAPI) -> None:
     """Register one handler for every exception (ninja looks handlers up along the exception's MRO)."""
 
-    def gerer(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def gerer(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+        if isinstance(exc, type):  # ninja's signature allows a class; it always passes the raised instance
+            exc = exc()
         erreur = traduire(exc)
         if erreur is not None and erreur.code in ("non_habilite", "hors_perimetre", "portee_insuffisante"):
             securite.enregistrer_refus(request, exc)

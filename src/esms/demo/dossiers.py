@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
@@ -69,16 +70,24 @@ def _utilisateur(username: str, role: Role, **scope) -> User:
     return user or create_user(actor=SYSTEME, username=username, password=DEMO_PASSWORD, role=role, **scope)
 
 
+def _premier(organismes: Any) -> str:
+    """The organisme of the first row of an ordered `values("organisme_id")` query (the demo référentiel has one)."""
+    ligne = organismes.first()
+    if ligne is None:
+        raise RuntimeError("Référentiel de démonstration incomplet : aucun organisme ne convient à cette grappe.")
+    return str(ligne["organisme_id"])
+
+
 def _choisir(region: str, taille: int, exclus: set[str], autre_region: str | None, national: bool) -> tuple[str, list[str]]:
     """A porteur EJ of `region` and `taille` eligible open establishments: its own first, then others."""
     base = Etablissement.objects.filter(ouvert=True, categorie__eligible=True).exclude(pk__in=exclus)
     if national:
-        porteur = (base.values("organisme_id").annotate(n=Count("pk"), r=Count("region_id", distinct=True))
-                   .filter(r__gte=2).order_by("-n", "organisme_id").first()["organisme_id"])
+        porteur = _premier(base.values("organisme_id").annotate(n=Count("pk"), r=Count("region_id", distinct=True))
+                           .filter(r__gte=2).order_by("-n", "organisme_id"))
         ets = list(base.filter(organisme_id=porteur).order_by("finess_et").values_list("pk", flat=True)[:taille])
         return porteur, ets
-    porteur = (base.filter(region_id=region).values("organisme_id").annotate(n=Count("pk"))
-               .order_by("-n", "organisme_id").first()["organisme_id"])
+    porteur = _premier(base.filter(region_id=region).values("organisme_id").annotate(n=Count("pk"))
+                       .order_by("-n", "organisme_id"))
     propres = list(base.filter(organisme_id=porteur, region_id=region).order_by("finess_et")
                    .values_list("pk", flat=True)[:taille])
     if autre_region:
@@ -86,9 +95,9 @@ def _choisir(region: str, taille: int, exclus: set[str], autre_region: str | Non
                         .values_list("pk", flat=True)[:taille // 2])
         propres = propres[:taille - len(ailleurs)] + ailleurs
     manque = taille - len(propres)
-    departements = list(base.filter(pk__in=propres).values_list("departement_id", flat=True).distinct()) or [None]
+    departements = list(base.filter(pk__in=propres).values_list("departement_id", flat=True).distinct())
     voisins = base.filter(region_id=region).exclude(pk__in=propres)
-    voisins = voisins.filter(departement_id__in=departements) if departements[0] else voisins
+    voisins = voisins.filter(departement_id__in=departements) if departements else voisins
     propres += list(voisins.order_by("finess_et").values_list("pk", flat=True)[:manque])
     return porteur, propres
 
@@ -165,7 +174,7 @@ def charger() -> list[DemoAccount]:
             porteurs[porteur_ej] = demo or _utilisateur(f"porteur.{porteur_ej}", Role.RESPONSABLE_OG, organismes=[porteur_ej])
         porteur = porteurs[porteur_ej]
         agent = admin if s.national else _utilisateur(AGENTS[s.region], Role.AGENT_ARS, region=s.region)
-        departement = Etablissement.objects.filter(pk__in=membres).select_related("departement").first().departement
+        departement = Etablissement.objects.select_related("departement").filter(pk__in=membres)[0].departement
         portee = "nationale" if s.national else "multirégionale" if s.autre_region else departement.nom
         nom = f"Grappe DUI {portee} n° {rang + 1}"
         dossier = services.creer_grappe(actor=porteur, campagne_code=s.campagne, porteur=porteur_ej, nom=nom,

@@ -38,7 +38,7 @@ def _pas_rond(maximum: float, n: int) -> float:
     return 10 * puissance  # pragma: no cover
 
 
-def classes(valeurs: list[float], n: int = len(CLASSES)) -> list[float]:
+def classes(valeurs: list[float | None], n: int = len(CLASSES)) -> list[float]:
     """Upper bounds of the positive classes (empty when every value is 0)."""
     maximum = max((v for v in valeurs if v is not None), default=0)
     if maximum <= 0:
@@ -124,8 +124,16 @@ def carte(*, identifiant: str, titre: str, description: str, niveau: str, valeur
     return mark_safe("".join(elements))  # noqa: S308 — every text inserted above is escaped
 
 
+def _position(code: str) -> tuple[float, float]:
+    """The tile of a département the map draws (those without one are left out before drawing)."""
+    tuile = tuiles.position(code)
+    if tuile is None:
+        raise ValueError(f"Département sans tuile sur la carte : {code}.")
+    return tuile
+
+
 def _coin(code: str) -> tuple[float, float]:
-    colonne, ligne = tuiles.position(code)
+    colonne, ligne = _position(code)
     return MARGE + colonne * T, MARGE + ligne * T
 
 
@@ -138,7 +146,7 @@ def _texte(x: float, y: float, texte: str, fond: str, taille: int, *, gras: bool
 
 def _frontieres(region_de: dict[str, str]) -> str:
     """Thick lines on the tile sides where the neighbour is of another region (or the sea)."""
-    occupe = {tuiles.position(code): code for code in region_de if code not in tuiles.OUTRE_MER}
+    occupe = {_position(code): code for code in region_de if code not in tuiles.OUTRE_MER}
     segments = []
     for (colonne, ligne), code in occupe.items():
         x, y = MARGE + colonne * T, MARGE + ligne * T

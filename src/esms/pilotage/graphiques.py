@@ -12,6 +12,7 @@ import io
 import re
 import threading
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import matplotlib
 from django.utils.html import escape
@@ -26,7 +27,8 @@ matplotlib.use("Agg")  # never a GUI backend on a server (pyplot is not used any
 
 COULEURS = ("#000091", "#6a6af4", "#009081", "#e1000f", "#b34000", "#716043", "#a558a0", "#417dc4")
 POLICE = "Marianne, Arial, 'DejaVu Sans', sans-serif"
-RC = {
+# Keys typed Any: matplotlib types them as a Literal of every rc name, which a plain dict literal is not.
+RC: dict[Any, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "esms-pilotage",
     "font.family": "sans-serif",

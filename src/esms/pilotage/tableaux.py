@@ -275,7 +275,7 @@ def eligibles_secteurs(lignes: list[dict], libelles: dict[str, str]) -> Tableau:
     return Tableau(
         slug="eligibles", titre="ESSMS éligibles par région et par secteur (référentiel FINESS)",
         colonnes=[Colonne("Code", TEXTE), Colonne("Région", TEXTE),
-                  *(Colonne(_majuscule(libelles.get(s, s))) for s in ordre), Colonne("Total")],
+                  *(Colonne(_majuscule(libelles.get(s) or s)) for s in ordre), Colonne("Total")],
         lignes=[[ligne["region"], ligne["libelle"], *(ligne["secteurs"].get(s, 0) for s in ordre), ligne["total"]]
                 for ligne in lignes],
         total=["", "Total", *(sum(ligne["secteurs"].get(s, 0) for ligne in lignes) for s in ordre),

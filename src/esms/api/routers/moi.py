@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from esms.api.auth import BearerJeton
+from esms.api.auth import BearerJeton, RequeteAPI
 from esms.api.erreurs import REPONSES_ERREUR
 from esms.api.pagination import Pagination, paginer
 from esms.api.schemas.moi import Moi
@@ -19,7 +19,7 @@ router = Router(tags=["Appelant"], auth=BearerJeton())
 
 @router.get("", response={200: Moi, **REPONSES_ERREUR}, summary="L'appelant et son jeton",
             description="Le compte du jeton, son rôle et son périmètre, et le jeton utilisé. Tout jeton valide.")
-def moi(request: HttpRequest):
+def moi(request: RequeteAPI):
     user, jeton = request.user, request.auth
     role = role_of(user)
     return {

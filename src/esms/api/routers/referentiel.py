@@ -18,6 +18,7 @@ from esms.api.schemas.referentiel import (
     Etablissement,
     FiltresEtablissements,
     Organisme,
+    OrganismeAPI,
     PageCategories,
     PageEtablissements,
     PageRegions,
@@ -54,9 +55,8 @@ def etablissement(request: HttpRequest, finess_et: NumeroFiness):
                         "établissements (ouverts d'abord)." + PORTEE)
 def organisme(request: HttpRequest, finess_ej: NumeroFiness):
     og = selectors.organisme(actor=request.user, finess_ej=finess_ej)
-    og.chiffres_api = selectors.chiffres_organisme(og)
-    og.etablissements_api = list(selectors.etablissements_de(og))
-    return og
+    return OrganismeAPI(organisme=og, chiffres=selectors.chiffres_organisme(og),
+                        etablissements=list(selectors.etablissements_de(og)))
 
 
 @router.get("/regions", response={200: PageRegions, **REPONSES_ERREUR}, summary="Régions",

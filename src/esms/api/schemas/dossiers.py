@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ninja import Field, Schema
 
@@ -16,9 +16,14 @@ from esms.candidatures.models import Dossier
 from esms.candidatures.models import Membre as MembreGrappe
 from esms.candidatures.selectors import TRIS
 
-EtatDossier = Literal[tuple(Etat.values)]  # type: ignore[valid-type]
-AppelDossier = Literal[tuple(Dossier.Appel.values)]  # type: ignore[valid-type]
-TriDossiers = Literal[tuple(TRIS)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # built at run time from the states, calls and sorts (ninja documents them as enums)
+    EtatDossier = str
+    AppelDossier = str
+    TriDossiers = str
+else:
+    EtatDossier = Literal[tuple(Etat.values)]
+    AppelDossier = Literal[tuple(Dossier.Appel.values)]
+    TriDossiers = Literal[tuple(TRIS)]
 
 
 class FiltresDossiers(Schema):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
 from esms.api.pagination import Page
 from esms.api.schemas.communs import Code3, Code4, Reference, Texte100
+from esms.referentiel.models import Etablissement as EtablissementModele
+from esms.referentiel.models import OrganismeGestionnaire
 from esms.rules.categories import SECTEURS
 
 Secteur = Literal[SECTEURS]  # type: ignore[valid-type]
@@ -117,14 +120,6 @@ class Organisme(Schema):
     etablissements: list[EtablissementResume]
 
     @staticmethod
-    def resolve_chiffres(obj) -> dict:
-        return obj.chiffres_api
-
-    @staticmethod
-    def resolve_etablissements(obj) -> list:
-        return obj.etablissements_api
-
-    @staticmethod
     def resolve_statut_juridique(obj) -> dict | None:
         statut = obj.statut_juridique
         return {"code": statut.code, "libelle": statut.libelle} if statut else None
@@ -136,3 +131,16 @@ class PageCategories(Page):
 
 class PageRegions(Page):
     items: list[Region]
+
+
+@dataclass(frozen=True)
+class OrganismeAPI:
+    """What `Organisme` reads: the organisme's own fields (delegated), and its figures and establishments loaded
+    by the route (never attributes set on the model instance)."""
+
+    organisme: OrganismeGestionnaire
+    chiffres: dict[str, int]
+    etablissements: list[EtablissementModele]
+
+    def __getattr__(self, nom: str) -> Any:
+        return getattr(self.organisme, nom)

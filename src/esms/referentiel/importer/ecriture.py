@@ -20,14 +20,20 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, Model
 
 LOT_SQLITE = 50_000
 LOT_IN = 900  # primary keys per `IN (…)` list
 
 
 def _colonnes_sql(modele: type[Model], attributs: Sequence[str]) -> list[str]:
-    return [connection.ops.quote_name(modele._meta.get_field(a).column) for a in attributs]
+    colonnes = []
+    for attribut in attributs:
+        champ = modele._meta.get_field(attribut)
+        if not isinstance(champ, Field) or champ.column is None:
+            raise TypeError(f"{modele.__name__}.{attribut} n'est pas une colonne de la table.")
+        colonnes.append(connection.ops.quote_name(champ.column))
+    return colonnes
 
 
 def empreintes(modele: type[Model], *champs: str) -> dict[str, tuple]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import CharField, Model
+
 from esms.referentiel.erreurs import Anomalie
 from esms.rules.finess import departement_du_numero, erreur_numero_finess
 
@@ -91,6 +93,14 @@ def incoherence_departement(numero: str, code_insee: str) -> str | None:
     if du_numero is None or du_numero == code_insee:
         return None
     return f"le numéro FINESS {numero} relève du département {du_numero}, pas du département {code_insee} de la ligne"
+
+
+def longueur_maximale(modele: type[Model], nom: str) -> int:
+    """The `max_length` of a text column of the référentiel (the importer refuses longer values, where)."""
+    champ = modele._meta.get_field(nom)
+    if not isinstance(champ, CharField) or champ.max_length is None:
+        raise TypeError(f"{modele.__name__}.{nom} n'est pas un champ texte borné.")
+    return champ.max_length
 
 
 def champ_trop_long(valeur: str, maximum: int) -> str:

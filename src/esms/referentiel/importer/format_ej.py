@@ -24,6 +24,7 @@ from esms.referentiel.importer.format_commun import (
     VerificateurNumeros,
     champ_trop_long,
     lire_date,
+    longueur_maximale,
     nombre_de_champs,
 )
 from esms.referentiel.importer.lecture import TexteDecode
@@ -60,7 +61,7 @@ class ExtraitEj:
 
 
 def _maximum(nom: str) -> int:
-    return OrganismeGestionnaire._meta.get_field(nom).max_length
+    return longueur_maximale(OrganismeGestionnaire, nom)
 
 
 def analyser(texte: TexteDecode, contexte: Contexte, debut: int = 2) -> ExtraitEj:
@@ -125,19 +126,22 @@ def analyser(texte: TexteDecode, contexte: Contexte, debut: int = 2) -> ExtraitE
         creation = lire_date(v[_I["datecrea"]])
         if isinstance(creation, str):
             anomalies.append(Anomalie(numero, "datecrea", v[_I["datecrea"]], creation))
-        valeurs = [nofiness, v[_I["rs"]], v[_I["rslongue"]], adresse, v[_I["ligneacheminement"]], code_insee or None,
-                   commune, v[_I["telephone"]], statut or None, siren, v[_I["codeape"]], v[_I["datecrea"]] or None]
+        valeurs: list[str | None] = [
+            nofiness, v[_I["rs"]], v[_I["rslongue"]], adresse, v[_I["ligneacheminement"]], code_insee or None,
+            commune, v[_I["telephone"]], statut or None, siren, v[_I["codeape"]], v[_I["datecrea"]] or None]
         for nom, rang, maximum in maximums:
-            if len(valeurs[rang]) > maximum:
-                anomalies.append(Anomalie(numero, nom, valeurs[rang], champ_trop_long(valeurs[rang], maximum)))
+            valeur = valeurs[rang]
+            if valeur is not None and len(valeur) > maximum:
+                anomalies.append(Anomalie(numero, nom, valeur, champ_trop_long(valeur, maximum)))
         if len(anomalies) > avant:
             extrait.numeros_rejetes.add(nofiness)
             continue
         ligne_de[nofiness] = numero
         empreinte = hashlib.blake2b("\x1f".join([VERSION_EMPREINTE, *(x or "" for x in valeurs)]).encode(),
                                     digest_size=16).hexdigest()
-        nom_long = valeurs[2] if valeurs[2] != valeurs[1] else ""
-        extrait.lignes.append((*valeurs, cle_recherche(valeurs[1], nom_long), empreinte))
+        raison_sociale, longue = v[_I["rs"]], v[_I["rslongue"]]
+        nom_long = longue if longue != raison_sociale else ""
+        extrait.lignes.append((*valeurs, cle_recherche(raison_sociale, nom_long), empreinte))
         extrait.numeros_lignes.append(numero)
     extrait.anomalies.sort(key=lambda a: a.ligne)
     return extrait

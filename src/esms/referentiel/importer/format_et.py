@@ -36,6 +36,7 @@ from esms.referentiel.importer.format_commun import (
     champ_trop_long,
     incoherence_departement,
     lire_date,
+    longueur_maximale,
     nombre_de_champs,
 )
 from esms.referentiel.importer.lecture import TexteDecode
@@ -69,7 +70,7 @@ _RANG_DEPARTEMENT = COLONNES.index("departement_id")
 
 
 def _longueurs() -> tuple[tuple[int, str, int], ...]:
-    return tuple((i, CHAMPS_ET[i], Etablissement._meta.get_field(nom).max_length) for i, nom in TEXTES)
+    return tuple((i, CHAMPS_ET[i], longueur_maximale(Etablissement, nom)) for i, nom in TEXTES)
 
 
 @dataclass
@@ -125,6 +126,7 @@ def analyser(texte: TexteDecode, contexte: Contexte, debut: int = 2) -> ExtraitE
             continue
         champs = ligne.split(";")
         type_ligne = champs[0]
+        noms: tuple[str, ...]
         if type_ligne == "structureet":
             noms, attendu = CHAMPS_ET, 32
         elif type_ligne == "geolocalisation":
@@ -214,6 +216,7 @@ def analyser(texte: TexteDecode, contexte: Contexte, debut: int = 2) -> ExtraitE
             anomalies.append(Anomalie(numero, "categetab", categorie,
                                       f"catégorie d'établissement inconnue de la nomenclature FINESS « {categorie} »"))
         valeurs += (commune, code_insee, region, categorie)
+        ligne_complete: list[str | None] = list(valeurs)
         for rang, _ in DATES:
             valeur = champs[rang]
             if valeur and valeur not in dates_valides:
@@ -222,13 +225,13 @@ def analyser(texte: TexteDecode, contexte: Contexte, debut: int = 2) -> ExtraitE
                     anomalies.append(Anomalie(numero, CHAMPS_ET[rang], valeur, lue))
                 else:
                     dates_valides.add(valeur)
-            valeurs.append(valeur or None)
+            ligne_complete.append(valeur or None)
         if len(anomalies) > avant:
             rejetes.add(nofinesset)
             ligne_de.setdefault(nofinesset, numero)
             continue
         ligne_de[nofinesset] = numero
-        brouillons[nofinesset] = valeurs
+        brouillons[nofinesset] = ligne_complete
 
     _rattacher_geolocalisation(extrait, brouillons, geolocalises, ligne_de, ligne_geo_de)
     return extrait

@@ -32,7 +32,9 @@ _SUSPECTS = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f{_NON_DEFINIS_CP1252}\ud
 _UTF8_MULTIOCTET = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 
 
-def _garder_octet(erreur: UnicodeDecodeError) -> tuple[str, int]:
+def _garder_octet(erreur: UnicodeError) -> tuple[str, int]:
+    if not isinstance(erreur, UnicodeDecodeError):  # registered for decoding only
+        raise erreur
     octet = erreur.object[erreur.start]
     return chr(octet), erreur.start + 1
 
@@ -104,16 +106,19 @@ class _Localisateur:
 
     def __init__(self, donnees: bytes | str) -> None:
         self.donnees = donnees
-        self.fin_de_ligne = b"\n" if isinstance(donnees, bytes) else "\n"
         self.position = 0
         self.ligne = 1
 
     def localiser(self, position: int) -> tuple[int, int]:
         if position < self.position:  # not increasing: count again from the start
             self.position, self.ligne = 0, 1
-        self.ligne += self.donnees.count(self.fin_de_ligne, self.position, position)
+        if isinstance(self.donnees, bytes):
+            self.ligne += self.donnees.count(b"\n", self.position, position)
+            debut = self.donnees.rfind(b"\n", 0, position) + 1
+        else:
+            self.ligne += self.donnees.count("\n", self.position, position)
+            debut = self.donnees.rfind("\n", 0, position) + 1
         self.position = position
-        debut = self.donnees.rfind(self.fin_de_ligne, 0, position) + 1
         return self.ligne, position - debut
 
 

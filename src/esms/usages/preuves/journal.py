@@ -125,7 +125,8 @@ def _maillons() -> Iterator[MaillonJournal]:
 
 def verifier(*, fichiers: bool = True) -> Verification:
     """Walk the whole chain (and re-hash each stored file); stop at the first broken link."""
-    precedent, rang_attendu, nb, vus = ORIGINE, 1, 0, set()
+    precedent, rang_attendu, nb = ORIGINE, 1, 0
+    vus: set[str] = set()
 
     def echec(message: str) -> Verification:
         return Verification(nb, len(vus), precedent, message)

@@ -231,8 +231,10 @@ def ouvrir(chemin: Path, *, nom: str, format: str, threads: int | None = None) -
     """Open `chemin` (already identified as `format`) in a new in-memory DuckDB connection."""
     temporaire = Path(tempfile.gettempdir()) / "esms-duckdb"
     temporaire.mkdir(exist_ok=True)
-    config = {"temp_directory": str(temporaire), "memory_limit": memoire_duckdb(),
-              **({"threads": threads} if threads else {})}
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "temp_directory": str(temporaire), "memory_limit": memoire_duckdb()}
+    if threads:
+        config["threads"] = threads
     con = duckdb.connect(config=config)
     try:
         {"csv": _ouvrir_csv, "parquet": _ouvrir_parquet, "ndjson": _ouvrir_ndjson}[format](con, chemin, nom)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -113,13 +114,21 @@ def _colonnes_gardees(source: lecture.Source) -> tuple[str, ...]:
     return ("role_auteur", "horodatage", "type_evenement") if horodatage_texte else ("role_auteur", "type_evenement")
 
 
+def _ligne(curseur: Any) -> tuple[Any, ...]:
+    """The one row of an aggregate query (an aggregate always answers one row)."""
+    ligne = curseur.fetchone()
+    if ligne is None:
+        raise RuntimeError("DuckDB n'a rendu aucune ligne pour une requête d'agrégat.")
+    return tuple(ligne)
+
+
 def _bilan(source: lecture.Source, definition: DefinitionDuiActif, fils: int | None) -> Bilan:
     gardes = conditions_identifiants(definition)
     identifiant = f",\n       count_if({gardes['usager']}) AS nb_identifiants"
     autres = "".join(f",\n       count_if({gardes[c]}) AS nb_identifiants_{c}" for c in _colonnes_gardees(source))
     try:
         curseur = source.con.execute(requete.sql_controle(definition, controles=autres))
-        controle = dict(zip([c[0] for c in curseur.description], (int(v or 0) for v in curseur.fetchone()), strict=True))
+        controle = dict(zip([c[0] for c in curseur.description], (int(v or 0) for v in _ligne(curseur)), strict=True))
         if fils is not None:  # the grouping's hash tables, one per thread, must fit under the memory cap
             source.con.execute(f"SET threads = {int(fils)}")
         lignes = source.con.execute(requete.sql_bilan(definition, controles=identifiant)).fetchall()
@@ -172,7 +181,7 @@ def _controler(source: lecture.Source, bilan: Bilan, definition: DefinitionDuiAc
         if etrangers:
             source.con.execute("CREATE TEMP TABLE etrangers AS SELECT unnest(?::VARCHAR[]) AS finess", [etrangers])
             condition = "finess_et IN (SELECT finess FROM etrangers)"
-            nombre = source.con.execute(f"SELECT count(*) FROM evenements WHERE {condition}").fetchone()[0]  # noqa: S608
+            nombre = _ligne(source.con.execute(f"SELECT count(*) FROM evenements WHERE {condition}"))[0]  # noqa: S608
             _refuser(source, condition, "finess_et",
                      f"l'établissement {{valeur}} n'est pas membre de la grappe du dossier ({len(etrangers)} FINESS "
                      f"hors grappe : {', '.join(etrangers[:5])}{'…' if len(etrangers) > 5 else ''})", int(nombre))
@@ -184,7 +193,7 @@ def _refuser_liste(source: lecture.Source, valeurs: list[str], nom_table: str, m
                    classe: type[PreuveInvalide] = PreuveInvalide) -> None:
     source.con.execute(f"CREATE TEMP TABLE {nom_table} AS SELECT unnest(?::VARCHAR[]) AS finess", [valeurs])
     condition = f"finess_et IN (SELECT finess FROM {nom_table})"  # noqa: S608 (the module's own table names)
-    nombre = source.con.execute(f"SELECT count(*) FROM evenements WHERE {condition}").fetchone()[0]  # noqa: S608
+    nombre = _ligne(source.con.execute(f"SELECT count(*) FROM evenements WHERE {condition}"))[0]  # noqa: S608
     _refuser(source, condition, "finess_et", message, int(nombre), classe)
 
 
