@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from esms.pilotage import rafraichir
 from esms.pilotage.models import Agregat
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         if options["action"] == "lister":
             for row in Agregat.objects.order_by("perimetre", "campagne"):
                 etat = "à jour" if rafraichir._a_jour(row) else "à recalculer"
-                quand = f"{row.calcule_le:%d/%m/%Y %H:%M}" if row.calcule_le else "jamais"
+                quand = f"{timezone.localtime(row.calcule_le):%d/%m/%Y %H:%M}" if row.calcule_le else "jamais"
                 self.stdout.write(f"{row.perimetre:<9} {row.campagne or 'toutes':<8} {quand:<17} "
                                   f"{row.duree_ms if row.duree_ms is not None else '—':>6} ms  {etat}")
             return
