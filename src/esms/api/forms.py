@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
-from dsfr.forms import DsfrBaseForm
 
 from esms.api.portees import PORTEES
 from esms.comptes.permissions import PERMISSIONS, has_perm
+from esms.formulaires import FormulaireDsfr as DsfrBaseForm
 
 DUREES = [("30", "30 jours"), ("90", "90 jours"), ("365", "1 an"), ("", "Sans expiration")]
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django import forms
-from dsfr.forms import DsfrBaseForm
+
+from esms.formulaires import FormulaireDsfr as DsfrBaseForm
 
 
 class BesoinForm(DsfrBaseForm):

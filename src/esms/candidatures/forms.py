@@ -9,12 +9,12 @@ import re
 from decimal import Decimal
 
 from django import forms
-from dsfr.forms import DsfrBaseForm
 
 from esms.candidatures import regles
 from esms.candidatures.etats import Etat
 from esms.candidatures.models import Campagne, Document, Dossier, Membre
 from esms.dates import champ_date
+from esms.formulaires import FormulaireDsfr as DsfrBaseForm
 from esms.nombres import MONTANT_MAX
 from esms.referencement.forms import SolutionRegistreField
 from esms.referentiel.models import Region

@@ -32,6 +32,7 @@ from esms.candidatures.forms import (
 from esms.candidatures.models import Document, Dossier, Membre
 from esms.candidatures.selectors import verdict_courant
 from esms.candidatures.views_verdict import financement_par_membre, presenter, raisons_par_membre
+from esms.candidatures.workflow import TransitionInterdite
 from esms.comptes.permissions import has_perm, require
 from esms.comptes.requetes import RequeteConnectee
 from esms.referentiel import selectors as referentiel
@@ -418,6 +419,13 @@ def deposer(request: RequeteConnectee, pk: int) -> HttpResponse:
         return _page_recapitulatif(request, dossier, form=form)
     try:
         dossier = services.deposer(actor=request.user, dossier=dossier)
+    except TransitionInterdite as exc:
+        dossier.refresh_from_db()
+        if dossier.etat == Etat.BROUILLON:
+            return _page_recapitulatif(request, dossier, form=form, refus=pour_page(exc, "Dépôt refusé"))
+        # The same form sent twice at once (double click): the first filed it while this one waited for the lock.
+        messages.info(request, f"Le dossier {dossier} est déjà déposé.")
+        return redirect("candidatures:dossier", pk=dossier.pk)
     except REFUS as exc:
         return _page_recapitulatif(request, dossier, form=form, refus=pour_page(exc, "Dépôt refusé"))
     except regles.VersionIntrouvable as exc:

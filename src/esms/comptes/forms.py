@@ -3,7 +3,8 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
-from dsfr.forms import DsfrBaseForm
+
+from esms.formulaires import FormulaireDsfr as DsfrBaseForm
 
 
 class LoginForm(DsfrBaseForm, AuthenticationForm):

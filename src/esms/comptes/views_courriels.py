@@ -11,11 +11,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
-from dsfr.forms import DsfrBaseForm
 
 from esms.comptes import audit, courriels, selectors
 from esms.comptes.models import Courriel, FrequenceCourriels, User
 from esms.comptes.permissions import decide
+from esms.formulaires import FormulaireDsfr as DsfrBaseForm
 
 
 class PreferencesForm(DsfrBaseForm):

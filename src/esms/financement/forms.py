@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django import forms
-from dsfr.forms import DsfrBaseForm
 
 from esms.financement import selectors
+from esms.formulaires import FormulaireDsfr as DsfrBaseForm
 from esms.nombres import MONTANT_MAX
 from esms.referentiel.models import Region
 

@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
-from dsfr.forms import DsfrBaseForm
 
 from esms.comptes.models import Rattachement
 from esms.comptes.permissions import require
+from esms.formulaires import FormulaireDsfr as DsfrBaseForm
 from esms.inscriptions import services as inscription
 from esms.televersements import genre_televersement, refus_de_la_requete
 

@@ -11,11 +11,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
-from dsfr.forms import DsfrBaseForm
 
 from esms.comptes.habilitations import CHOIX_ROLES
 from esms.comptes.models import Rattachement, User
 from esms.inscriptions import selectors
+from esms.formulaires import FormulaireDsfr as DsfrBaseForm
 from esms.inscriptions import services as inscription
 
 

@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from dsfr.forms import DsfrBaseForm
 
 from esms.comptes import selectors as comptes
 from esms.comptes.models import User
+from esms.formulaires import FormulaireDsfr as DsfrBaseForm
 from esms.nombres import COMPTE_MAX
 
 
