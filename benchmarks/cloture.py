@@ -247,7 +247,8 @@ def refus(page):
     """The refusal shown on a re-rendered page: its title and first reason."""
     titre = TITRE.search(page)
     if not titre:
-        return ""
+        entete = re.search(r"<title>([^<]{0,120})", page)
+        return f" : page « {entete.group(1).strip()} »" if entete else ""
     raison = RAISON.search(page, titre.end())
     return f" : {titre.group(1).strip()}" + (f" — {raison.group(1).strip()}" if raison else "")
 
@@ -295,6 +296,9 @@ class Porteur(Navigateur):
         self.config = CONFIG["porteurs"][next(RANG_PORTEUR) % len(CONFIG["porteurs"])]
         self.kits = list(self.config["kits"])
         self.connecter(self.config["compte"])
+        # Redirects never followed from here on: the filing form is sent twice at once below, and FastHttpSession
+        # switches redirects off and back on around each request, which races between two simultaneous requests.
+        self.client.client.redirect_response_codes = frozenset()
 
     @task
     def deposer_une_grappe(self):

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from esms.comptes.habilitations import CHOIX_ROLES
 from esms.comptes.models import Rattachement, User
-from esms.inscriptions import selectors
 from esms.formulaires import FormulaireDsfr as DsfrBaseForm
+from esms.inscriptions import selectors
 from esms.inscriptions import services as inscription
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from dsfr.forms import DsfrBaseForm
 
 from esms.candidatures.models import Campagne, Dossier
 from esms.dates import champ_date
+from esms.formulaires import FormulaireDsfr as DsfrBaseForm
 from esms.referentiel.models import Region
 from esms.seances.models import DecisionSeance
 
