@@ -335,10 +335,12 @@ class Porteur(Navigateur):
             reponses = [self.envoyer(base + "/deposer/", "8 dépôt confirmé (POST)", {"confirmation": "on"})]
         # A success answer: the redirect to the dossier page (a second, simultaneous sending is answered the same way
         # once the first has filed it); the number is read on that page.
+        succes = [{"pk": int(pk), "numero": None, "nom": nom} for envoi in reponses if envoi.status_code == 302]
+        DEPOTS.extend(succes)  # recorded at once: the run may stop this client before the next page
         page = self.page(base + "/", "9 page du dossier déposé")
-        numeros = NUMERO.findall(page.text or "")
-        for _ in range(sum(1 for envoi in reponses if envoi.status_code == 302)):
-            DEPOTS.append({"pk": int(pk), "numero": numeros[0] if numeros else None, "nom": nom})
+        for numero in NUMERO.findall(page.text or "")[:1]:
+            for depot in succes:
+                depot["numero"] = numero
         with self.client.get(base + "/accuse-de-depot.pdf", name="10 accusé de dépôt (PDF)",
                              catch_response=True) as accuse:
             if accuse.status_code != 200 or not (accuse.content or b"").startswith(b"%PDF"):
