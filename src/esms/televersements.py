@@ -31,11 +31,21 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, TypeAlias
 
 from django.conf import settings
+from django.core.files.base import File
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 
 from esms.refus import Refus
+
+
+class _Lisible(Protocol):
+    def read(self, taille: int, /) -> bytes: ...
+
+
+# What `recevoir` copies: bytes, a path, a Django upload or file (read by `chunks`), or a binary file object.
+Source: TypeAlias = bytes | bytearray | memoryview | str | Path | File | _Lisible
 
 BLOC = 1 << 20
 Mio = 1024 * 1024
@@ -156,7 +166,7 @@ def dossier_temporaire() -> Path:
     return dossier
 
 
-def recevoir(source, *, nom: str, genre: str, dossier: Path | None = None) -> Fichier:
+def recevoir(source: Source, *, nom: str, genre: str, dossier: Path | None = None) -> Fichier:
     """Copy `source` (bytes, Django upload, path or binary file object) into a temporary file, hashing it;
     refuse it as soon as it passes the limit of `genre`. `dossier`: where to put the temporary file (the
     same file system as its final place lets the caller move it atomically)."""

@@ -6,12 +6,12 @@ from django.db.models import QuerySet
 
 from esms.api import chaine_jeton
 from esms.api.models import JetonAPI
-from esms.comptes.permissions import require
+from esms.comptes.permissions import Acteur, compte_de, require
 
 
-def jetons_de(*, actor) -> QuerySet[JetonAPI]:
+def jetons_de(*, actor: Acteur) -> QuerySet[JetonAPI]:
     require(actor, "api.jetons")
-    return JetonAPI.objects.filter(utilisateur=actor).order_by("revoque_le", "-cree_le", "-id")
+    return JetonAPI.objects.filter(utilisateur=compte_de(actor)).order_by("revoque_le", "-cree_le", "-id")
 
 
 def jeton_par_chaine(chaine: str) -> JetonAPI | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,19 +22,20 @@ from esms.api import chaine_jeton
 from esms.api.models import JetonAPI
 from esms.api.portees import PORTEES
 from esms.comptes import audit
-from esms.comptes.permissions import ACTION_LABELS, PERMISSIONS, has_perm, require, role_of
+from esms.comptes.models import User
+from esms.comptes.permissions import ACTION_LABELS, PERMISSIONS, Acteur, has_perm, require, role_of
 from esms.refus import hors_perimetre
 
 MAX_JETONS_ACTIFS = 20
 
 
-def _verifier_acteur(actor, utilisateur) -> None:
+def _verifier_acteur(actor: Acteur, utilisateur: User) -> None:
     require(actor, "api.jetons")
-    if actor.pk != utilisateur.pk and not has_perm(actor, "comptes.gerer"):
+    if (actor.pk if actor is not None else None) != utilisateur.pk and not has_perm(actor, "comptes.gerer"):
         raise hors_perimetre("Vous ne pouvez gérer que vos propres jetons d'API.")
 
 
-def _erreurs_portees(utilisateur, portees: list[str]) -> list[str]:
+def _erreurs_portees(utilisateur: User, portees: list[str]) -> list[str]:
     if not portees:
         return ["Choisissez au moins une portée."]
     erreurs = []
@@ -47,14 +49,14 @@ def _erreurs_portees(utilisateur, portees: list[str]) -> list[str]:
     return erreurs
 
 
-def _snapshot(jeton: JetonAPI) -> dict:
+def _snapshot(jeton: JetonAPI) -> dict[str, Any]:
     return {"utilisateur": jeton.utilisateur.get_username(), "nom": jeton.nom, "prefixe": jeton.prefixe,
             "portees": jeton.portees, "expire_le": jeton.expire_le.isoformat() if jeton.expire_le else None,
             "revoque_le": jeton.revoque_le.isoformat() if jeton.revoque_le else None}
 
 
 @transaction.atomic
-def creer_jeton(*, actor, utilisateur, nom: str, portees: Iterable[str],
+def creer_jeton(*, actor: Acteur, utilisateur: User, nom: str, portees: Iterable[str],
                 expire_le: datetime | None = None) -> tuple[JetonAPI, str]:
     """Create a token for `utilisateur`; returns it with its string (`esms_<prefix>_<secret>`), shown once."""
     _verifier_acteur(actor, utilisateur)
@@ -89,7 +91,7 @@ def creer_jeton(*, actor, utilisateur, nom: str, portees: Iterable[str],
 
 
 @transaction.atomic
-def revoquer_jeton(*, actor, jeton: JetonAPI) -> JetonAPI:
+def revoquer_jeton(*, actor: Acteur, jeton: JetonAPI) -> JetonAPI:
     """Revoke a token at once (kept for the record). Revoking a revoked token is refused."""
     jeton = JetonAPI.objects.select_for_update().select_related("utilisateur").get(pk=jeton.pk)
     _verifier_acteur(actor, jeton.utilisateur)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from esms.api import selectors, services
 from esms.api.forms import CreationJetonForm
 from esms.api.portees import PORTEES
-from esms.comptes.permissions import require
+from esms.comptes.permissions import compte_de, require
 
 
 def _page(request: HttpRequest, form: CreationJetonForm, *, chaine: str = "", status: int = 200) -> HttpResponse:
@@ -33,7 +33,7 @@ def jetons(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _page(request, form, status=400)
     try:
-        _, chaine = services.creer_jeton(actor=request.user, utilisateur=request.user,
+        _, chaine = services.creer_jeton(actor=request.user, utilisateur=compte_de(request.user),
                                          nom=form.cleaned_data["nom"], portees=form.cleaned_data["portees"],
                                          expire_le=form.expire_le())
     except ValidationError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
@@ -18,7 +19,7 @@ from esms.referencement.models import CommandeSons
 from esms.referencement.selectors import libelle_dui
 
 
-def commandes_sons_connues(finess_et: list[str], le) -> dict[str, str]:
+def commandes_sons_connues(finess_et: list[str], le: date) -> dict[str, str]:
     """The DUI (the rules' label) of each establishment's latest SONS order placed by `le` (one query)."""
     solutions: dict[str, str] = {}
     for commande in (CommandeSons.objects.filter(etablissement_id__in=finess_et, date_commande__lte=le)
@@ -46,25 +47,25 @@ def ouvertures(*, campagne: str, region: str | None = None) -> QuerySet[Ouvertur
     return qs
 
 
-def propositions_pour(actor) -> QuerySet[Proposition]:
+def propositions_pour(actor: Acteur) -> QuerySet[Proposition]:
     from esms.comptes.permissions import filter_scope
 
     return filter_scope(actor, Proposition.objects.filter(statut=Proposition.Statut.PROPOSEE)).select_related(
         "besoin__etablissement", "ouverture__grappe__porteur", "ouverture__grappe__dossier")
 
 
-def projets_pour(actor) -> QuerySet[ProjetGrappe]:
+def projets_pour(actor: Acteur) -> QuerySet[ProjetGrappe]:
     """New grappes proposed by the solver that wait for this porteur's answer."""
-    from esms.comptes.permissions import decide, filter_scope
+    from esms.comptes.permissions import compte_de, decide, filter_scope
 
     if not decide(actor, "bourse.porter"):
         return ProjetGrappe.objects.none()
     return (filter_scope(actor, ProjetGrappe.objects.filter(statut=ProjetGrappe.Statut.PROPOSE))
-            .filter(porteur__in=actor.organismes.all())
+            .filter(porteur__in=compte_de(actor).organismes.all())
             .select_related("porteur", "campagne").prefetch_related("besoins__etablissement"))
 
 
-def besoins_de(actor) -> QuerySet[Besoin]:
+def besoins_de(actor: Acteur) -> QuerySet[Besoin]:
     """The open needs this user may withdraw (its establishments' or its organisme's)."""
     from esms.comptes.permissions import decide, filter_scope
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from esms.bourse import controles, selectors
 from esms.bourse.models import Besoin, Ouverture, ProjetGrappe, Proposition
 from esms.bourse.solveur import lire_instance, proposer
+from esms.bourse.solveur.modeles import Proposition as PropositionSolveur
 from esms.candidatures import adhesions, regles
 from esms.candidatures import services as candidatures
 from esms.candidatures.erreurs import CandidatureRefusee
@@ -24,7 +25,7 @@ from esms.candidatures.etats import Etat
 from esms.candidatures.models import Campagne, Dossier, Membre
 from esms.comptes import audit
 from esms.comptes.notifications import notifier
-from esms.comptes.permissions import decide, require
+from esms.comptes.permissions import Acteur, decide, require, utilisateur_de
 from esms.comptes.selectors import representants
 from esms.referencement.selectors import solution_nommee
 from esms.referentiel.models import Etablissement, Region
@@ -32,7 +33,7 @@ from esms.refus import hors_perimetre
 
 
 @transaction.atomic
-def declarer_besoin(*, actor, finess_et: str, campagne: str, contact: str, solution_dui: str = "",
+def declarer_besoin(*, actor: Acteur, finess_et: str, campagne: str, contact: str, solution_dui: str = "",
                     distance_max_km: int = 30, cas: str = "acquisition", commande_sons: str = "") -> Besoin:
     et = Etablissement.objects.filter(pk=finess_et.strip()).select_related("categorie").first()
     if et is None:
@@ -55,7 +56,7 @@ def declarer_besoin(*, actor, finess_et: str, campagne: str, contact: str, solut
     assert campagne_ is not None
     besoin = Besoin.objects.create(etablissement=et, campagne=campagne_, contact=contact.strip(),
                                    solution_dui=solution_dui.strip(), solution=solution_nommee(solution_dui), distance_max_km=distance_max_km, cas=cas,
-                                   commande_sons=commande_sons.strip(), declare_par=actor)
+                                   commande_sons=commande_sons.strip(), declare_par=utilisateur_de(actor))
     audit.record(actor=actor, action="bourse.declarer_besoin", obj=besoin,
                  after={"etablissement": et.pk, "campagne": campagne, "distance_max_km": distance_max_km,
                         "solution": besoin.solution_id})
@@ -63,7 +64,7 @@ def declarer_besoin(*, actor, finess_et: str, campagne: str, contact: str, solut
 
 
 @transaction.atomic
-def retirer_besoin(*, actor, besoin: Besoin) -> Besoin:
+def retirer_besoin(*, actor: Acteur, besoin: Besoin) -> Besoin:
     """The establishment's side withdraws its need: it leaves the market; the proposals still waiting for an
     answer are declined (the other side is told)."""
     besoin = Besoin.objects.select_for_update(of=("self",)).select_related("etablissement").get(pk=besoin.pk)
@@ -86,7 +87,7 @@ def retirer_besoin(*, actor, besoin: Besoin) -> Besoin:
 
 
 @transaction.atomic
-def ouvrir_grappe(*, actor, dossier: Dossier, places: int, cloture: date, secteurs: str = "") -> Ouverture:
+def ouvrir_grappe(*, actor: Acteur, dossier: Dossier, places: int, cloture: date, secteurs: str = "") -> Ouverture:
     require(actor, "bourse.ouvrir")
     require(actor, "candidatures.deposer", dossier)
     if dossier.etat != Etat.BROUILLON:
@@ -107,7 +108,7 @@ def ouvrir_grappe(*, actor, dossier: Dossier, places: int, cloture: date, secteu
     return ouverture
 
 
-def _exiger_marche(actor, region: str | None) -> None:
+def _exiger_marche(actor: Acteur, region: str | None) -> None:
     """One decision: a region's market is its agents' (and national administrators'); the whole country's is
     national administrators' only."""
     if region:
@@ -120,7 +121,7 @@ def _exiger_marche(actor, region: str | None) -> None:
 
 
 @transaction.atomic
-def calculer_propositions(*, actor, campagne: str, region: str | None) -> list[Proposition | ProjetGrappe]:
+def calculer_propositions(*, actor: Acteur, campagne: str, region: str | None) -> list[Proposition | ProjetGrappe]:
     """Run the solver (the same code as `esms bourse proposer`) on the region's market; each proposal to an
     open grappe becomes an invitation to both sides, each new grappe of needs alone a project proposed to its
     suggested porteur (`repondre_projet`)."""
@@ -146,7 +147,7 @@ def calculer_propositions(*, actor, campagne: str, region: str | None) -> list[P
             besoin = besoins[instance.demandes[i].finess_et]
             if Proposition.objects.filter(besoin=besoin, ouverture=ouverture).exists():
                 continue
-            creees.append(Proposition.objects.create(besoin=besoin, ouverture=ouverture, creee_par=actor,
+            creees.append(Proposition.objects.create(besoin=besoin, ouverture=ouverture, creee_par=utilisateur_de(actor),
                                                      distance_km=round(proposition.distance_km / len(proposition.ajouts), 1)))
     for p in creees:
         lien = reverse("bourse:marche")
@@ -169,7 +170,7 @@ def calculer_propositions(*, actor, campagne: str, region: str | None) -> list[P
     return [*creees, *projets]
 
 
-def _projet(actor, campagne: str, proposition, besoins: list[Besoin]) -> ProjetGrappe | None:
+def _projet(actor: Acteur, campagne: str, proposition: PropositionSolveur, besoins: list[Besoin]) -> ProjetGrappe | None:
     """A new grappe of needs alone, proposed to its suggested porteur (none if these needs already have one)."""
     deja = ProjetGrappe.objects.filter(statut=ProjetGrappe.Statut.PROPOSE, besoins__in=besoins).exists()
     if deja:
@@ -178,13 +179,13 @@ def _projet(actor, campagne: str, proposition, besoins: list[Besoin]) -> ProjetG
     projet = ProjetGrappe.objects.create(
         campagne=Campagne.objects.get(code=campagne), porteur_id=proposition.porteur["finess_ej"],
         solution_dui=proposition.solution_dui, solution_id=solutions.pop() if len(solutions) == 1 else None,
-        distance_km=round(proposition.distance_km, 1), creee_par=actor)
+        distance_km=round(proposition.distance_km, 1), creee_par=utilisateur_de(actor))
     projet.besoins.set(besoins)
     return projet
 
 
 @transaction.atomic
-def suggerer(*, actor, besoin: Besoin, ouverture: Ouverture) -> Proposition:
+def suggerer(*, actor: Acteur, besoin: Besoin, ouverture: Ouverture) -> Proposition:
     """An agent of the need's region (or a national administrator) suggests a match by hand: checked like the
     solver's (same campagne, places left, same DUI solution, distance to a member, the grappe still open)."""
     besoin = Besoin.objects.select_related("etablissement__region", "campagne").get(pk=besoin.pk)
@@ -195,7 +196,7 @@ def suggerer(*, actor, besoin: Besoin, ouverture: Ouverture) -> Proposition:
         raise CandidatureRefusee(erreurs)
     distance = controles.distance_au_plus_proche(besoin, ouverture)
     proposition = Proposition.objects.create(besoin=besoin, ouverture=ouverture, distance_km=round(distance or 0, 1),
-                                             creee_par=actor)
+                                             creee_par=utilisateur_de(actor))
     audit.record(actor=actor, action="bourse.suggerer", obj=proposition,
                  after={"besoin": besoin.etablissement_id, "grappe": ouverture.grappe_id})
     lien = reverse("bourse:marche")
@@ -208,7 +209,7 @@ def suggerer(*, actor, besoin: Besoin, ouverture: Ouverture) -> Proposition:
 
 
 @transaction.atomic
-def repondre_projet(*, actor, projet: ProjetGrappe, accepter: bool) -> ProjetGrappe:
+def repondre_projet(*, actor: Acteur, projet: ProjetGrappe, accepter: bool) -> ProjetGrappe:
     """The suggested porteur answers a proposed new grappe. Accepted: a draft grappe of that porteur is created
     with the needs' establishments still looking for a grappe — its own count at once, the others are proposed
     and count once their side consents (`candidatures.adhesions`, notified by `ajouter_membres`)."""
@@ -241,7 +242,7 @@ def repondre_projet(*, actor, projet: ProjetGrappe, accepter: bool) -> ProjetGra
 
 
 @transaction.atomic
-def repondre(*, actor, proposition: Proposition, accepter: bool) -> Proposition:
+def repondre(*, actor: Acteur, proposition: Proposition, accepter: bool) -> Proposition:
     """One side answers; when both have accepted, the establishment joins the grappe (consent given)."""
     proposition = Proposition.objects.select_for_update(of=("self",)).select_related(
         "besoin__etablissement", "ouverture__grappe__dossier").get(pk=proposition.pk)
@@ -262,7 +263,7 @@ def repondre(*, actor, proposition: Proposition, accepter: bool) -> Proposition:
         proposition.accord_porteur |= cote_porteur
         if proposition.accord_etablissement and proposition.accord_porteur:
             membre, _ = Membre.objects.get_or_create(grappe=dossier.grappe, etablissement=et,
-                                                     defaults={"cas": proposition.besoin.cas, "propose_par": actor})
+                                                     defaults={"cas": proposition.besoin.cas, "propose_par": utilisateur_de(actor)})
             membre.adhesion, membre.accepte_le = Membre.Adhesion.ACCEPTEE, timezone.now()
             membre.save()
             proposition.statut = Proposition.Statut.ACCEPTEE

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from esms.candidatures.erreurs import CandidatureRefusee
 from esms.candidatures.models import Dossier, Membre
-from esms.comptes.permissions import require
+from esms.comptes.permissions import Acteur, require
 
 
 def contenu_depose(dossier: Dossier, *, numero: str, depose_le: datetime, verdict: dict) -> dict:
@@ -47,7 +47,7 @@ def empreinte(contenu: dict) -> str:
     return hashlib.sha256(canonique.encode("utf-8")).hexdigest()
 
 
-def pdf(*, actor, dossier: Dossier) -> bytes:
+def pdf(*, actor: Acteur, dossier: Dossier) -> bytes:
     """The receipt's PDF, for whoever may see the dossier."""
     require(actor, "candidatures.consulter", dossier)
     if not dossier.contenu_depose:

@@ -19,7 +19,7 @@ from esms.comptes import audit
 from esms.comptes import selectors as comptes
 from esms.comptes.models import User
 from esms.comptes.notifications import notifier
-from esms.comptes.permissions import decide, has_perm, require
+from esms.comptes.permissions import Acteur, decide, has_perm, require, utilisateur_de
 from esms.refus import hors_perimetre
 
 
@@ -33,7 +33,7 @@ def cote_porteur(dossier: Dossier) -> list[User]:
     return comptes.representants(organisme=dossier.grappe.porteur_id)
 
 
-def peut_consentir(actor, membre: Membre) -> bool:
+def peut_consentir(actor: Acteur, membre: Membre) -> bool:
     return bool(decide(actor, "candidatures.consentir", membre.etablissement))
 
 
@@ -41,7 +41,7 @@ def _lien(dossier: Dossier) -> str:
     return reverse("candidatures:adhesions")
 
 
-def notifier_propositions(*, actor, dossier: Dossier, membres: list[Membre]) -> None:
+def notifier_propositions(*, actor: Acteur, dossier: Dossier, membres: list[Membre]) -> None:
     """Tell each proposed establishment's side that a grappe asks it to join."""
     for membre in membres:
         notifier(
@@ -75,14 +75,14 @@ def _membre(pk: int) -> Membre:
 
 
 @transaction.atomic
-def accepter(*, actor, membre: Membre) -> Membre:
+def accepter(*, actor: Acteur, membre: Membre) -> Membre:
     """The establishment's side accepts: the member now counts in the grappe."""
     membre = _membre(membre.pk)
     require(actor, "candidatures.consentir", membre.etablissement)
     dossier = _avant_depot(membre)
     if membre.adhesion == Membre.Adhesion.ACCEPTEE:
         raise CandidatureRefusee(f"{membre.etablissement_id} a déjà accepté de rejoindre la grappe.")
-    membre.adhesion, membre.accepte_par, membre.accepte_le = Membre.Adhesion.ACCEPTEE, actor, timezone.now()
+    membre.adhesion, membre.accepte_par, membre.accepte_le = Membre.Adhesion.ACCEPTEE, utilisateur_de(actor), timezone.now()
     membre.save(update_fields=["adhesion", "accepte_par", "accepte_le"])
     audit.record(actor=actor, action="grappes.accepter_adhesion", obj=membre.grappe,
                  before={"membre": membre.etablissement_id, "adhesion": Membre.Adhesion.PROPOSEE},
@@ -94,7 +94,7 @@ def accepter(*, actor, membre: Membre) -> Membre:
 
 
 @transaction.atomic
-def retirer(*, actor, membre: Membre, commentaire: str = "") -> None:
+def retirer(*, actor: Acteur, membre: Membre, commentaire: str = "") -> None:
     """Either side withdraws the membership before filing (the proposal is declined, or consent taken back)."""
     membre = _membre(membre.pk)
     # Who asks is checked before the dossier's state: an intruder learns nothing of the dossier.
@@ -113,7 +113,7 @@ def retirer(*, actor, membre: Membre, commentaire: str = "") -> None:
              texte=commentaire, lien=reverse("candidatures:liste"))
 
 
-def en_attente_pour(actor):
+def en_attente_pour(actor: Acteur):
     """Proposals waiting for this user's consent (their EJ's or their establishments')."""
     from esms.comptes.permissions import filter_scope
     from esms.referentiel.models import Etablissement

@@ -17,7 +17,7 @@ from esms.candidatures.erreurs import CandidatureRefusee
 from esms.candidatures.models import Campagne, VersionParametres
 from esms.candidatures.regles import version_en_vigueur
 from esms.comptes import audit
-from esms.comptes.permissions import require, utilisateur_de
+from esms.comptes.permissions import Acteur, require, utilisateur_de
 
 
 def brouillon_de(campagne: Campagne) -> VersionParametres | None:
@@ -36,7 +36,7 @@ def _valider(parametres: dict[str, Any], campagne: Campagne) -> dict[str, Any]:
 
 
 @transaction.atomic
-def enregistrer_section(*, actor, campagne: Campagne, section: str, contenu: dict[str, Any]) -> VersionParametres:
+def enregistrer_section(*, actor: Acteur, campagne: Campagne, section: str, contenu: dict[str, Any]) -> VersionParametres:
     """Replace one section of the campaign's draft (created from the version in force when there is none)."""
     require(actor, "campagnes.gerer")
     brouillon = (campagne.versions.select_for_update().filter(statut=VersionParametres.Statut.BROUILLON)
@@ -63,7 +63,7 @@ def enregistrer_section(*, actor, campagne: Campagne, section: str, contenu: dic
 
 
 @transaction.atomic
-def publier(*, actor, version: VersionParametres, date_effet: date, motif: str) -> VersionParametres:
+def publier(*, actor: Acteur, version: VersionParametres, date_effet: date, motif: str) -> VersionParametres:
     """Publish a draft: from `date_effet` it is the version in force, and it is never modified again."""
     require(actor, "campagnes.gerer")
     version = VersionParametres.objects.select_for_update().get(pk=version.pk)

@@ -14,10 +14,10 @@ from esms import rules
 from esms.candidatures.erreurs import CandidatureRefusee
 from esms.candidatures.models import Campagne, VersionParametres
 from esms.comptes import audit
-from esms.comptes.permissions import require, utilisateur_de
+from esms.comptes.permissions import Acteur, require, utilisateur_de
 
 
-def _enregistrer(*, actor, campagne: Campagne, parametres: dict[str, Any], date_effet: date, motif: str,
+def _enregistrer(*, actor: Acteur, campagne: Campagne, parametres: dict[str, Any], date_effet: date, motif: str,
                  source: str) -> VersionParametres:
     numero = (campagne.versions.aggregate(n=Max("numero"))["n"] or 0) + 1
     version = VersionParametres.objects.create(campagne=campagne, numero=numero, date_effet=date_effet,
@@ -29,7 +29,7 @@ def _enregistrer(*, actor, campagne: Campagne, parametres: dict[str, Any], date_
 
 
 @transaction.atomic
-def charger(*, actor, code: str) -> list[VersionParametres]:
+def charger(*, actor: Acteur, code: str) -> list[VersionParametres]:
     """Load a shipped campagne: one version for the base instruction and one per dated amendment.
     Idempotent: a version identical to the one already stored for that date is not created again."""
     require(actor, "campagnes.gerer")
@@ -50,7 +50,7 @@ def charger(*, actor, code: str) -> list[VersionParametres]:
 
 
 @transaction.atomic
-def nouvelle_version(*, actor, campagne: Campagne, parametres: dict[str, Any], date_effet: date,
+def nouvelle_version(*, actor: Acteur, campagne: Campagne, parametres: dict[str, Any], date_effet: date,
                      motif: str) -> VersionParametres:
     """A national administrator's amendment: validated by the rules (located French errors) before writing."""
     require(actor, "campagnes.gerer")

@@ -5,6 +5,7 @@ scheduled) and scheduling the balance (« soldé »). The convention itself and 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,9 +16,12 @@ from esms.candidatures.models import Document, Dossier
 from esms.financement.conventions import convention_de, deja_verse
 from esms.financement.models import Convention, Versement
 
+if TYPE_CHECKING:
+    from esms.comptes.permissions import Acteur
+
 
 @transaction.atomic
-def signer(*, actor, dossier: Dossier, date_signature: date, scan) -> Convention:
+def signer(*, actor: Acteur, dossier: Dossier, date_signature: date, scan) -> Convention:
     """Record the signed convention: the dossier becomes « conventionné » and the advance is scheduled
     (the effect `programmer_l_avance` of the workflow's `signer_convention`)."""
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
@@ -35,7 +39,7 @@ def signer(*, actor, dossier: Dossier, date_signature: date, scan) -> Convention
 
 
 @transaction.atomic
-def solder(*, actor, dossier: Dossier, commentaire: str) -> Versement:
+def solder(*, actor: Acteur, dossier: Dossier, commentaire: str) -> Versement:
     """Schedule the balance (what remains of the convention after the payments already ordered) and move
     the dossier to « soldé » (the effect `programmer_le_solde` of the workflow's `solder`). The ARS validates
     usage targets before calling it."""

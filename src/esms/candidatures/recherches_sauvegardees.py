@@ -11,19 +11,19 @@ from django.shortcuts import get_object_or_404
 
 from esms.candidatures.models import RechercheSauvegardee
 from esms.comptes import audit
-from esms.comptes.permissions import Acteur, require
+from esms.comptes.permissions import Acteur, compte_de, require
 
 
 def de(actor: Acteur) -> QuerySet[RechercheSauvegardee]:
     """The actor's saved searches, by name."""
-    return RechercheSauvegardee.objects.filter(utilisateur=actor)
+    return RechercheSauvegardee.objects.filter(utilisateur=compte_de(actor))
 
 
 @transaction.atomic
 def sauvegarder(*, actor: Acteur, nom: str, parametres: str) -> RechercheSauvegardee:
     require(actor, "candidatures.instruire")
     recherche, _ = RechercheSauvegardee.objects.update_or_create(
-        utilisateur=actor, nom=nom.strip(), defaults={"parametres": parametres})
+        utilisateur=compte_de(actor), nom=nom.strip(), defaults={"parametres": parametres})
     audit.record(actor=actor, action="instruction.recherche_sauvegardee", obj=recherche,
                  after={"nom": recherche.nom, "parametres": parametres})
     return recherche

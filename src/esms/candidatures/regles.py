@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date, datetime
 from functools import lru_cache
+from typing import SupportsFloat
 
 from django.db.models import Count
 from django.utils import timezone
@@ -66,9 +68,9 @@ def tailles_organismes(finess_ej: list[str]) -> dict[str, int]:
 
 def _solution(grappe: Grappe) -> dict:
     """The project's DUI for the rules: from the register (its referencing derived), else the legacy text."""
-    if grappe.solution_id is None:
+    solution = grappe.solution  # no query when none is chosen
+    if solution is None:
         return {"solution_dui": grappe.solution_dui or "(solution non choisie)", "solution_referencee_segur": False}
-    solution = grappe.solution
     return {"solution_dui": libelle_dui(solution), "referencement_segur": {
         "solution": solution.nom, "version": solution.version, "editeur": solution.editeur.nom,
         "vague": solution.vague, "couloir": solution.couloir, "secteurs": list(solution.secteurs),
@@ -158,11 +160,12 @@ def entree(grappe: Grappe, *, submitted_at: datetime, call: str | None = None) -
 def referencement_derive(grappe: Grappe, le: date | None = None) -> bool:
     """Whether the grappe's register solution is Ségur-referenced for every member's sector at `le`
     (default: the dossier's filing date, else today)."""
-    if grappe.solution_id is None:
+    solution = grappe.solution  # no query when none is chosen
+    if solution is None:
         return False
     depot = getattr(getattr(grappe, "dossier", None), "depose_le", None)
     le = le or timezone.localdate(depot or timezone.now())
-    entree_regles = pour_les_regles(grappe.solution)
+    entree_regles = pour_les_regles(solution)
     categories = Membre.objects.filter(grappe=grappe).values_list("etablissement__categorie_id", flat=True)
     return all(referencement_au(entree_regles, classify(c).secteur, le).referencee for c in set(categories))
 
@@ -207,12 +210,12 @@ def evaluer_dossier(dossier: Dossier, **kwargs) -> dict:
 
 def version_du_dossier(dossier: Dossier) -> VersionParametres:
     """The version the dossier was filed under (or, for a dossier without one, the version in force then)."""
-    if dossier.version_id is not None:
+    if dossier.version is not None:  # no query when the dossier has none
         return dossier.version
     return version_en_vigueur(dossier.grappe.campagne, timezone.localdate(dossier.depose_le or timezone.now()))
 
 
-def evaluer_usage(dossier: Dossier, indicateurs_par_et: dict[str, dict[str, object]],
+def evaluer_usage(dossier: Dossier, indicateurs_par_et: Mapping[str, Mapping[str, str | SupportsFloat]],
                   versement: dict | None = None) -> dict:
     """The rules' verdict (JSON contract) with each member's reported indicators (`{finess_et: {code:
     number}}`) and, when given, the convention data (`{"montant_convention", "deja_verse",

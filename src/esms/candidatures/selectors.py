@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -13,7 +14,7 @@ from esms.candidatures import recherche, regles
 from esms.candidatures.models import Avis, Campagne, Document, Dossier, Membre, Message, Transition
 from esms.comptes import selectors as comptes_selectors
 from esms.comptes.models import User
-from esms.comptes.permissions import Acteur, filter_scope, get_in_scope, has_perm, require
+from esms.comptes.permissions import Acteur, compte_de, filter_scope, get_in_scope, has_perm, require
 from esms.rules.erreurs import ErreursLocalisees
 
 TRIS = {
@@ -25,12 +26,12 @@ TRIS = {
 CHAMPS_RECHERCHE = ["numero", "grappe__nom", "grappe__porteur__raison_sociale"]
 
 
-def dossiers(*, actor) -> QuerySet[Dossier]:
+def dossiers(*, actor: Acteur) -> QuerySet[Dossier]:
     require(actor, "candidatures.consulter")
     return filter_scope(actor, Dossier.objects.all())
 
 
-def dossier(*, actor, pk: int) -> Dossier:
+def dossier(*, actor: Acteur, pk: int) -> Dossier:
     require(actor, "candidatures.consulter")
     return get_in_scope(actor, Dossier.objects.select_related(
         "grappe__campagne", "grappe__porteur", "region_pilote", "version", "instructeur"), pk=pk)
@@ -51,7 +52,7 @@ def historique(dossier: Dossier) -> list[Transition]:
     return list(dossier.transitions.all())
 
 
-def file_instruction(*, actor, filtres: Mapping[str, str]) -> QuerySet[Dossier]:
+def file_instruction(*, actor: Acteur, filtres: Mapping[str, str]) -> QuerySet[Dossier]:
     """Dossiers in scope matching the filters: q (numéro, grappe, porteur, FINESS), etat, appel, campagne,
     region, fenetre (selection window), mes_dossiers, tri. Brouillons are not shown to instructors."""
     qs = dossiers(actor=actor).select_related("grappe__campagne", "grappe__porteur", "region_pilote", "instructeur")
@@ -68,7 +69,7 @@ def file_instruction(*, actor, filtres: Mapping[str, str]) -> QuerySet[Dossier]:
         if valeur:
             qs = qs.filter(**{champ: valeur})
     if filtres.get("mes_dossiers"):
-        qs = qs.filter(instructeur=actor)
+        qs = qs.filter(instructeur=compte_de(actor))
     # A correlated count: joining every member before paginating made PostgreSQL group 45 000 rows.
     nb = (Membre.objects.filter(grappe_id=OuterRef("grappe_id")).order_by()
           .values("grappe_id").annotate(n=Count("pk")).values("n"))
@@ -82,7 +83,7 @@ ENTETES_EXPORT = ["Numéro", "Campagne", "Appel", "Région pilote", "Grappe", "P
                   "Instructeur"]
 
 
-def lignes_export(qs: QuerySet[Dossier]) -> Iterator[list]:
+def lignes_export(qs: QuerySet[Dossier]) -> Iterator[list[object]]:
     for d in qs:
         yield [d.numero, d.grappe.campagne.code, d.get_appel_display(), d.region_pilote.nom if d.region_pilote else "",
                d.grappe.nom, d.grappe.porteur_id, d.grappe.porteur.nom, d.grappe.porteur.siren,
@@ -133,11 +134,11 @@ def aucun_dossier() -> QuerySet[Dossier]:
     return Dossier.objects.none()
 
 
-def avis_a_rendre(*, actor) -> QuerySet[Avis]:
-    return Avis.objects.filter(expert=actor, rendu_le__isnull=True).select_related("dossier")
+def avis_a_rendre(*, actor: Acteur) -> QuerySet[Avis]:
+    return Avis.objects.filter(expert=compte_de(actor), rendu_le__isnull=True).select_related("dossier")
 
 
-def verdict_courant(dossier: Dossier) -> tuple[dict | None, str]:
+def verdict_courant(dossier: Dossier) -> tuple[dict[str, Any] | None, str]:
     """The rules' verdict on the grappe as it is now, or None and the French reason it is unavailable. A dossier
     already filed (answering a complement request) is evaluated at its filing date under its filing version:
     it was on time then, whatever today's date."""

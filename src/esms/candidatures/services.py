@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
@@ -18,6 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from esms import televersements
 from esms.candidatures import accuse, adhesions, lisibles, rappels, regles, workflow
 from esms.candidatures.documents import recevoir_document
 from esms.candidatures.erreurs import CandidatureRefusee
@@ -32,18 +33,34 @@ from esms.candidatures.models import (
     Membre,
     Message,
     Transition,
+    VersionParametres,
 )
 from esms.comptes import audit
 from esms.comptes import selectors as comptes
 from esms.comptes.models import User
 from esms.comptes.notifications import notifier
-from esms.comptes.permissions import filter_scope, has_perm, in_scope, require, utilisateur_de
+from esms.comptes.permissions import (
+    Acteur,
+    compte_de,
+    filter_scope,
+    has_perm,
+    in_scope,
+    require,
+    utilisateur_de,
+)
 from esms.financement import conventions
 from esms.financement import services as financement
 from esms.referentiel.models import Etablissement, OrganismeGestionnaire, Region
 from esms.refus import Refus, hors_perimetre
 from esms.rules.decisions.delais import verifier_engagement
 from esms.rules.erreurs import RulesInputError
+from esms.televersements import Source
+
+if TYPE_CHECKING:
+    from esms.referencement.models import Solution
+
+# A grappe's DUI as a form or the API gives it: a register entry, its id, or nothing.
+SolutionChoisie: TypeAlias = "Solution | int | str | None"
 
 
 def _lock(dossier: Dossier) -> Dossier:
@@ -85,7 +102,7 @@ class Contexte:
     resultat: Any = None
 
 
-def transitionner(*, actor, dossier: Dossier, nom: str, commentaire: str = "",
+def transitionner(*, actor: Acteur, dossier: Dossier, nom: str, commentaire: str = "",
                   donnees: dict[str, Any] | None = None) -> Contexte:
     """Apply the transition `nom` as the workflow table says: guard, effects before, state change (history,
     audit), effects after, notifications. Runs inside the caller's transaction, the dossier being locked."""
@@ -120,7 +137,7 @@ def transitionner(*, actor, dossier: Dossier, nom: str, commentaire: str = "",
     return contexte
 
 
-def _modifiable(actor, dossier: Dossier) -> None:
+def _modifiable(actor: Acteur, dossier: Dossier) -> None:
     require(actor, "candidatures.deposer", dossier)
     if dossier.etat not in ETATS_MODIFIABLES:
         raise CandidatureRefusee(
@@ -132,7 +149,7 @@ def _modifiable(actor, dossier: Dossier) -> None:
 # --- Grappe and members -------------------------------------------------------------------------
 
 @transaction.atomic
-def creer_grappe(*, actor, campagne_code: str, porteur: str, nom: str, solution=None, solution_dui: str = "",
+def creer_grappe(*, actor: Acteur, campagne_code: str, porteur: str, nom: str, solution: SolutionChoisie = None, solution_dui: str = "",
                  description: str = "") -> Dossier:
     """`solution`: the DUI solution picked from the register (`solution_dui` is then its name)."""
     require(actor, "candidatures.creer")
@@ -147,7 +164,7 @@ def creer_grappe(*, actor, campagne_code: str, porteur: str, nom: str, solution=
     solution = _solution_du_registre(solution)
     grappe = Grappe.objects.create(nom=nom.strip(), campagne=campagne, porteur=og,
                                    solution_dui=solution.nom if solution else solution_dui.strip(), solution=solution,
-                                   description=description, creee_par=actor)
+                                   description=description, creee_par=utilisateur_de(actor))
     dossier = Dossier.objects.create(grappe=grappe)
     audit.record(actor=actor, action="grappes.creer", obj=grappe,
                  after={"campagne": campagne.code, "porteur": og.pk, "solution_dui": grappe.solution_dui,
@@ -156,7 +173,7 @@ def creer_grappe(*, actor, campagne_code: str, porteur: str, nom: str, solution=
 
 
 @transaction.atomic
-def modifier_grappe(*, actor, dossier: Dossier, nom: str, solution=None, solution_dui: str = "",
+def modifier_grappe(*, actor: Acteur, dossier: Dossier, nom: str, solution: SolutionChoisie = None, solution_dui: str = "",
                     description: str = "", region_pilote_choisie: str = "") -> Grappe:
     dossier = _lock(dossier)
     _modifiable(actor, dossier)
@@ -176,12 +193,14 @@ def modifier_grappe(*, actor, dossier: Dossier, nom: str, solution=None, solutio
     return grappe
 
 
-def _solution_du_registre(solution):
+def _solution_du_registre(solution: SolutionChoisie) -> Solution | None:
     """The register entry (an object or its id), or None; an unknown id is a refusal."""
     from esms.referencement.models import Solution
 
-    if solution is None or solution == "" or isinstance(solution, Solution):
-        return solution or None
+    if isinstance(solution, Solution):
+        return solution
+    if solution is None or solution == "":
+        return None
     trouvee = Solution.objects.select_related("editeur").filter(pk=solution).first()
     if trouvee is None:
         raise CandidatureRefusee(f"La solution n° {solution} n'existe pas dans le registre des solutions référencées.")
@@ -189,7 +208,7 @@ def _solution_du_registre(solution):
 
 
 @transaction.atomic
-def ajouter_membres(*, actor, dossier: Dossier, finess_et: Iterable[str], cas: str = Membre.Cas.USAGE) -> list[Membre]:
+def ajouter_membres(*, actor: Acteur, dossier: Dossier, finess_et: Iterable[str], cas: str = Membre.Cas.USAGE) -> list[Membre]:
     dossier = _lock(dossier)
     _modifiable(actor, dossier)
     numeros = list(dict.fromkeys(n.strip() for n in finess_et if n.strip()))
@@ -212,7 +231,7 @@ def ajouter_membres(*, actor, dossier: Dossier, finess_et: Iterable[str], cas: s
     # Another organisme's establishment is only proposed: it counts once its side accepts (adhesions.py).
     porteur = dossier.grappe.porteur_id
     membres = Membre.objects.bulk_create([
-        Membre(grappe=dossier.grappe, etablissement_id=n, cas=cas, propose_par=actor,
+        Membre(grappe=dossier.grappe, etablissement_id=n, cas=cas, propose_par=utilisateur_de(actor),
                adhesion=Membre.Adhesion.ACCEPTEE if trouves[n].organisme_id == porteur else Membre.Adhesion.PROPOSEE)
         for n in numeros
     ])
@@ -226,7 +245,7 @@ def ajouter_membres(*, actor, dossier: Dossier, finess_et: Iterable[str], cas: s
 
 
 @transaction.atomic
-def retirer_membre(*, actor, dossier: Dossier, finess_et: str) -> None:
+def retirer_membre(*, actor: Acteur, dossier: Dossier, finess_et: str) -> None:
     dossier = _lock(dossier)
     _modifiable(actor, dossier)
     supprimes, _ = Membre.objects.filter(grappe=dossier.grappe, etablissement_id=finess_et).delete()
@@ -236,7 +255,7 @@ def retirer_membre(*, actor, dossier: Dossier, finess_et: str) -> None:
 
 
 @transaction.atomic
-def modifier_membre(*, actor, dossier: Dossier, finess_et: str, cas: str, autres_fonds_ue: bool = False,
+def modifier_membre(*, actor: Acteur, dossier: Dossier, finess_et: str, cas: str, autres_fonds_ue: bool = False,
                     deja_finance_pour: str = "", part_heures_eligibles: Decimal | float | str = 1,
                     montant_equipement_demande: int | None = None) -> Membre:
     """A member's declarations. Its SONS eligibility is not one of them: the rules derive it (`regles.entree`)."""
@@ -266,7 +285,7 @@ def modifier_membre(*, actor, dossier: Dossier, finess_et: str, cas: str, autres
     return membre
 
 
-def _peut_deposer(actor, dossier: Dossier, type: str) -> None:
+def _peut_deposer(actor: Acteur, dossier: Dossier, type: str) -> None:
     if type not in Document.Type.values:
         raise CandidatureRefusee(f"Type de pièce inconnu : {type}.")
     if type == Document.Type.CONVENTION_SIGNEE:
@@ -277,7 +296,7 @@ def _peut_deposer(actor, dossier: Dossier, type: str) -> None:
         _modifiable(actor, dossier)
 
 
-def deposer_document(*, actor, dossier: Dossier, type: str, fichier) -> Document:
+def deposer_document(*, actor: Acteur, dossier: Dossier, type: str, fichier: Source) -> Document:
     """Store a document: the upload is streamed to a temporary file, size-checked and hashed before the short
     write transaction (`esms.televersements`, kind « pieces_jointes » for a complement, else « documents »)."""
     _peut_deposer(actor, dossier, type)
@@ -287,18 +306,18 @@ def deposer_document(*, actor, dossier: Dossier, type: str, fichier) -> Document
 
 
 @transaction.atomic
-def _enregistrer_document(*, actor, dossier: Dossier, type: str, recu) -> Document:
+def _enregistrer_document(*, actor: Acteur, dossier: Dossier, type: str, recu: televersements.Fichier) -> Document:
     _peut_deposer(actor, dossier, type)
     with open(recu.chemin, "rb") as flux:
         document = Document.objects.create(dossier=dossier, type=type, fichier=File(flux, name=recu.nom),
                                            nom_original=recu.nom, sha256=recu.sha256, taille=recu.taille,
-                                           depose_par=actor)
+                                           depose_par=compte_de(actor))
     audit.record(actor=actor, action="dossiers.deposer_document", obj=dossier,
                  after={"type": type, "nom": document.nom_original, "sha256": recu.sha256})
     return document
 
 
-def _document_modifiable(actor, dossier: Dossier, document: Document) -> None:
+def _document_modifiable(actor: Acteur, dossier: Dossier, document: Document) -> None:
     """Before filing, any document; under a complement request, only those added since the filing (what was
     filed is part of the receipt's digest and stays)."""
     _modifiable(actor, dossier)
@@ -315,12 +334,13 @@ def _document_modifiable(actor, dossier: Dossier, document: Document) -> None:
 
 
 def _effacer_fichier(document: Document) -> None:
-    fichier = document.fichier
-    transaction.on_commit(lambda: fichier.storage.delete(fichier.name))
+    fichier, nom = document.fichier, document.fichier.name
+    if nom:
+        transaction.on_commit(lambda: fichier.storage.delete(nom))
 
 
 @transaction.atomic
-def supprimer_document(*, actor, dossier: Dossier, document: Document) -> None:
+def supprimer_document(*, actor: Acteur, dossier: Dossier, document: Document) -> None:
     """Remove a document of a dossier still editable (the stored file is deleted once committed)."""
     dossier = _lock(dossier)
     _document_modifiable(actor, dossier, document)
@@ -330,7 +350,7 @@ def supprimer_document(*, actor, dossier: Dossier, document: Document) -> None:
     document.delete()
 
 
-def remplacer_document(*, actor, dossier: Dossier, document: Document, fichier) -> Document:
+def remplacer_document(*, actor: Acteur, dossier: Dossier, document: Document, fichier: Source) -> Document:
     """Replace a document by a new file of the same type: the upload is received (bounded, hashed) before the
     write transaction, in which the old one is removed and the new one stored."""
     _document_modifiable(actor, dossier, document)
@@ -387,7 +407,8 @@ def _numero(dossier: Dossier) -> str:
     return f"{dossier.grappe.campagne.code}-{dossier.region_pilote_id or 'NAT'}-{dossier.pk:05d}"
 
 
-def _recevabilite(dossier: Dossier, *, maintenant: datetime, version, refus: str) -> dict:
+def _recevabilite(dossier: Dossier, *, maintenant: datetime | None, version: VersionParametres | None,
+                  refus: str) -> dict[str, Any]:
     """Evaluate the grappe as filed at `maintenant` under `version`; refuse (nothing written) when late,
     not admissible, missing a document or sharing establishments with another dossier. Sets the routing
     (appel, region pilote, regions) and returns the fields to freeze on the dossier."""
@@ -422,12 +443,13 @@ def _recevabilite(dossier: Dossier, *, maintenant: datetime, version, refus: str
     dossier.appel = verdict["appel"]
     dossier.fenetre = (verdict.get("fenetre") or {}).get("code", "")
     dossier.region_pilote = Region.objects.get(pk=verdict["region_pilote"]) if verdict["region_pilote"] else None
-    dossier.regions.set(sorted(set(dossier.grappe.membres.values_list("etablissement__region_id", flat=True))))
+    regions = sorted(set(dossier.grappe.membres.values_list("etablissement__region_id", flat=True)))
+    dossier.regions.set(regions)  # type: ignore[arg-type]  # django-stubs takes int pks; Region's pk is its code
     return {"version": version, "verdict": verdict, "montant_demande": int(verdict["financement"]["total"])}
 
 
 @transaction.atomic
-def deposer(*, actor, dossier: Dossier, maintenant: datetime | None = None) -> Dossier:
+def deposer(*, actor: Acteur, dossier: Dossier, maintenant: datetime | None = None) -> Dossier:
     """File the dossier: refused after the call's deadline, when the rules say it is not admissible,
     or when a required document is missing. Freezes the verdict and the parameter version."""
     dossier = _lock(dossier)
@@ -438,7 +460,7 @@ def deposer(*, actor, dossier: Dossier, maintenant: datetime | None = None) -> D
 # --- Instruction --------------------------------------------------------------------------------
 
 @transaction.atomic
-def appliquer(*, actor, dossier: Dossier, transition: str, commentaire: str = "") -> Dossier:
+def appliquer(*, actor: Acteur, dossier: Dossier, transition: str, commentaire: str = "") -> Dossier:
     """Apply a transition that needs no more than a comment (its effects come from the workflow table): a
     decision without funding, or the porteur's answer to a complement request."""
     definition = workflow.TRANSITIONS.get(transition)
@@ -452,7 +474,7 @@ def appliquer(*, actor, dossier: Dossier, transition: str, commentaire: str = ""
 
 
 @transaction.atomic
-def demander_complement(*, actor, dossier: Dossier, commentaire: str, delai: date | None) -> Dossier:
+def demander_complement(*, actor: Acteur, dossier: Dossier, commentaire: str, delai: date | None) -> Dossier:
     """Ask the porteur for a complement due by `delai` (default: `rappels.DELAI_PAR_DEFAUT` from today); a
     reminder is scheduled on the task queue (`rappels.programmer`) some days before it."""
     dossier = _lock(dossier)
@@ -465,7 +487,7 @@ def demander_complement(*, actor, dossier: Dossier, commentaire: str, delai: dat
 
 
 @transaction.atomic
-def retenir(*, actor, dossier: Dossier, montant: int, commentaire: str = "", appreciation_reserve: str = "",
+def retenir(*, actor: Acteur, dossier: Dossier, montant: int, commentaire: str = "", appreciation_reserve: str = "",
             maintenant: datetime | None = None) -> Dossier:
     """Select the dossier for `montant` euros, committed on its envelope (never beyond what is available).
     Refused after the campaign's commitment deadline (rules: `calendrier.engagement_avant`), and, when the
@@ -557,7 +579,7 @@ def _engager_l_enveloppe(contexte: Contexte) -> None:
 
 @workflow.effet("preparer_la_convention", "apres")
 def _preparer_la_convention(contexte: Contexte) -> None:
-    contexte.resultat = conventions.preparer(contexte.dossier, campagne=regles.campagne_de(contexte.dossier.version))
+    contexte.resultat = conventions.preparer(contexte.dossier, campagne=regles.campagne_de(regles.version_du_dossier(contexte.dossier)))
 
 
 @workflow.effet("programmer_l_avance", "apres")
@@ -573,7 +595,7 @@ def _programmer_le_solde(contexte: Contexte) -> None:
                                                      montant=contexte.donnees["reste"])
 
 
-def decider_lot(*, actor, dossiers: Iterable[Dossier], decision: str, commentaire: str = "") -> list[tuple[Dossier, str | None]]:
+def decider_lot(*, actor: Acteur, dossiers: Iterable[Dossier], decision: str, commentaire: str = "") -> list[tuple[Dossier, str | None]]:
     """Apply one decision to several dossiers; each one succeeds or fails on its own (its own transaction).
     `retenir` retains each dossier for the amount the rules computed. Returns (dossier, error or None)."""
     resultats: list[tuple[Dossier, str | None]] = []
@@ -590,16 +612,16 @@ def decider_lot(*, actor, dossiers: Iterable[Dossier], decision: str, commentair
 
 
 @transaction.atomic
-def annoter(*, actor, dossier: Dossier, texte: str) -> Annotation:
+def annoter(*, actor: Acteur, dossier: Dossier, texte: str) -> Annotation:
     require(actor, "candidatures.instruire", dossier)
     if not texte.strip():
         raise CandidatureRefusee("L'annotation est vide.")
-    annotation = Annotation.objects.create(dossier=dossier, auteur=actor, texte=texte.strip())
+    annotation = Annotation.objects.create(dossier=dossier, auteur=compte_de(actor), texte=texte.strip())
     audit.record(actor=actor, action="dossiers.annoter", obj=dossier, after={"annotation": annotation.pk})
     return annotation
 
 
-def envoyer_message(*, actor, dossier: Dossier, texte: str, fichier=None) -> Message:
+def envoyer_message(*, actor: Acteur, dossier: Dossier, texte: str, fichier: Source | None = None) -> Message:
     """Send a message, with an optional attachment received (bounded, hashed) before the write transaction."""
     require(actor, "candidatures.messagerie", dossier)
     if not texte.strip():
@@ -611,11 +633,11 @@ def envoyer_message(*, actor, dossier: Dossier, texte: str, fichier=None) -> Mes
 
 
 @transaction.atomic
-def _enregistrer_message(*, actor, dossier: Dossier, texte: str, recu) -> Message:
+def _enregistrer_message(*, actor: Acteur, dossier: Dossier, texte: str, recu: televersements.Fichier | None) -> Message:
     piece = None
     if recu is not None:
         piece = _enregistrer_document(actor=actor, dossier=dossier, type=Document.Type.COMPLEMENT, recu=recu)
-    message = Message.objects.create(dossier=dossier, auteur=actor, texte=texte.strip(), piece_jointe=piece)
+    message = Message.objects.create(dossier=dossier, auteur=compte_de(actor), texte=texte.strip(), piece_jointe=piece)
     audit.record(actor=actor, action="dossiers.message", obj=dossier, after={"message": message.pk})
     destinataires = porteurs(dossier) if has_perm(actor, "candidatures.instruire") else instructeurs(dossier)
     notifier(destinataires, sujet=f"Nouveau message sur le dossier {dossier}", texte=texte[:500], lien=_lien(dossier),
@@ -624,22 +646,22 @@ def _enregistrer_message(*, actor, dossier: Dossier, texte: str, recu) -> Messag
 
 
 @transaction.atomic
-def demander_avis(*, actor, dossier: Dossier, expert: User, question: str) -> Avis:
+def demander_avis(*, actor: Acteur, dossier: Dossier, expert: User, question: str) -> Avis:
     require(actor, "candidatures.instruire", dossier)
     if not question.strip():
         raise CandidatureRefusee("La question posée à l'expert est vide.")
     if expert == actor or not filter_scope(expert, Dossier.objects.filter(pk=dossier.pk)).exists() \
             or not has_perm(expert, "candidatures.instruire"):
         raise CandidatureRefusee(f"{expert} ne peut pas donner d'avis sur ce dossier (hors de son périmètre).")
-    avis = Avis.objects.create(dossier=dossier, demandeur=actor, expert=expert, question=question.strip())
+    avis = Avis.objects.create(dossier=dossier, demandeur=compte_de(actor), expert=expert, question=question.strip())
     audit.record(actor=actor, action="dossiers.demander_avis", obj=dossier, after={"expert": expert.username})
     notifier([expert], sujet=f"Avis demandé sur le dossier {dossier}", texte=question, lien=_lien(dossier))
     return avis
 
 
 @transaction.atomic
-def rendre_avis(*, actor, avis: Avis, reponse: str, favorable: bool | None) -> Avis:
-    if avis.expert_id != actor.pk:
+def rendre_avis(*, actor: Acteur, avis: Avis, reponse: str, favorable: bool | None) -> Avis:
+    if avis.expert_id != compte_de(actor).pk:
         raise hors_perimetre("Cet avis a été demandé à un autre agent.")
     if avis.rendu_le is not None:
         raise CandidatureRefusee("Cet avis a déjà été rendu.")

@@ -11,6 +11,7 @@ on the `Courriel` (attempts, last error), retried later with a growing delay, an
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -19,6 +20,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from esms.comptes.models import Courriel, FrequenceCourriels, Notification, User
+
+if TYPE_CHECKING:
+    from esms.comptes.permissions import Acteur
 
 PREFIXE = "[ESMS numérique]"
 
@@ -126,7 +130,7 @@ def preparer_resumes_quotidiens(*, maintenant=None) -> int:
 
 
 @transaction.atomic
-def renvoyer(*, actor, courriel: Courriel) -> Courriel:
+def renvoyer(*, actor: Acteur, courriel: Courriel) -> Courriel:
     """A national administrator sends a failed e-mail again (attempts start over); audited."""
     from esms.comptes import audit
     from esms.comptes.permissions import require

@@ -4,12 +4,13 @@ who may claim, who validates, which roles an ARS agent may grant, and granting a
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeGuard
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from esms.comptes.models import Role, User
-from esms.comptes.permissions import role_of
+from esms.comptes.permissions import Acteur, role_of
 
 # What an ARS agent may grant (never the agent or national administrator roles).
 ROLES_DELEGUES = (Role.RESPONSABLE_OG, Role.GESTIONNAIRE_ESSMS, Role.EDITEUR)
@@ -20,7 +21,7 @@ def agents_de_region(region_id: str):
     return User.objects.filter(is_active=True, role=Role.AGENT_ARS, region_id=region_id)
 
 
-def est_agent_ars(user: User) -> bool:
+def est_agent_ars(user: Acteur) -> TypeGuard[User]:
     return role_of(user) == Role.AGENT_ARS
 
 

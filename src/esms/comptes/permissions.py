@@ -21,17 +21,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeAlias, TypeVar
+from typing import Any, TypeAlias, TypeGuard, TypeVar
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from esms.comptes.models import Role
+from esms.comptes.models import Role, User
 from esms.refus import RefusPermission
 
-# Who acts: an account (User), an anonymous visitor, the platform itself (`SYSTEME`), or None (refused).
-# Typed loosely on purpose: comptes cannot name the models of the apps above it.
-Acteur: TypeAlias = Any
 M = TypeVar("M", bound=Model)
 
 ALL_ROLES = frozenset(Role)
@@ -184,14 +182,26 @@ class ActeurSysteme:
 
 SYSTEME = ActeurSysteme()
 
+# Who acts: an account (User), an anonymous visitor (`request.user` before sign-in), the platform itself
+# (`SYSTEME`), or None (refused). The type of every `actor` argument of services, selectors and this layer.
+Acteur: TypeAlias = User | AnonymousUser | ActeurSysteme | None
 
-def utilisateur_de(actor: Any) -> Any:
+
+def utilisateur_de(actor: Acteur) -> User | None:
     """The user row to store as author of a write (None for the system actor)."""
-    return None if actor is SYSTEME else actor
+    return actor if isinstance(actor, User) else None
+
+
+def compte_de(actor: Acteur) -> User:
+    """The account acting, where a write records a person (an author, a depositor) or a read is « mine »:
+    the system actor, an anonymous visitor and no one are refused (`non_habilite`)."""
+    if not isinstance(actor, User):
+        raise RefusPermission("Cette action est réservée à un compte connecté.", code="non_habilite")
+    return actor
 
 
 def role_of(user: Acteur) -> Role | None:
-    if user is None or user is SYSTEME or not user.is_authenticated or not user.is_active:
+    if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
         return None
     if user.is_superuser:
         return Role.ADMIN_NATIONAL
@@ -201,10 +211,9 @@ def role_of(user: Acteur) -> Role | None:
         return None
 
 
-def _compte_actif(user: Acteur) -> bool:
+def _compte_actif(user: Acteur) -> TypeGuard[User]:
     """A signed-in, active account (whatever its role, none included)."""
-    return (user is not None and user is not SYSTEME and user.is_authenticated and user.is_active
-            and user.pk is not None)
+    return isinstance(user, User) and user.is_authenticated and user.is_active and user.pk is not None
 
 
 def has_perm(user: Acteur, action: str) -> bool:
@@ -242,7 +251,8 @@ def _region_pilote(user: Acteur, dossier: Any) -> str | None:
     """National administrators, or agents of the dossier's lead region, decide for the dossier."""
     if role_of(user) == Role.ADMIN_NATIONAL:
         return None
-    if dossier.appel != "national" and user.region_id is not None and user.region_id == dossier.region_pilote_id:
+    if (dossier.appel != "national" and isinstance(user, User) and user.region_id is not None
+            and user.region_id == dossier.region_pilote_id):
         return None
     return (f"Seule la région pilote ({dossier.region_pilote or 'national'}) ou l'administration nationale "
             "décide pour ce dossier.")
@@ -253,14 +263,14 @@ def _region_de_la_seance(user: Acteur, seance: Any) -> str | None:
     national administration only), as for deciding on a dossier."""
     if role_of(user) == Role.ADMIN_NATIONAL:
         return None
-    if seance.region_id is not None and user.region_id == seance.region_id:
+    if seance.region_id is not None and isinstance(user, User) and user.region_id == seance.region_id:
         return None
     return (f"Seule l'ARS de la région de la séance ({seance.region or 'national'}) ou l'administration nationale "
             "prépare et clôture cette séance.")
 
 
 # Object rules beyond role and scope, by action: None when allowed, else the French reason (`hors_perimetre`).
-REGLES_OBJET: dict[str, Callable[[Any, Any], str | None]] = {
+REGLES_OBJET: dict[str, Callable[[Acteur, Any], str | None]] = {
     "candidatures.piloter": _region_pilote,
     "enveloppes.liberer": _region_pilote,
     "seances.preparer": _region_de_la_seance,
@@ -290,7 +300,7 @@ def require(user: Acteur, action: str, obj: Model | None = None) -> None:
     decide(user, action, obj).exiger()
 
 
-def est_editeur(user: Acteur) -> bool:
+def est_editeur(user: Acteur) -> TypeGuard[User]:
     """Is the account a DUI vendor (who transmits for the establishments that authorised it)?"""
     return role_of(user) == Role.EDITEUR
 
@@ -303,11 +313,8 @@ def etablissements_non_autorises(actor: Acteur, finess: Iterable[str]) -> list[s
     return sorted(set(finess) - autorises)
 
 
-def _id_set(user: Acteur, attr: str) -> list[str]:
-    cache = getattr(user, "_esms_scope_cache", None)
-    if cache is None:
-        cache = {}
-        user._esms_scope_cache = cache
+def _id_set(user: User, attr: str) -> list[str]:
+    cache: dict[str, list[str]] = vars(user).setdefault("_esms_scope_cache", {})
     if attr not in cache:
         cache[attr] = list(getattr(user, attr).values_list("pk", flat=True))
     ids: list[str] = cache[attr]
@@ -320,8 +327,8 @@ def scope_q(user: Acteur, model: type[Model]) -> Q | None:
         return None
     role = role_of(user)
     nothing = Q(pk__in=[])
-    if role is None and not _compte_actif(user):
-        return nothing
+    if not isinstance(user, User) or (role is None and not _compte_actif(user)):
+        return nothing  # anonymous visitors, inactive accounts
     if role == Role.ADMIN_NATIONAL:
         return None
     paths = _SCOPE_PATHS.get(model)
@@ -337,7 +344,7 @@ def scope_q(user: Acteur, model: type[Model]) -> Q | None:
     return q
 
 
-def _scope_du_role(user: Acteur, role: Role | None, paths: ScopePaths) -> Q | None:
+def _scope_du_role(user: User, role: Role | None, paths: ScopePaths) -> Q | None:
     if role == Role.AGENT_ARS:
         if paths.region is None or not user.region_id:
             return None
@@ -370,7 +377,7 @@ def etablissements_limites(user: Acteur) -> set[str] | None:
     """The establishments a user sees of a dossier, when limited to them (a DUI vendor sees only the usage of
     the establishments that authorised it, never the whole grappe, its convention or its payments); None when
     the user sees the whole dossier in scope."""
-    if role_of(user) != Role.EDITEUR:
+    if not est_editeur(user):
         return None
     return {str(pk) for pk in _id_set(user, "etablissements")}
 

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from esms.comptes.models import AuditEvent, Courriel, Notification, Role, User
-from esms.comptes.permissions import require
+from esms.comptes.permissions import Acteur, compte_de, require
+
+if TYPE_CHECKING:  # types only: comptes sits below referentiel
+    from esms.referentiel.models import Etablissement, OrganismeGestionnaire
 
 
-def audit_events(*, actor, q: str = "", action: str = "", acteur: str = "", objet: str = "",
+def audit_events(*, actor: Acteur, q: str = "", action: str = "", acteur: str = "", objet: str = "",
                  debut: date | None = None, fin: date | None = None) -> QuerySet[AuditEvent]:
     """Events matching the filters: free text, action code, actor (name), object type, period (days, inclusive)."""
     require(actor, "audit.consulter")
@@ -42,33 +47,33 @@ def audit_types_objet() -> list[str]:
                 .values_list("object_type", flat=True).distinct())
 
 
-def notifications(*, user) -> QuerySet[Notification]:
+def notifications(*, user: Acteur) -> QuerySet[Notification]:
     """The user's own notifications, newest first (nobody reads another user's)."""
-    return Notification.objects.filter(destinataire=user)
+    return Notification.objects.filter(destinataire=compte_de(user))
 
 
-def nb_notifications_non_lues(user) -> int:
-    if not getattr(user, "is_authenticated", False):
+def nb_notifications_non_lues(user: Acteur) -> int:
+    if not isinstance(user, User) or not user.is_authenticated:
         return 0
     return Notification.objects.filter(destinataire=user, lue=False).count()
 
 
-def agents_ars(*, regions) -> list[User]:
+def agents_ars(*, regions: Iterable[str]) -> list[User]:
     """Active ARS agents of these regions (the instructors notified about a dossier)."""
     return list(User.objects.filter(is_active=True, role=Role.AGENT_ARS, region_id__in=list(regions)))
 
 
-def representants(*, organisme) -> list[User]:
+def representants(*, organisme: OrganismeGestionnaire | str) -> list[User]:
     """Active accounts representing an organisme gestionnaire (FINESS EJ) as porteur."""
     return list(User.objects.filter(is_active=True, role=Role.RESPONSABLE_OG, organismes=organisme))
 
 
-def gestionnaires(*, etablissement) -> list[User]:
+def gestionnaires(*, etablissement: Etablissement | str) -> list[User]:
     """Active establishment-manager accounts of an establishment (FINESS ET)."""
     return list(User.objects.filter(is_active=True, role=Role.GESTIONNAIRE_ESSMS, etablissements=etablissement))
 
 
-def editeurs(*, etablissements=None) -> QuerySet[User]:
+def editeurs(*, etablissements: Iterable[str] | None = None) -> QuerySet[User]:
     """Active DUI vendor accounts (those authorised by one of `etablissements`, when given)."""
     qs = User.objects.filter(role=Role.EDITEUR, is_active=True)
     if etablissements is not None:
@@ -76,13 +81,13 @@ def editeurs(*, etablissements=None) -> QuerySet[User]:
     return qs.order_by("username")
 
 
-def courriels(*, actor, statut: str = "") -> QuerySet[Courriel]:
+def courriels(*, actor: Acteur, statut: str = "") -> QuerySet[Courriel]:
     """The e-mails of the outbox for the national administrator: those of `statut`, or every one not sent."""
     require(actor, "comptes.gerer")
     qs = Courriel.objects.select_related("destinataire").defer("html", "texte")
     return qs.filter(statut=statut) if statut in Courriel.Statut.values else qs.exclude(statut=Courriel.Statut.ENVOYE)
 
 
-def courriel(*, actor, pk: int) -> Courriel:
+def courriel(*, actor: Acteur, pk: int) -> Courriel:
     require(actor, "comptes.gerer")
     return get_object_or_404(Courriel, pk=pk)

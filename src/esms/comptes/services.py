@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,7 +13,7 @@ from esms.comptes.models import Notification, Role, User
 from esms.comptes.permissions import ActeurSysteme, require
 
 
-def _snapshot(user: User) -> dict:
+def _snapshot(user: User) -> dict[str, Any]:
     return {
         "username": user.username,
         "role": user.role,

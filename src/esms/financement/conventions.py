@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from esms import rules
 from esms.comptes import audit
-from esms.comptes.permissions import require, utilisateur_de
+from esms.comptes.permissions import Acteur, require, utilisateur_de
 from esms.financement.erreurs import ConventionIntrouvable
 from esms.financement.models import Convention, Versement
 from esms.rules.decisions.versement import calculer_versement
@@ -58,7 +58,7 @@ def convention_de(dossier: Dossier) -> Convention:
     return convention
 
 
-def pdf(*, actor, dossier: Dossier) -> bytes:
+def pdf(*, actor: Acteur, dossier: Dossier) -> bytes:
     require(actor, "candidatures.consulter", dossier)
     from weasyprint import HTML  # imported here: it loads Pango, needed only for PDFs
 
@@ -72,7 +72,7 @@ def pdf(*, actor, dossier: Dossier) -> bytes:
     return HTML(string=html).write_pdf()
 
 
-def programmer_versement(*, actor, dossier: Dossier, type: str, montant: int, libelle: str) -> Versement:
+def programmer_versement(*, actor: Acteur, dossier: Dossier, type: str, montant: int, libelle: str) -> Versement:
     """The one place a payment order is created (scheduled, to be ordered), with its audit event. Runs inside the
     caller's transaction; the caller checks it stays within the convention (`deja_verse`)."""
     versement = Versement.objects.create(dossier=dossier, type=type, montant=montant, acteur=utilisateur_de(actor),
@@ -81,14 +81,14 @@ def programmer_versement(*, actor, dossier: Dossier, type: str, montant: int, li
     return versement
 
 
-def programmer_avance(*, actor, dossier: Dossier, convention: Convention) -> Versement:
+def programmer_avance(*, actor: Acteur, dossier: Dossier, convention: Convention) -> Versement:
     """The advance of the convention's schedule, as a payment order to be ordered."""
     avance = next(e for e in convention.echeancier if e["type"] == "avance")
     return programmer_versement(actor=actor, dossier=dossier, type=Versement.Type.AVANCE, montant=avance["montant"],
                                 libelle=f"Avance de la convention {convention.numero}")
 
 
-def programmer_solde(*, actor, dossier: Dossier, convention: Convention, montant: int) -> Versement:
+def programmer_solde(*, actor: Acteur, dossier: Dossier, convention: Convention, montant: int) -> Versement:
     """The balance of the convention, as a payment order to be ordered."""
     return programmer_versement(actor=actor, dossier=dossier, type=Versement.Type.SOLDE, montant=montant,
                                 libelle=f"Solde de la convention {convention.numero}")

@@ -58,7 +58,7 @@ def enveloppes_avec_etat(*, actor: Acteur, campagne_code: str | None = None) -> 
     ).annotate(engage=F("dotation") - F("disponible")).order_by("campagne__code", "region__nom")
 
 
-def enveloppe_du_dossier(dossier) -> Enveloppe | None:
+def enveloppe_du_dossier(dossier: Dossier) -> Enveloppe | None:
     """Regional and multi-regional dossiers commit the lead region's envelope; national ones the national one."""
     region = None if dossier.appel == "national" else dossier.region_pilote_id
     return Enveloppe.objects.filter(campagne_id=dossier.grappe.campagne_id, region_id=region).first()

@@ -6,15 +6,20 @@ BEGIN IMMEDIATE (see settings), which already serialises writers.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from esms.comptes import audit
-from esms.comptes.permissions import require, utilisateur_de
+from esms.comptes.permissions import Acteur, require, utilisateur_de
 from esms.financement import selectors
 from esms.financement.erreurs import EnveloppeInsuffisante, EnveloppeIntrouvable, LiberationRefusee
 from esms.financement.models import Enveloppe, LigneEnveloppe, Versement
 from esms.nombres import MONTANT_MAX
+
+if TYPE_CHECKING:  # types only: financement sits below candidatures and referentiel
+    from esms.candidatures.models import Campagne, Dossier
+    from esms.referentiel.models import Region
 
 
 def _lock(enveloppe_id: int) -> Enveloppe:
@@ -26,7 +31,7 @@ def _euros(montant: int) -> str:
 
 
 @transaction.atomic
-def creer_enveloppe(*, actor, campagne, region=None, libelle: str = "") -> Enveloppe:
+def creer_enveloppe(*, actor: Acteur, campagne: Campagne, region: Region | None = None, libelle: str = "") -> Enveloppe:
     require(actor, "enveloppes.doter")
     libelle = libelle or f"Enveloppe {campagne.code} – {region.nom if region else 'nationale'}"
     enveloppe, created = Enveloppe.objects.get_or_create(campagne=campagne, region=region,
@@ -37,7 +42,7 @@ def creer_enveloppe(*, actor, campagne, region=None, libelle: str = "") -> Envel
 
 
 @transaction.atomic
-def doter(*, actor, enveloppe: Enveloppe, montant: int, libelle: str) -> LigneEnveloppe:
+def doter(*, actor: Acteur, enveloppe: Enveloppe, montant: int, libelle: str) -> LigneEnveloppe:
     require(actor, "enveloppes.doter")
     if isinstance(montant, Decimal) and montant == montant.to_integral_value():
         montant = int(montant)
@@ -53,7 +58,7 @@ def doter(*, actor, enveloppe: Enveloppe, montant: int, libelle: str) -> LigneEn
     return ligne
 
 
-def engager(*, actor, dossier, montant: int) -> LigneEnveloppe:
+def engager(*, actor: Acteur, dossier: Dossier, montant: int) -> LigneEnveloppe:
     """Commit `montant` for `dossier` on its envelope. Must run inside the caller's transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("engager() doit être appelé dans une transaction.")
@@ -69,14 +74,14 @@ def engager(*, actor, dossier, montant: int) -> LigneEnveloppe:
             f"({_euros(disponible)})."
         )
     ligne = LigneEnveloppe.objects.create(enveloppe=enveloppe, type=LigneEnveloppe.Type.ENGAGEMENT,
-                                          montant=-montant, dossier=dossier, acteur=actor,
+                                          montant=-montant, dossier=dossier, acteur=utilisateur_de(actor),
                                           libelle=f"Engagement du dossier {dossier}")
     audit.record(actor=actor, action="enveloppes.engager", obj=enveloppe, before={"disponible": disponible},
                  after={"disponible": disponible - montant, "dossier": str(dossier)})
     return ligne
 
 
-def a_liberer(dossier) -> int:
+def a_liberer(dossier: Dossier) -> int:
     """What `dossier` still holds on its envelope: its commitments net of earlier releases, less what was
     already paid or ordered to it (never negative)."""
     net = -sum(LigneEnveloppe.objects.filter(dossier=dossier).values_list("montant", flat=True))
@@ -86,7 +91,7 @@ def a_liberer(dossier) -> int:
 
 
 @transaction.atomic
-def liberer(*, actor, dossier, motif: str, montant_attendu: int | None = None) -> LigneEnveloppe:
+def liberer(*, actor: Acteur, dossier: Dossier, motif: str, montant_attendu: int | None = None) -> LigneEnveloppe:
     """Release what `dossier` still holds on its envelope (commitment less payments), with a required reason:
     by the lead region's ARS agent or the national administrator; audited; the amount returns to the
     envelope's available balance. Serialised on the envelope row, so two releases never give back twice.

@@ -9,8 +9,10 @@ import secrets
 from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,7 +28,7 @@ from esms.comptes import audit, courriels, habilitations
 from esms.comptes import selectors as comptes_selectors
 from esms.comptes.models import Courriel, Invitation, Notification, Rattachement, User
 from esms.comptes.notifications import notifier
-from esms.comptes.permissions import Acteur, require
+from esms.comptes.permissions import Acteur, compte_de, require, utilisateur_de
 from esms.comptes.services import _snapshot
 from esms.referentiel.models import Etablissement, OrganismeGestionnaire, Region
 
@@ -34,7 +36,7 @@ SEL_VERIFICATION = "esms.comptes.verification"
 EXTENSIONS_JUSTIFICATIF = {".pdf", ".png", ".jpg", ".jpeg"}
 
 
-def _courriel(*, adresse: str, destinataire: User | None, sujet: str, gabarit: str, contexte: dict) -> Courriel:
+def _courriel(*, adresse: str, destinataire: User | None, sujet: str, gabarit: str, contexte: dict[str, Any]) -> Courriel:
     courriel = Courriel.objects.create(
         destinataire=destinataire, adresse=adresse, sujet=f"{courriels.PREFIXE} {sujet}",
         texte=render_to_string(f"comptes/email/{gabarit}.txt", contexte),
@@ -95,7 +97,7 @@ def verifier_email(*, jeton: str) -> User:
 
 # --- Claims -----------------------------------------------------------------------------------------
 
-def _recevoir_justificatif(fichier) -> televersements.Fichier:
+def _recevoir_justificatif(fichier: televersements.Source | None) -> televersements.Fichier:
     """The supporting document in a temporary file (shared upload module, kind « justificatifs »: bounded while
     streamed), before any transaction; the caller removes it."""
     if fichier is None:
@@ -120,7 +122,7 @@ def _region_organisme(og: OrganismeGestionnaire) -> Region | None:
     return et.region if et else None
 
 
-def demander_rattachement(*, actor: Acteur, type: str, fonction: str, justificatif, organisme: str = "",
+def demander_rattachement(*, actor: Acteur, type: str, fonction: str, justificatif: televersements.Source | None, organisme: str = "",
                           etablissements: Iterable[str] = ()) -> Rattachement:
     """Ask to represent an organisme or manage establishments; the agents of the region are notified. The
     supporting document is received (bounded, in a temporary file) before the short write transaction."""
@@ -134,8 +136,9 @@ def demander_rattachement(*, actor: Acteur, type: str, fonction: str, justificat
 
 
 @transaction.atomic
-def _enregistrer_rattachement(*, actor: Acteur, type: Rattachement.Type, fonction: str, justificatif: File,
+def _enregistrer_rattachement(*, actor: Acteur, type: Rattachement.Type, fonction: str, justificatif: File[Any],
                               organisme: str, etablissements: Iterable[str]) -> Rattachement:
+    demandeur = compte_de(actor)
     ets: list[Etablissement] = []
     if type == Rattachement.Type.ORGANISME:
         og = OrganismeGestionnaire.objects.select_related("departement__region").filter(pk=organisme.strip()).first()
@@ -157,17 +160,17 @@ def _enregistrer_rattachement(*, actor: Acteur, type: Rattachement.Type, fonctio
         og, region = None, ets[0].region
     if region is None:
         raise ValidationError({"organisme": "La région de cet organisme est inconnue du référentiel."})
-    if Rattachement.objects.filter(demandeur=actor, statut=Rattachement.Statut.EN_ATTENTE, organisme=og,
+    if Rattachement.objects.filter(demandeur=demandeur, statut=Rattachement.Statut.EN_ATTENTE, organisme=og,
                                    type=type).exists() and og is not None:
         raise ValidationError({"organisme": "Une demande pour cet organisme est déjà en attente."})
-    demande = Rattachement.objects.create(demandeur=actor, type=type, organisme=og, region=region,
+    demande = Rattachement.objects.create(demandeur=demandeur, type=type, organisme=og, region=region,
                                           fonction=fonction.strip()[:200], justificatif=justificatif)
     demande.etablissements.set(ets)
     audit.record(actor=actor, action="comptes.rattachement_demande", obj=demande,
                  after={"type": type, "organisme": og.pk if og else None, "etablissements": [e.pk for e in ets],
                         "region": region.pk})
     agents = habilitations.agents_de_region(region.pk)
-    notifier(agents, sujet=f"Demande de rattachement à valider : {actor.get_full_name() or actor.email}",
+    notifier(agents, sujet=f"Demande de rattachement à valider : {demandeur.get_full_name() or demandeur.email}",
              texte=str(demande), lien=reverse("inscriptions:rattachement", args=[demande.pk]))
     return demande
 
@@ -189,7 +192,7 @@ def decider_rattachement(*, actor: Acteur, rattachement: Rattachement, valider: 
         else:
             habilitations.accorder(user, etablissements=list(demande.etablissements.values_list("pk", flat=True)))
     demande.statut = Rattachement.Statut.VALIDE if valider else Rattachement.Statut.REFUSE
-    demande.decideur, demande.motif, demande.decide_le = actor, motif.strip(), timezone.now()
+    demande.decideur, demande.motif, demande.decide_le = utilisateur_de(actor), motif.strip(), timezone.now()
     demande.save(update_fields=["statut", "decideur", "motif", "decide_le"])
     audit.record(actor=actor, action="comptes.rattachement_valide" if valider else "comptes.rattachement_refuse",
                  obj=demande, before=avant, after=_snapshot(user), comment=motif)
@@ -231,7 +234,7 @@ def inviter(*, actor: Acteur, organisme: str, email: str) -> Invitation:
     email = email.strip().lower()
     if not email or "@" not in email:
         raise ValidationError({"email": "Adresse électronique invalide."})
-    invitation = Invitation.objects.create(organisme=og, email=email, invite_par=actor,
+    invitation = Invitation.objects.create(organisme=og, email=email, invite_par=compte_de(actor),
                                            jeton=secrets.token_urlsafe(32),
                                            expire_le=timezone.now() + timedelta(days=settings.ESMS_INVITATION_JOURS))
     audit.record(actor=actor, action="comptes.inviter", obj=invitation, after={"email": email, "organisme": og.pk})
@@ -257,13 +260,13 @@ def invitation_valide(jeton: str) -> Invitation:
 
 
 @transaction.atomic
-def accepter_invitation(*, jeton: str, user: Acteur = None, prenom: str = "", nom: str = "",
+def accepter_invitation(*, jeton: str, user: User | AnonymousUser | None = None, prenom: str = "", nom: str = "",
                         mot_de_passe: str = "") -> User:
     """The invited person joins the organisme as porteur: with its signed-in account (same address), or with an
     account created now (the link proves the address)."""
     invitation = invitation_valide(jeton)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if user is not None and user.is_authenticated:
+    if isinstance(user, User) and user.is_authenticated:
         if user.email.lower() != invitation.email:
             raise PermissionDenied(f"Cette invitation est adressée à {invitation.email}, pas à votre compte.")
     else:
@@ -306,7 +309,7 @@ def modifier_habilitations(*, actor: Acteur, user: User, role: str, region: str 
     par_agent = habilitations.est_agent_ars(actor)
     habilitations.verifier_role(role, par_agent=par_agent, region=region)
     if par_agent:
-        r = actor.region_id
+        r = actor.region_id if isinstance(actor, User) else None
         hors = sorted(set(organismes) - set(OrganismeGestionnaire.objects.filter(
             Q(departement__region=r) | Q(etablissements__region=r), pk__in=organismes).values_list("pk", flat=True)))
         hors += sorted(set(etablissements) - set(Etablissement.objects.filter(region=r, pk__in=etablissements)
@@ -328,12 +331,13 @@ def modifier_habilitations(*, actor: Acteur, user: User, role: str, region: str 
 
 
 @transaction.atomic
-def changer_activation(*, actor: Acteur, user: Acteur, actif: bool, motif: str = "") -> User:
+def changer_activation(*, actor: Acteur, user: User | AnonymousUser, actif: bool, motif: str = "") -> User:
     """Deactivate (or reactivate) an account: oneself, or an administrator within its scope; audited.
     A deactivated account's sessions stop at once (Django refuses inactive users)."""
-    if not (actor.pk == user.pk and not actif):
-        _administrable(actor, user)
-    user = User.objects.select_for_update().get(pk=user.pk)
+    cible = compte_de(user)
+    if not (actor is not None and actor.pk == cible.pk and not actif):
+        _administrable(actor, cible)
+    user = User.objects.select_for_update().get(pk=cible.pk)
     avant = user.is_active
     user.is_active = actif
     user.save(update_fields=["is_active"])

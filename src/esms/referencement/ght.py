@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from esms.comptes import audit
-from esms.comptes.permissions import require, utilisateur_de
+from esms.comptes.permissions import Acteur, require, utilisateur_de
 from esms.referencement.models import AppartenanceGht
 from esms.referentiel.models import GroupeFiness, MembreGroupe, OrganismeGestionnaire
 from esms.refus import Refus
@@ -31,7 +31,7 @@ def organismes_en_ght(finess_ej: list[str]) -> set[str]:
 
 
 @transaction.atomic
-def declarer(*, actor, finess_ej: str, nom_ght: str, justificatif: str) -> AppartenanceGht:
+def declarer(*, actor: Acteur, finess_ej: str, nom_ght: str, justificatif: str) -> AppartenanceGht:
     organisme = OrganismeGestionnaire.objects.filter(pk=finess_ej.strip()).first()
     if organisme is None:
         raise Refus(f"Organisme : aucun organisme gestionnaire avec le FINESS juridique « {finess_ej} ».",
@@ -57,7 +57,7 @@ def declarer(*, actor, finess_ej: str, nom_ght: str, justificatif: str) -> Appar
 
 
 @transaction.atomic
-def retirer(*, actor, appartenance: AppartenanceGht, motif: str = "") -> None:
+def retirer(*, actor: Acteur, appartenance: AppartenanceGht, motif: str = "") -> None:
     require(actor, "referencement.ght", appartenance.organisme)
     avant = {"organisme": appartenance.organisme_id, "nom_ght": appartenance.nom_ght, "source": appartenance.source}
     appartenance.delete()
@@ -66,7 +66,7 @@ def retirer(*, actor, appartenance: AppartenanceGht, motif: str = "") -> None:
 
 
 @transaction.atomic
-def importer_finess_plus(*, actor) -> dict[str, int]:
+def importer_finess_plus(*, actor: Acteur) -> dict[str, int]:
     """Memberships from the FINESS+ GCC groups of a GHT type (set-based): added or renamed, and those read from
     FINESS+ before whose group no longer lists the organisme removed. Declarations are left alone."""
     require(actor, "referencement.gerer")

@@ -65,7 +65,7 @@ def pour_les_regles(solution: Solution) -> SolutionReferencee:
     )
 
 
-def commandes_visibles(user) -> QuerySet[CommandeSons]:
+def commandes_visibles(user: Acteur) -> QuerySet[CommandeSons]:
     """SONS orders in the user's scope; a vendor sees only the orders of its own solutions."""
     commandes = filter_scope(user, CommandeSons.objects.select_related(
         "solution__editeur", "etablissement__region", "etablissement__categorie"))

@@ -15,7 +15,7 @@ from django.db.models import Max
 
 from esms.comptes import audit
 from esms.comptes.models import User
-from esms.comptes.permissions import est_editeur, filter_scope, require
+from esms.comptes.permissions import Acteur, compte_de, est_editeur, filter_scope, require, utilisateur_de
 from esms.referencement.erreurs import CommandeHorsPerimetre, ImportRefuse
 from esms.referencement.lecture_commandes import ORDRE_STATUTS, erreurs_coherence, lire_commandes
 from esms.referencement.lecture_registre import lire_registre
@@ -23,6 +23,7 @@ from esms.referencement.models import CommandeSons, Editeur, HistoriqueSolution,
 from esms.referencement.siren import erreur_siren
 from esms.referentiel.models import Etablissement
 from esms.rules.categories import SECTEURS
+from esms.televersements import Source
 
 
 @dataclass(frozen=True)
@@ -46,17 +47,17 @@ def etat(solution: Solution) -> dict[str, Any]:
     }
 
 
-def _historiser(solution: Solution, *, actor, motif: str) -> None:
+def _historiser(solution: Solution, *, actor: Acteur, motif: str) -> None:
     dernier = solution.historique.order_by("-numero").values_list("numero", flat=True).first() or 0
     HistoriqueSolution.objects.create(solution=solution, numero=dernier + 1, donnees=etat(solution), motif=motif,
-                                      auteur=actor if getattr(actor, "pk", None) else None)
+                                      auteur=utilisateur_de(actor) if getattr(actor, "pk", None) else None)
 
 
 def _nom_recherche(nom: str, version: str, editeur: str) -> str:
     return " ".join(f"{nom} {version} {editeur}".split()).casefold()[:300]
 
 
-def importer_registre(*, actor, fichier, nom: str) -> BilanImport:
+def importer_registre(*, actor: Acteur, fichier: Source, nom: str) -> BilanImport:
     """Import the ANS list: create or update each solution (key: SIREN, solution, version, corridor)."""
     require(actor, "referencement.gerer")
     lignes = lire_registre(fichier, nom)  # parsed and checked before any write
@@ -96,7 +97,7 @@ def importer_registre(*, actor, fichier, nom: str) -> BilanImport:
                         .values("solution").order_by().annotate(n=Max("numero")).values_list("solution", "n"))
         HistoriqueSolution.objects.bulk_create([
             HistoriqueSolution(solution=solution, numero=derniers.get(solution.pk, 0) + 1, donnees=etat(solution),
-                               motif=motif, auteur=actor if getattr(actor, "pk", None) else None)
+                               motif=motif, auteur=utilisateur_de(actor) if getattr(actor, "pk", None) else None)
             for solution, motif in [*a_creer, *a_modifier]], batch_size=500)
         audit.record(actor=actor, action="referencement.importer", object_type="referencement.Solution",
                      object_repr=nom[:300],
@@ -105,7 +106,7 @@ def importer_registre(*, actor, fichier, nom: str) -> BilanImport:
     return BilanImport(len(a_creer), len(a_modifier), len(lignes) - len(a_creer) - len(a_modifier))
 
 
-def modifier_solution(*, actor, solution: Solution, vague: int, secteurs: list[str], date_referencement: date,
+def modifier_solution(*, actor: Acteur, solution: Solution, vague: int, secteurs: list[str], date_referencement: date,
                       statut: str, date_retrait: date | None, motif: str) -> Solution:
     """A national administrator's edit of one entry (a new version in its history)."""
     require(actor, "referencement.gerer")
@@ -135,20 +136,19 @@ def modifier_solution(*, actor, solution: Solution, vague: int, secteurs: list[s
     return solution
 
 
-def lier_compte(*, actor, editeur: Editeur, compte: User | str) -> None:
+def lier_compte(*, actor: Acteur, editeur: Editeur, compte: User | str) -> None:
     """Link a vendor API account (role « éditeur de DUI ») to a vendor: it then acts for its solutions."""
     require(actor, "referencement.gerer")
-    if not isinstance(compte, User):
-        compte = User.objects.filter(username=compte).first()  # type: ignore[assignment]
-    if compte is None or not est_editeur(compte):
+    lie = compte if isinstance(compte, User) else User.objects.filter(username=compte).first()
+    if lie is None or not est_editeur(lie):
         raise ImportRefuse("Seul un compte au rôle « éditeur de DUI » peut être lié à un éditeur.")
     with transaction.atomic():
-        editeur.comptes.add(compte)
+        editeur.comptes.add(lie)
         audit.record(actor=actor, action="referencement.lier_compte", obj=editeur,
-                     after={"compte": compte.get_username()})
+                     after={"compte": lie.get_username()})
 
 
-def creer_editeur(*, actor, siren: str, nom: str) -> Editeur:
+def creer_editeur(*, actor: Acteur, siren: str, nom: str) -> Editeur:
     require(actor, "referencement.gerer")
     probleme = erreur_siren(siren)
     if probleme:
@@ -168,7 +168,7 @@ def _etat_commande(commande: CommandeSons) -> dict[str, Any]:
             "statut": commande.statut}
 
 
-def importer_commandes(*, actor, fichier, nom: str) -> BilanImport:
+def importer_commandes(*, actor: Acteur, fichier: Source, nom: str) -> BilanImport:
     """Import SONS orders (key: establishment and wave); the whole file is checked before any write."""
     require(actor, "sons.importer")
     cles = {(s.editeur.siren, s.nom.casefold(), s.version.casefold()): s.pk
@@ -186,11 +186,11 @@ def importer_commandes(*, actor, fichier, nom: str) -> BilanImport:
             commande = existantes.get((ligne.finess_et, ligne.vague))
             if commande is None:
                 crees.append(CommandeSons(etablissement_id=ligne.finess_et, vague=ligne.vague,
-                                          canal=CommandeSons.Canal.FICHIER, modifiee_par=actor, **valeurs))
+                                          canal=CommandeSons.Canal.FICHIER, modifiee_par=utilisateur_de(actor), **valeurs))
             elif any(getattr(commande, k) != v for k, v in valeurs.items()):
                 for champ, valeur in valeurs.items():
                     setattr(commande, champ, valeur)
-                commande.canal, commande.modifiee_par = CommandeSons.Canal.FICHIER, actor
+                commande.canal, commande.modifiee_par = CommandeSons.Canal.FICHIER, utilisateur_de(actor)
                 a_modifier.append(commande)
         CommandeSons.objects.bulk_create(crees, batch_size=1000)
         CommandeSons.objects.bulk_update(a_modifier, ["solution", "date_commande", "date_deploiement", "statut",
@@ -201,12 +201,12 @@ def importer_commandes(*, actor, fichier, nom: str) -> BilanImport:
     return BilanImport(len(crees), len(a_modifier), len(lignes) - len(crees) - len(a_modifier))
 
 
-def declarer_commande(*, actor, finess_et: str, solution: Solution, vague: int, date_commande: date,
+def declarer_commande(*, actor: Acteur, finess_et: str, solution: Solution, vague: int, date_commande: date,
                       date_deploiement: date | None, statut: str) -> tuple[CommandeSons, bool]:
     """A vendor pushes an order or its deployment: only for its own solutions and for establishments that
     authorised it; the status never goes back (commandé → déployé → payé au vendeur). Returns (order, created)."""
     require(actor, "sons.declarer")
-    if not solution.editeur.comptes.filter(pk=actor.pk).exists():
+    if not solution.editeur.comptes.filter(pk=compte_de(actor).pk).exists():
         raise CommandeHorsPerimetre(f"La solution « {solution} » n'est pas une solution de votre éditeur.")
     if not filter_scope(actor, Etablissement.objects.filter(pk=finess_et)).exists():
         raise CommandeHorsPerimetre(f"L'établissement {finess_et} n'a pas autorisé ce compte éditeur.")
@@ -218,7 +218,7 @@ def declarer_commande(*, actor, finess_et: str, solution: Solution, vague: int, 
                     .filter(etablissement_id=finess_et, vague=vague).first())
         avant = _etat_commande(commande) if commande else None
         if commande is not None:
-            if commande.solution_id != solution.pk and not commande.solution.editeur.comptes.filter(pk=actor.pk).exists():
+            if commande.solution_id != solution.pk and not commande.solution.editeur.comptes.filter(pk=compte_de(actor).pk).exists():
                 raise CommandeHorsPerimetre(f"La commande SONS de la vague {vague} de {finess_et} porte sur la "
                                             "solution d'un autre éditeur.")
             if ORDRE_STATUTS[statut] < ORDRE_STATUTS[commande.statut]:
@@ -227,7 +227,7 @@ def declarer_commande(*, actor, finess_et: str, solution: Solution, vague: int, 
         else:
             commande = CommandeSons(etablissement_id=finess_et, vague=vague)
         commande.solution, commande.date_commande, commande.date_deploiement = solution, date_commande, date_deploiement
-        commande.statut, commande.canal, commande.modifiee_par = statut, CommandeSons.Canal.API, actor
+        commande.statut, commande.canal, commande.modifiee_par = statut, CommandeSons.Canal.API, utilisateur_de(actor)
         commande.save()
         audit.record(actor=actor, action="sons.declarer", obj=commande, before=avant, after=_etat_commande(commande))
     return commande, avant is None

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date, datetime
 from pathlib import Path
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Field, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -58,11 +60,11 @@ def _filtre_commune(commune: str) -> Q:
     return filtre | Q(code_commune__in=codes) if codes else filtre
 
 
-def _categories(**filtre) -> list[str]:
+def _categories(**filtre: object) -> list[str]:
     return list(Categorie.objects.filter(**filtre).values_list("code", flat=True))
 
 
-def rechercher_etablissements(*, actor, q: str = "", commune: str = "", departement: str = "",
+def rechercher_etablissements(*, actor: Acteur, q: str = "", commune: str = "", departement: str = "",
                               categorie: str = "", secteur: str = "", eligibles: bool = False,
                               statut: str = "ouverts") -> QuerySet[Etablissement]:
     """Establishments matching the criteria, by name then number, with their category and département."""
@@ -89,7 +91,7 @@ def rechercher_etablissements(*, actor, q: str = "", commune: str = "", departem
     return etablissements.order_by("nom_recherche", "finess_et")
 
 
-def etablissement(*, actor, finess_et: str) -> Etablissement:
+def etablissement(*, actor: Acteur, finess_et: str) -> Etablissement:
     require(actor, "referentiel.consulter")
     return get_object_or_404(
         Etablissement.objects.select_related("categorie", "departement", "region", "organisme",
@@ -101,7 +103,7 @@ def commune(code_insee: str) -> Commune | None:
     return Commune.objects.filter(code_insee=code_insee).first() if code_insee else None
 
 
-def organisme(*, actor, finess_ej: str) -> OrganismeGestionnaire:
+def organisme(*, actor: Acteur, finess_ej: str) -> OrganismeGestionnaire:
     require(actor, "referentiel.consulter")
     return get_object_or_404(OrganismeGestionnaire.objects.select_related("departement", "statut_juridique"),
                              finess_ej=finess_ej)
@@ -120,16 +122,26 @@ def chiffres_organisme(organisme: OrganismeGestionnaire) -> dict[str, int]:
 
 def points_du_departement(departement_id: str) -> list[tuple[str, float, float]]:
     """(FINESS, latitude, longitude) of the open, geolocated establishments of a département (for the mini-map)."""
-    return list(Etablissement.objects.filter(departement_id=departement_id, ouvert=True, latitude__isnull=False)
-                .values_list("finess_et", "latitude", "longitude"))
+    lignes = (Etablissement.objects.filter(departement_id=departement_id, ouvert=True, latitude__isnull=False)
+              .values_list("finess_et", "latitude", "longitude"))
+    return [(finess, lat, lon) for finess, lat, lon in lignes if lat is not None and lon is not None]
 
 
-def imports(*, actor) -> QuerySet[ImportFiness]:
+def imports(*, actor: Acteur) -> QuerySet[ImportFiness]:
     require(actor, "referentiel.voir_imports")
     return ImportFiness.objects.select_related("acteur").order_by("-demarre_le", "-pk")
 
 
-def imports_programmes(*, actor) -> list[dict]:
+class ImportProgramme(TypedDict):
+    """A FINESS file waiting for (or in) the task worker."""
+
+    fichier: str
+    en_cours: bool
+    programme_le: datetime
+    demarre_le: datetime | None
+
+
+def imports_programmes(*, actor: Acteur) -> list[ImportProgramme]:
     """FINESS files uploaded from the imports page that the task worker has not finished with yet: waiting in the
     queue or running (read from the django-tasks database backend; its other backends keep no queue)."""
     require(actor, "referentiel.voir_imports")
@@ -139,12 +151,12 @@ def imports_programmes(*, actor) -> list[dict]:
     taches = (DBTaskResult.objects.filter(task_path__endswith=".importer_finess_en_tache",
                                           status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING])
               .order_by("enqueued_at")[:50])
-    return [{"fichier": (tache.args_kwargs.get("kwargs") or {}).get("nom_fichier", "?"),
-             "en_cours": tache.status == TaskResultStatus.RUNNING, "programme_le": tache.enqueued_at,
-             "demarre_le": tache.started_at} for tache in taches]
+    return [ImportProgramme(fichier=(tache.args_kwargs.get("kwargs") or {}).get("nom_fichier", "?"),
+                            en_cours=tache.status == TaskResultStatus.RUNNING, programme_le=tache.enqueued_at,
+                            demarre_le=tache.started_at) for tache in taches]
 
 
-def rapport_rejets(*, actor, pk: int) -> Path:
+def rapport_rejets(*, actor: Acteur, pk: int) -> Path:
     """Path of an import's rejects report; 404 when absent or outside var/imports/."""
     import_finess = get_object_or_404(imports(actor=actor), pk=pk)
     chemin = Path(import_finess.rapport_rejets) if import_finess.rapport_rejets else None
@@ -154,26 +166,32 @@ def rapport_rejets(*, actor, pk: int) -> Path:
     return chemin
 
 
-def import_finess(*, actor, pk: int) -> ImportFiness:
+def import_finess(*, actor: Acteur, pk: int) -> ImportFiness:
     return get_object_or_404(imports(actor=actor).select_related("confirme_par", "annule_par"), pk=pk)
 
 
-def historique(*, objet: str, cle: str, limite: int = 200) -> list[dict]:
+# One field changed by one import (`import` is the import's id; a Python keyword, hence the functional form).
+Changement = TypedDict("Changement", {"import": int, "annule": bool, "date_extraction": date | None, "champ": str,
+                                      "avant": str, "apres": str})
+
+
+def historique(*, objet: str, cle: str, limite: int = 200) -> list[Changement]:
     """What each import changed on one establishment (`objet` « et ») or organisme (« ej »): field, before,
     after, most recent first; bookkeeping columns left out."""
     from esms.referentiel.importer.plan import TECHNIQUES
 
     modele = Etablissement if objet == "et" else OrganismeGestionnaire
-    lignes = []
+    lignes: list[Changement] = []
     for import_id, statut, date_extraction, champ, avant, apres in (
             ChangementFiness.objects.filter(objet=objet, cle=cle).exclude(champ__in=TECHNIQUES)
             .order_by("-import_finess_id", "champ")
             .values_list("import_finess_id", "import_finess__statut", "import_finess__date_extraction", "champ",
                          "avant", "apres")[:limite]):
         try:
-            libelle = str(modele._meta.get_field(champ).verbose_name)
+            champ_modele = modele._meta.get_field(champ)
         except FieldDoesNotExist:
-            libelle = champ
+            champ_modele = None
+        libelle = str(champ_modele.verbose_name) if isinstance(champ_modele, Field) else champ
         avant, apres = json.loads(avant or "null"), json.loads(apres or "null")
         if champ == "ouvert":
             avant, apres = ("ouvert" if v else "fermé" for v in (avant, apres))
@@ -183,15 +201,23 @@ def historique(*, objet: str, cle: str, limite: int = 200) -> list[dict]:
     return lignes
 
 
-def _affiche(valeur) -> str:
+def _affiche(valeur: object) -> str:
     return "—" if valeur is None or valeur == "" else str(valeur)
 
 
-def groupes_de(organisme: OrganismeGestionnaire) -> list[dict]:
+class GroupeAffiche(TypedDict):
+    """A GCC/GCO group an organisme belongs to, its role in it and the group's members."""
+
+    groupe: GroupeFiness
+    role: str
+    membres: list[MembreAffiche]
+
+
+def groupes_de(organisme: OrganismeGestionnaire) -> list[GroupeAffiche]:
     """The GCC/GCO groups the organisme belongs to (by its FINESS+ pmSmsseId), and, for a GCO, its members."""
     if not organisme.pm_smsse_id:
         return []
-    groupes = []
+    groupes: list[GroupeAffiche] = []
     for membre in (MembreGroupe.objects.filter(pm_smsse_id=organisme.pm_smsse_id).select_related("groupe")
                    .order_by("groupe__type_groupe", "groupe__nom")):
         groupes.append({"groupe": membre.groupe, "role": membre.role, "membres": _membres(membre.groupe)})
@@ -200,13 +226,21 @@ def groupes_de(organisme: OrganismeGestionnaire) -> list[dict]:
     return groupes
 
 
-def _membres(groupe: GroupeFiness) -> list[dict]:
+class MembreAffiche(TypedDict):
+    """A member of a FINESS+ group, with its organisme when the register knows it."""
+
+    pm_smsse_id: str
+    ege_id: str
+    role: str
+    organisme: OrganismeGestionnaire | None
+
+
+def _membres(groupe: GroupeFiness) -> list[MembreAffiche]:
     membres = list(groupe.membres.order_by("pm_smsse_id").values("pm_smsse_id", "ege_id", "role"))
     organismes = {og.pm_smsse_id: og for og in OrganismeGestionnaire.objects.filter(
         pm_smsse_id__in=[m["pm_smsse_id"] for m in membres if m["pm_smsse_id"]])}
-    for membre in membres:
-        membre["organisme"] = organismes.get(membre["pm_smsse_id"])
-    return membres
+    return [MembreAffiche(pm_smsse_id=m["pm_smsse_id"], ege_id=m["ege_id"], role=m["role"],
+                          organisme=organismes.get(m["pm_smsse_id"])) for m in membres]
 
 
 def regions() -> QuerySet[Region]:

@@ -28,15 +28,17 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Field, Model
 from django.utils import timezone
 
 from esms import televersements
 from esms.comptes import audit
-from esms.comptes.permissions import require, utilisateur_de
+from esms.comptes.permissions import Acteur, require, utilisateur_de
 from esms.referentiel import chargement
 from esms.referentiel.erreurs import (
     Anomalie,
@@ -62,19 +64,23 @@ from esms.referentiel.models import (
     StatutJuridique,
 )
 from esms.refus import hors_perimetre
+from esms.televersements import Source
 
 # ---------------------------------------------------------------------------------------------------------------
 # Geography and nomenclatures
 
 
-def _upsert(modele, objets: list, champs: list[str]) -> int:
-    modele.objects.bulk_create(objets, batch_size=2000, update_conflicts=True,
-                               unique_fields=[modele._meta.pk.name], update_fields=champs)
+M = TypeVar("M", bound=Model)
+
+
+def _upsert(modele: type[M], objets: list[M], champs: list[str]) -> int:
+    modele._default_manager.bulk_create(objets, batch_size=2000, update_conflicts=True,
+                                        unique_fields=[modele._meta.pk.name], update_fields=champs)
     return len(objets)
 
 
 @transaction.atomic
-def charger_referentiel(*, actor, dossier: Path | str | None = None) -> dict[str, int]:
+def charger_referentiel(*, actor: Acteur, dossier: Path | str | None = None) -> dict[str, int]:
     """Load (or refresh) regions, départements, communes, categories and legal statuses. Idempotent."""
     require(actor, "referentiel.importer")
     dossier = Path(dossier or chargement.DOSSIER_PAQUET)
@@ -129,13 +135,13 @@ class FichierLu:
     nb_lignes: int
     anomalies: list[Anomalie]
     numeros_rejetes: set[str]
-    lignes_et: list[tuple] | None = None
+    lignes_et: list[tuple[Any, ...]] | None = None
     colonnes_et: tuple[str, ...] = ()
-    lignes_ej: list[tuple] = field(default_factory=list)
+    lignes_ej: list[tuple[Any, ...]] = field(default_factory=list)
     colonnes_ej: tuple[str, ...] = ()
     ebauches: set[str] = field(default_factory=set)
-    groupes: list[dict] = field(default_factory=list)
-    details: dict = field(default_factory=dict)
+    groupes: list[dict[str, Any]] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 _COLONNES_ETALAB_ET = (*format_et.COLONNES, "ouvert", "ferme_le")
@@ -172,11 +178,11 @@ def _lire(chemin: Path, nom: str, contexte: Contexte, *, encodage: str, type_att
     if analyse.type_fichier == "ej":
         lu.lignes_ej, lu.colonnes_ej = analyse.extrait.lignes, format_ej.COLONNES
     else:
-        extrait = analyse.extrait
-        assert isinstance(extrait, format_et.ExtraitEt)
-        lu.lignes_et = [(*ligne, True, None) for ligne in extrait.lignes]
+        extrait_et = analyse.extrait
+        assert isinstance(extrait_et, format_et.ExtraitEt)
+        lu.lignes_et = [(*ligne, True, None) for ligne in extrait_et.lignes]
         lu.colonnes_et = _COLONNES_ETALAB_ET
-        lu.ebauches = extrait.organismes
+        lu.ebauches = extrait_et.organismes
     return lu
 
 
@@ -216,13 +222,13 @@ def motifs_d_attente(lu: FichierLu, plan_et: plan.Plan | None, plan_ej: plan.Pla
     if all(p is None or p.vide for p in (plan_et, plan_ej)):
         return motifs
     dernier = _dernier_applique(lu.type_fichier)
-    if dernier is not None and lu.date_extraction <= dernier.date_extraction:
+    if dernier is not None and dernier.date_extraction is not None and lu.date_extraction <= dernier.date_extraction:
         motifs.append(f"son extraction (du {lu.date_extraction:%d/%m/%Y}) n'est pas plus récente que celle du "
                       f"dernier import appliqué (n° {dernier.pk}, extraction du {dernier.date_extraction:%d/%m/%Y})")
     return motifs
 
 
-def _nouvel_import(lu: FichierLu, *, actor, details: dict, url_source: str) -> ImportFiness:
+def _nouvel_import(lu: FichierLu, *, actor: Acteur, details: dict[str, Any], url_source: str) -> ImportFiness:
     return ImportFiness.objects.create(
         fichier=lu.nom[:500], type_fichier=lu.type_fichier, nature=lu.nature, date_extraction=lu.date_extraction,
         sha256=lu.sha256, nb_lignes=lu.nb_lignes, nb_rejetes=len(lu.numeros_rejetes),
@@ -231,7 +237,7 @@ def _nouvel_import(lu: FichierLu, *, actor, details: dict, url_source: str) -> I
     )
 
 
-def _terminer(import_finess: ImportFiness, comptes_et: dict, comptes_ej: dict, debut: float, *, actor,
+def _terminer(import_finess: ImportFiness, comptes_et: dict[str, int], comptes_ej: dict[str, int], debut: float, *, actor: Acteur,
               confirme: bool) -> None:
     import_finess.nb_crees = comptes_et.get("crees", 0)
     import_finess.nb_modifies = comptes_et.get("modifies", 0)
@@ -261,7 +267,7 @@ def _terminer(import_finess: ImportFiness, comptes_et: dict, comptes_ej: dict, d
     }, comment=import_finess.fichier)
 
 
-def _enregistrer_echec(*, actor, nom: str, erreur: Exception, debut: float, lu: FichierLu | None,
+def _enregistrer_echec(*, actor: Acteur, nom: str, erreur: Exception, debut: float, lu: FichierLu | None,
                        type_fichier: str) -> ImportFiness:
     with transaction.atomic():
         echec = ImportFiness.objects.create(
@@ -281,11 +287,19 @@ SEUIL_ANALYSE = 5_000
 
 # Columns the searches, lists and joins filter or sort on: their statistics are refreshed after a large import
 # (else PostgreSQL plans searches for an empty table); autovacuum's own ANALYZE completes the others later.
-COLONNES_ANALYSEES = {
+COLONNES_ANALYSEES: dict[type[Model], tuple[str, ...]] = {
     Etablissement: ("finess_et", "organisme", "nom_recherche", "ligne_acheminement", "code_commune", "departement",
                     "region", "categorie", "ouvert", "secteur_qualifie"),
     OrganismeGestionnaire: ("finess_ej", "nom_recherche", "departement"),
 }
+
+
+def _colonne(modele: type[Model], nom: str) -> str:
+    """The database column of a concrete field of `modele`."""
+    champ = modele._meta.get_field(nom)
+    if not isinstance(champ, Field) or not champ.column:
+        raise LookupError(f"{modele._meta.label}.{nom} n'est pas une colonne.")
+    return champ.column
 
 
 def _analyser_tables(resultats: list[ImportFiness]) -> None:
@@ -298,7 +312,7 @@ def _analyser_tables(resultats: list[ImportFiness]) -> None:
             if connection.vendor != "postgresql":  # SQLite analyses whole tables (its indexes) only
                 curseur.execute(f"ANALYZE {table}")
                 continue
-            colonnes = ", ".join(connection.ops.quote_name(modele._meta.get_field(c).column) for c in champs)
+            colonnes = ", ".join(connection.ops.quote_name(_colonne(modele, c)) for c in champs)
             curseur.execute(f"ANALYZE {table} ({colonnes})")
 
 
@@ -319,7 +333,8 @@ def _planifier(lus: list[FichierLu]) -> list[tuple[plan.Plan | None, plan.Plan |
     return plans
 
 
-def _mettre_en_attente(lu: FichierLu, plans, motifs: list[str], *, actor, details: dict,
+def _mettre_en_attente(lu: FichierLu, plans: tuple[plan.Plan | None, plan.Plan | None], motifs: list[str], *,
+                       actor: Acteur, details: dict[str, Any],
                        url_source: str) -> ImportFiness:
     plan_et, plan_ej = plans
     with transaction.atomic():
@@ -335,7 +350,7 @@ def _mettre_en_attente(lu: FichierLu, plans, motifs: list[str], *, actor, detail
     return attente
 
 
-def refuser_televersement(*, actor, nom: str, refus: televersements.TeleversementRefuse,
+def refuser_televersement(*, actor: Acteur, nom: str, refus: televersements.TeleversementRefuse,
                           debut: float | None = None) -> ImportRefuse:
     """Record a refused upload like a failed import (« échoué » row, audit event); returns the error to raise."""
     require(actor, "referentiel.importer")
@@ -345,7 +360,7 @@ def refuser_televersement(*, actor, nom: str, refus: televersements.Televersemen
     return erreur
 
 
-def recevoir_televersement(*, actor, fichier, nom: str) -> Path:
+def recevoir_televersement(*, actor: Acteur, fichier: Source, nom: str) -> Path:
     """Receive a FINESS file uploaded from the imports page, before any task or transaction: streamed to a
     temporary file under the « finess » size limit of `esms.televersements`, gunzipped under its caps, then
     moved under VAR_DIR/imports/televersements where the import task reads it. A refusal is recorded like a
@@ -368,7 +383,7 @@ def recevoir_televersement(*, actor, fichier, nom: str) -> Path:
     return cible
 
 
-def importer_finess(*, actor, chemin: Path | str, chemin_ej: Path | str | None = None,
+def importer_finess(*, actor: Acteur, chemin: Path | str, chemin_ej: Path | str | None = None,
                     ignorer_invalides: bool = False, encodage: str = "latin-1", nom_fichier: str | None = None,
                     nature: str | None = None, confirmer: bool = False, url_source: str = "",
                     import_en_attente: ImportFiness | None = None) -> ImportFiness:
@@ -387,7 +402,7 @@ def importer_finess(*, actor, chemin: Path | str, chemin_ej: Path | str | None =
         raise ImportRefuse(f"Nature de fichier inconnue : « {nature} » (attendu : instantane ou flux).")
     debut = time.perf_counter()
     contexte = contexte_import()
-    fichiers = [(Path(chemin_ej), "ej", Path(chemin_ej).name)] if chemin_ej else []
+    fichiers: list[tuple[Path, str | None, str]] = [(Path(chemin_ej), "ej", Path(chemin_ej).name)] if chemin_ej else []
     fichiers.append((Path(chemin), None, nom_fichier or Path(chemin).name))
     lus: list[FichierLu] = []
     rapports: list[Path] = []
@@ -408,7 +423,7 @@ def importer_finess(*, actor, chemin: Path | str, chemin_ej: Path | str | None =
             return _mettre_en_attente(lus[-1], plans[-1], motifs, actor=actor, url_source=url_source,
                                       details={**lus[-1].details, **options, "anomalies": len(lus[-1].anomalies)})
         with transaction.atomic():
-            resultats = []
+            resultats: list[ImportFiness] = []
             for rang, (lu, (plan_et, plan_ej)) in enumerate(zip(lus, plans, strict=True)):
                 en_cours, courant = (lu.nom, lu.type_fichier), lu
                 details = {**lu.details, "anomalies": len(lu.anomalies), "nature": lu.nature}
@@ -443,7 +458,7 @@ def importer_finess(*, actor, chemin: Path | str, chemin_ej: Path | str | None =
         raise
 
 
-def confirmer_import(*, actor, pk: int) -> ImportFiness:
+def confirmer_import(*, actor: Acteur, pk: int) -> ImportFiness:
     """Apply an import held « à confirmer » (national administrators): the same file, checked unchanged."""
     require(actor, "referentiel.importer")
     attente = ImportFiness.objects.filter(pk=pk).first()
@@ -463,7 +478,7 @@ def confirmer_import(*, actor, pk: int) -> ImportFiness:
                            url_source=attente.url_source, import_en_attente=attente)
 
 
-def annuler_import(*, actor, pk: int) -> ImportFiness:
+def annuler_import(*, actor: Acteur, pk: int) -> ImportFiness:
     """Roll an applied import back to the state before it (establishments and organismes), audited."""
     require(actor, "referentiel.importer")
     with transaction.atomic():
@@ -486,7 +501,7 @@ def annuler_import(*, actor, pk: int) -> ImportFiness:
 # Qualification
 
 
-def qualifier_etablissement(*, actor, finess_et: str, secteur: str, motif: str) -> Etablissement:
+def qualifier_etablissement(*, actor: Acteur, finess_et: str, secteur: str, motif: str) -> Etablissement:
     """Override the programme sector of one establishment (empty `secteur` = back to the category's sector).
 
     Allowed to national admins and to ARS agents of the establishment's region (PermissionDenied otherwise);
@@ -519,7 +534,7 @@ def qualifier_etablissement(*, actor, finess_et: str, secteur: str, motif: str) 
                  "motif": etablissement.motif_qualification}
         etablissement.secteur_qualifie = nouveau
         etablissement.motif_qualification = motif
-        etablissement.qualifie_par = actor
+        etablissement.qualifie_par = utilisateur_de(actor)
         etablissement.qualifie_le = timezone.now()
         etablissement.save(update_fields=["secteur_qualifie", "motif_qualification", "qualifie_par", "qualifie_le"])
         audit.record(actor=actor, action="referentiel.qualifier", obj=etablissement, before=avant, after={

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from esms.comptes.permissions import require
+from esms.comptes.permissions import Acteur, require
 from esms.seances import selectors
 from esms.seances.erreurs import SeanceRefusee
 from esms.seances.models import Seance
@@ -16,14 +16,14 @@ ENTETES = ["Ordre", "Numéro du dossier", "Grappe", "Porteur", "Financement calc
            "Montant engagé (€)", "Engagé cumulé (€)", "Reste de l'enveloppe (€)"]
 
 
-def _bilan(actor, seance: Seance) -> selectors.Bilan:
+def _bilan(actor: Acteur, seance: Seance) -> selectors.Bilan:
     require(actor, "seances.consulter", seance)
     if seance.ouverte:
         raise SeanceRefusee(f"La séance « {seance} » n'est pas clôturée : son procès-verbal n'existe pas encore.")
     return selectors.bilan(seance)
 
 
-def lignes(*, actor, seance: Seance) -> Iterator[list]:
+def lignes(*, actor: Acteur, seance: Seance) -> Iterator[list]:
     bilan = _bilan(actor, seance)
     for i, ligne in enumerate(bilan.lignes, start=1):
         d = ligne.decision
@@ -32,7 +32,7 @@ def lignes(*, actor, seance: Seance) -> Iterator[list]:
                "" if ligne.reste is None else ligne.reste]
 
 
-def pdf(*, actor, seance: Seance) -> bytes:
+def pdf(*, actor: Acteur, seance: Seance) -> bytes:
     bilan = _bilan(actor, seance)
     from weasyprint import HTML  # imported here: it loads Pango, needed only for PDFs
 

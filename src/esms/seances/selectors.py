@@ -4,6 +4,7 @@ proposed decisions in agenda order (running total committed, remaining after eac
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -48,7 +49,7 @@ def a_inscrire(*, actor: Acteur, seance: Seance) -> QuerySet[Dossier]:
             .order_by("depose_le", "id"))
 
 
-def seances_ouvertes_des(dossiers) -> dict[int, Seance]:
+def seances_ouvertes_des(dossiers: Iterable[int]) -> dict[int, Seance]:
     """For each dossier among `dossiers` (ids) on an open séance's agenda, that séance."""
     decisions = (DecisionSeance.objects.filter(dossier_id__in=list(dossiers), seance__statut=Seance.Statut.OUVERTE)
                  .select_related("seance"))

@@ -8,7 +8,7 @@ Closing a séance applies every proposal through the dossier workflow (`candidat
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import Max
@@ -18,7 +18,7 @@ from esms.candidatures import services as candidatures
 from esms.candidatures.etats import ETATS_A_DECIDER, Etat
 from esms.candidatures.models import Campagne, Dossier
 from esms.comptes import audit
-from esms.comptes.permissions import require, utilisateur_de
+from esms.comptes.permissions import Acteur, require, utilisateur_de
 from esms.referentiel.models import Region
 from esms.refus import Refus
 from esms.seances import selectors
@@ -40,7 +40,7 @@ def _ouverte(seance: Seance) -> None:
 
 
 @transaction.atomic
-def creer(*, actor, campagne: Campagne, region: Region | None, date: date, titre: str) -> Seance:
+def creer(*, actor: Acteur, campagne: Campagne, region: Region | None, date: date, titre: str) -> Seance:
     """A séance of `campagne` for `region`'s envelope (None: the national envelope)."""
     titre = (titre or "").strip()
     if not titre:
@@ -55,7 +55,7 @@ def creer(*, actor, campagne: Campagne, region: Region | None, date: date, titre
 
 
 @transaction.atomic
-def inscrire(*, actor, seance: Seance, dossiers: list[Dossier]) -> list[DecisionSeance]:
+def inscrire(*, actor: Acteur, seance: Seance, dossiers: list[Dossier]) -> list[DecisionSeance]:
     """Put `dossiers` on the séance's agenda: each must be ready to be decided, commit the séance's envelope and
     be on no other open séance's agenda."""
     seance = _verrouiller(seance)
@@ -86,7 +86,7 @@ def inscrire(*, actor, seance: Seance, dossiers: list[Dossier]) -> list[Decision
 
 
 @transaction.atomic
-def retirer(*, actor, seance: Seance, dossier: Dossier) -> None:
+def retirer(*, actor: Acteur, seance: Seance, dossier: Dossier) -> None:
     """Take `dossier` off the agenda of an open séance."""
     seance = _verrouiller(seance)
     require(actor, "seances.preparer", seance)
@@ -98,7 +98,7 @@ def retirer(*, actor, seance: Seance, dossier: Dossier) -> None:
 
 
 @transaction.atomic
-def proposer(*, actor, seance: Seance, dossier: Dossier, decision: str, motif: str = "") -> DecisionSeance:
+def proposer(*, actor: Acteur, seance: Seance, dossier: Dossier, decision: str, motif: str = "") -> DecisionSeance:
     """Record the decision proposed for `dossier` (« retenir », « refuser », « ajourner », or "" to clear it);
     a refusal needs the reason the porteur will read."""
     seance = _verrouiller(seance)
@@ -126,7 +126,7 @@ TRANSITIONS: dict[str, str] = {DecisionSeance.Decision.RETENIR: "retenir", Decis
 
 
 @transaction.atomic
-def cloturer(*, actor, seance: Seance) -> selectors.Bilan:
+def cloturer(*, actor: Acteur, seance: Seance) -> selectors.Bilan:
     """Apply every proposal through the workflow, in agenda order, all or nothing: refused when a dossier has no
     decision, when the retained amounts exceed the envelope's remaining amount, or when one transition is refused
     (its reason names the dossier)."""
@@ -161,7 +161,7 @@ def cloturer(*, actor, seance: Seance) -> selectors.Bilan:
     return selectors.bilan(seance)
 
 
-def _appliquer(*, actor, seance: Seance, ligne: selectors.Ligne, maintenant) -> None:
+def _appliquer(*, actor: Acteur, seance: Seance, ligne: selectors.Ligne, maintenant: datetime) -> None:
     decision = ligne.decision
     nom = TRANSITIONS.get(decision.decision)  # « ajourner »: the dossier stays in instruction
     if nom is not None:

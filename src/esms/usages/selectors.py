@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db.models import Case, CharField, F, OuterRef, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
@@ -20,7 +21,7 @@ from django.utils import timezone
 
 from esms.candidatures.etats import ETATS_DECLARATION
 from esms.candidatures.models import Dossier, Membre
-from esms.comptes.permissions import Acteur, filter_scope, get_in_scope, has_perm, require
+from esms.comptes.permissions import Acteur, compte_de, filter_scope, get_in_scope, has_perm, require
 from esms.financement.models import Versement
 from esms.referentiel.models import Etablissement
 from esms.rules import SECTEUR_LIBELLES
@@ -49,7 +50,7 @@ class LigneSynthese:
     def retenu(self) -> int | None:
         return dui_actifs_retenus(self.declare, self.recalcule) if self.rapport else None
 
-    def ecart_dict(self) -> dict:
+    def ecart_dict(self) -> dict[str, object]:
         return {"declare": self.declare, "recalcule": self.recalcule, "signale": self.ecart.signale,
                 "message": self.ecart.message}
 
@@ -82,17 +83,17 @@ def synthese(dossier: Dossier, debut: date, fin: date, *, tolerance: Decimal | N
     noms = dict(Membre.objects.filter(grappe_id=dossier.grappe_id).order_by("etablissement_id")
                 .values_list("etablissement_id", "etablissement__raison_sociale"))
     rapports: dict[str, RapportIndicateurs] = {}
-    for rapport in (RapportIndicateurs.objects.filter(dossier=dossier, periode_debut=debut, periode_fin=fin)
-                    .select_related("auteur").order_by("-cree_le", "-id")):
-        rapports.setdefault(rapport.etablissement_id, rapport)
+    for lu in (RapportIndicateurs.objects.filter(dossier=dossier, periode_debut=debut, periode_fin=fin)
+               .select_related("auteur").order_by("-cree_le", "-id")):
+        rapports.setdefault(lu.etablissement_id, lu)
     recalculs: dict[str, tuple[int, Preuve]] = {}
-    for preuve in Preuve.objects.filter(dossier=dossier, periode_debut=debut, periode_fin=fin).order_by("-deposee_le", "-id"):
-        for finess, nombre in preuve.resultats.items():
-            recalculs.setdefault(finess, (int(nombre), preuve))
+    for deposee in Preuve.objects.filter(dossier=dossier, periode_debut=debut, periode_fin=fin).order_by("-deposee_le", "-id"):
+        for finess, nombre in deposee.resultats.items():
+            recalculs.setdefault(finess, (int(nombre), deposee))
     resultat = Synthese(debut, fin)
     for finess, nom in noms.items():
         rapport = rapports.get(finess)
-        recalcule, preuve = recalculs.get(finess, (None, None))
+        recalcule, preuve = recalculs.get(finess) or (None, None)
         resultat.lignes.append(LigneSynthese(finess, nom, rapport, recalcule, preuve,
                                              comparer(rapport.dui_actifs if rapport else None, recalcule, tolerance)))
     return resultat
@@ -127,7 +128,7 @@ def preuves_de(dossier: Dossier, *, debut: date, fin: date, deposees_par: Acteur
     """The evidence of a period (only what `deposees_par` uploaded, for a vendor)."""
     qs = Preuve.objects.filter(dossier=dossier, periode_debut=debut, periode_fin=fin)
     if deposees_par is not None:
-        qs = qs.filter(deposee_par=deposees_par)
+        qs = qs.filter(deposee_par=compte_de(deposees_par))
     return qs.select_related("deposee_par", "maillon")
 
 
@@ -135,7 +136,7 @@ def traitements_de(dossier: Dossier, *, auteur: Acteur | None = None, limite: in
     """The latest background processings of uploaded files (only `auteur`'s, for a vendor)."""
     qs = TraitementPreuve.objects.filter(dossier=dossier)
     if auteur is not None:
-        qs = qs.filter(auteur=auteur)
+        qs = qs.filter(auteur=compte_de(auteur))
     return list(qs.select_related("auteur")[:limite])
 
 
@@ -151,7 +152,7 @@ def validations(dossier: Dossier) -> QuerySet[ValidationUsage]:
 
 # --- National indicator ---------------------------------------------------------------------------
 
-def dui_actifs_valides(*, le: date, par: str | None = None, region: str | None = None) -> list[dict]:
+def dui_actifs_valides(*, le: date, par: str | None = None, region: str | None = None) -> list[DuiActifsGroupe]:
     """Validated active DUIs at the end of day `le` (Paris): for each establishment, its latest validated
     figure (validated on or before `le`, for a period ended by then), summed — nationally (`par=None`) or
     grouped by "region" or "secteur"; only the establishments of `region` when given. One SQL query; compare
@@ -174,9 +175,9 @@ def dui_actifs_valides(*, le: date, par: str | None = None, region: str | None =
         return [{"cle": g["cle"], "libelle": g["libelle"], "dui_actifs": int(g["dui_actifs"])} for g in groupes]
     secteur = Case(When(etablissement__secteur_qualifie="", then=F("etablissement__categorie__secteur")),
                    default=F("etablissement__secteur_qualifie"), output_field=CharField())
-    groupes = (lignes.annotate(cle=secteur).values("cle").annotate(dui_actifs=Sum("dui_actifs")).order_by("cle"))
+    secteurs = (lignes.annotate(cle=secteur).values("cle").annotate(dui_actifs=Sum("dui_actifs")).order_by("cle"))
     return [{"cle": g["cle"], "libelle": SECTEUR_LIBELLES.get(g["cle"], g["cle"]), "dui_actifs": int(g["dui_actifs"])}
-            for g in groupes]
+            for g in secteurs]
 
 
 # --- Payment orders -------------------------------------------------------------------------------
@@ -185,7 +186,26 @@ ENTETES_VERSEMENTS = ["Numéro de dossier", "Convention", "Porteur (FINESS EJ)",
                       "Type", "Montant (€)", "Statut", "Date"]
 
 
-def versements(*, actor, statut: str | None = None) -> QuerySet[Versement]:
+class DuiActifsGroupe(TypedDict):
+    """Validated active DUIs of one group (region, sector) or of the whole country (`cle` None)."""
+
+    cle: str | None
+    libelle: str | None  # a region's name, read through a join
+    dui_actifs: int
+
+
+class _NumeroConvention(TypedDict):
+    numero_convention: str
+
+
+if TYPE_CHECKING:  # django_stubs_ext is a development dependency
+    from django_stubs_ext import WithAnnotations
+
+    # A payment order as exported: its convention's number (empty before the convention) annotated.
+    VersementExporte: TypeAlias = WithAnnotations[Versement, _NumeroConvention]
+
+
+def versements(*, actor: Acteur, statut: str | None = None) -> QuerySet[VersementExporte]:
     require(actor, "versements.exporter")
     qs = filter_scope(actor, Versement.objects.exclude(statut=Versement.Statut.ANNULE))
     if statut:
@@ -195,7 +215,7 @@ def versements(*, actor, statut: str | None = None) -> QuerySet[Versement]:
             .order_by("cree_le", "id"))
 
 
-def lignes_versements(qs: QuerySet[Versement]) -> Iterator[list]:
+def lignes_versements(qs: QuerySet[VersementExporte]) -> Iterator[list[object]]:
     for v in qs:
         porteur = v.dossier.grappe.porteur
         yield [v.dossier.numero, v.numero_convention, porteur.finess_ej, porteur.siren or "", porteur.nom,

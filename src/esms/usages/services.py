@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -32,14 +33,24 @@ from esms.candidatures.models import Dossier, Membre
 from esms.comptes import audit
 from esms.comptes.models import User
 from esms.comptes.notifications import notifier
-from esms.comptes.permissions import decide, est_editeur, etablissements_non_autorises, in_scope, require
+from esms.comptes.permissions import (
+    Acteur,
+    compte_de,
+    decide,
+    est_editeur,
+    etablissements_non_autorises,
+    in_scope,
+    require,
+    utilisateur_de,
+)
 from esms.financement import conventions
 from esms.financement.models import Convention, Versement
 from esms.referentiel.models import Etablissement
 from esms.refus import hors_perimetre
 from esms.rules import RulesInputError
-from esms.rules.dui_actif import definition_dui_actif, motif_de_validation
+from esms.rules.dui_actif import DefinitionDuiActif, definition_dui_actif, motif_de_validation
 from esms.rules.parametres import Parametre
+from esms.televersements import Source
 from esms.usages import indicateurs, selectors
 from esms.usages.erreurs import PreuveInvalide, UsageRefuse
 from esms.usages.models import (
@@ -71,7 +82,7 @@ def membres(dossier: Dossier) -> set[str]:
     return set(Membre.objects.filter(grappe_id=dossier.grappe_id).values_list("etablissement_id", flat=True))
 
 
-def _autorisations_editeur(actor, finess: set[str]) -> None:
+def _autorisations_editeur(actor: Acteur, finess: set[str]) -> None:
     """A vendor acts only for the establishments that authorised it."""
     refuses = etablissements_non_autorises(actor, finess)
     if refuses:
@@ -81,7 +92,7 @@ def _autorisations_editeur(actor, finess: set[str]) -> None:
         )
 
 
-def _peut_declarer(actor, dossier: Dossier, finess: set[str]) -> None:
+def _peut_declarer(actor: Acteur, dossier: Dossier, finess: set[str]) -> None:
     require(actor, "usages.declarer", dossier)
     if dossier.etat not in ETATS_DECLARATION:
         raise UsageRefuse(
@@ -105,13 +116,13 @@ def dossier_de(finess_et: str) -> Dossier:
     return dossier
 
 
-def _canal(actor, canal: str | None) -> str:
+def _canal(actor: Acteur, canal: str | None) -> str:
     return canal or (Canal.API if est_editeur(actor) else Canal.FORMULAIRE)
 
 
 # --- Indicator reports ----------------------------------------------------------------------------
 
-def declarer_indicateurs(*, actor, dossier: Dossier, finess_et: str, debut: date, fin: date, dui_actifs: object,
+def declarer_indicateurs(*, actor: Acteur, dossier: Dossier, finess_et: str, debut: date, fin: date, dui_actifs: object,
                          valeurs: Mapping[str, object] | None = None, canal: str | None = None) -> RapportIndicateurs:
     """Record one establishment's figures for a period (the latest report for a period is the one in force).
     The figures are checked before the write transaction (strict numbers, `esms.nombres`)."""
@@ -131,26 +142,27 @@ def declarer_indicateurs(*, actor, dossier: Dossier, finess_et: str, debut: date
 
 
 @transaction.atomic
-def _enregistrer_rapport(*, actor, dossier, finess_et, debut, fin, nombre_dui, propres, canal) -> RapportIndicateurs:
+def _enregistrer_rapport(*, actor: Acteur, dossier: Dossier, finess_et: str, debut: date, fin: date, nombre_dui: int,
+                         propres: dict[str, str], canal: str | None) -> RapportIndicateurs:
     dossier = _lock(dossier)
     _peut_declarer(actor, dossier, {finess_et})
     if finess_et not in membres(dossier):
         raise UsageRefuse(f"L'établissement {finess_et} n'est pas membre de la grappe du dossier {dossier}.")
     rapport = RapportIndicateurs.objects.create(
         dossier=dossier, etablissement_id=finess_et, periode_debut=debut, periode_fin=fin, dui_actifs=nombre_dui,
-        valeurs=propres, canal=_canal(actor, canal), auteur=actor)
+        valeurs=propres, canal=_canal(actor, canal), auteur=compte_de(actor))
     audit.record(actor=actor, action="usages.declarer_indicateurs", obj=dossier,
                  after={"finess_et": finess_et, "periode": [debut.isoformat(), fin.isoformat()],
                         "dui_actifs": nombre_dui, "valeurs": propres, "canal": rapport.canal})
     return rapport
 
 
-def _refus_televersement(*, actor, action: str, dossier: Dossier, nom: str, raisons: list[str]) -> None:
+def _refus_televersement(*, actor: Acteur, action: str, dossier: Dossier, nom: str, raisons: list[str]) -> None:
     """A refused upload leaves a trace: an audit event naming the file and the reasons (nothing else written)."""
     audit.record(actor=actor, action=action, obj=dossier, after={"fichier": nom, "raisons": raisons[:10]})
 
 
-def importer_indicateurs(*, actor, dossier: Dossier, fichier, nom: str, debut: date, fin: date,
+def importer_indicateurs(*, actor: Acteur, dossier: Dossier, fichier: Source, nom: str, debut: date, fin: date,
                          etape: Callable[[str], None] | None = None) -> list[RapportIndicateurs]:
     """Record the reports of a CSV/XLSX file (one line per establishment): all of them, or none.
 
@@ -185,7 +197,7 @@ def importer_indicateurs(*, actor, dossier: Dossier, fichier, nom: str, debut: d
 
 
 @transaction.atomic
-def _enregistrer_import(*, actor, dossier: Dossier, lignes: list[indicateurs.LigneRapport], nom: str, debut: date,
+def _enregistrer_import(*, actor: Acteur, dossier: Dossier, lignes: list[indicateurs.LigneRapport], nom: str, debut: date,
                         fin: date) -> list[RapportIndicateurs]:
     dossier = _lock(dossier)
     _peut_declarer(actor, dossier, {ligne.finess_et for ligne in lignes})
@@ -195,7 +207,7 @@ def _enregistrer_import(*, actor, dossier: Dossier, lignes: list[indicateurs.Lig
     rapports = RapportIndicateurs.objects.bulk_create([
         RapportIndicateurs(dossier=dossier, etablissement_id=ligne.finess_et, periode_debut=debut, periode_fin=fin,
                            dui_actifs=ligne.dui_actifs, valeurs=ligne.valeurs, canal=Canal.FICHIER,
-                           nom_fichier=nom, auteur=actor)
+                           nom_fichier=nom, auteur=utilisateur_de(actor))
         for ligne in lignes])
     audit.record(actor=actor, action="usages.importer_indicateurs", obj=dossier,
                  after={"fichier": nom, "periode": [debut.isoformat(), fin.isoformat()],
@@ -203,7 +215,7 @@ def _enregistrer_import(*, actor, dossier: Dossier, lignes: list[indicateurs.Lig
     return rapports
 
 
-def programmer_indicateurs(*, actor, dossier: Dossier, fichier, nom: str, debut: date,
+def programmer_indicateurs(*, actor: Acteur, dossier: Dossier, fichier: Source, nom: str, debut: date,
                            fin: date) -> TraitementPreuve:
     """Receive a (large) indicator file now — streamed under the « indicateurs » limit — and leave its reading,
     checks and recording to the task worker (`importer_indicateurs`, run by `taches.traiter_indicateurs`); the
@@ -220,7 +232,7 @@ def programmer_indicateurs(*, actor, dossier: Dossier, fichier, nom: str, debut:
                              raisons=exc.messages)
         raise UsageRefuse(exc.messages) from None
     traitement = TraitementPreuve.objects.create(
-        dossier=dossier, genre=TraitementPreuve.Genre.INDICATEURS, auteur=actor, nom=nom, chemin=str(recu.chemin),
+        dossier=dossier, genre=TraitementPreuve.Genre.INDICATEURS, auteur=compte_de(actor), nom=nom, chemin=str(recu.chemin),
         taille=recu.taille, periode_debut=debut, periode_fin=fin)
     audit.record(actor=actor, action="usages.programmer_indicateurs", obj=dossier,
                  after={"fichier": nom, "taille": recu.taille, "traitement": traitement.pk})
@@ -229,7 +241,7 @@ def programmer_indicateurs(*, actor, dossier: Dossier, fichier, nom: str, debut:
     return traitement
 
 
-def soumettre_indicateurs(*, actor, finess_et: str, debut: date, fin: date, dui_actifs: int,
+def soumettre_indicateurs(*, actor: Acteur, finess_et: str, debut: date, fin: date, dui_actifs: int,
                           valeurs: Mapping[str, object] | None = None) -> RapportIndicateurs:
     """Vendor API: record an establishment's figures in the dossier it belongs to."""
     _autorisations_editeur(actor, {finess_et})
@@ -239,7 +251,7 @@ def soumettre_indicateurs(*, actor, finess_et: str, debut: date, fin: date, dui_
 
 # --- Evidence -------------------------------------------------------------------------------------
 
-def programmer_preuve(*, actor, dossier: Dossier, fichier, nom: str, debut: date, fin: date) -> TraitementPreuve:
+def programmer_preuve(*, actor: Acteur, dossier: Dossier, fichier: Source, nom: str, debut: date, fin: date) -> TraitementPreuve:
     """Receive a (large) evidence file now — streamed under the « preuves » limit — and leave its checks and
     recount to the task worker; the uploader follows its state on the usage page (`TraitementPreuve`)."""
     from esms.usages.taches import traiter_preuve
@@ -253,7 +265,7 @@ def programmer_preuve(*, actor, dossier: Dossier, fichier, nom: str, debut: date
         _refus_televersement(actor=actor, action="usages.deposer_preuve.refus", dossier=dossier, nom=nom,
                              raisons=exc.messages)
         raise PreuveInvalide(exc.messages) from None
-    traitement = TraitementPreuve.objects.create(dossier=dossier, auteur=actor, nom=nom, chemin=str(recu.chemin),
+    traitement = TraitementPreuve.objects.create(dossier=dossier, auteur=compte_de(actor), nom=nom, chemin=str(recu.chemin),
                                                  taille=recu.taille, periode_debut=debut, periode_fin=fin)
     audit.record(actor=actor, action="usages.programmer_preuve", obj=dossier,
                  after={"fichier": nom, "taille": recu.taille, "traitement": traitement.pk})
@@ -262,7 +274,7 @@ def programmer_preuve(*, actor, dossier: Dossier, fichier, nom: str, debut: date
     return traitement
 
 
-def deposer_preuve(*, actor, fichier, nom: str, debut: date, fin: date, dossier: Dossier | None = None,
+def deposer_preuve(*, actor: Acteur, fichier: Source, nom: str, debut: date, fin: date, dossier: Dossier | None = None,
                    finess_et: str | None = None, canal: str | None = None,
                    etape: Callable[[str], None] | None = None) -> Preuve:
     """Check an evidence file, recompute its active DUIs (DuckDB) under the campaign's definition, store it
@@ -305,7 +317,8 @@ def deposer_preuve(*, actor, fichier, nom: str, debut: date, fin: date, dossier:
 
 
 @transaction.atomic
-def _enregistrer_preuve(*, actor, dossier, reception, nom, definition, resultat, canal) -> Preuve:
+def _enregistrer_preuve(*, actor: Acteur, dossier: Dossier, reception: stockage.Reception, nom: str,
+                        definition: DefinitionDuiActif, resultat: recalcul.Recalcul, canal: str) -> Preuve:
     dossier = _lock(dossier)
     _peut_declarer(actor, dossier, set())
     cree = stockage.ranger(reception)
@@ -315,9 +328,9 @@ def _enregistrer_preuve(*, actor, dossier, reception, nom, definition, resultat,
             taille=reception.taille, periode_debut=definition.debut, periode_fin=definition.fin,
             ecritures_min=definition.ecritures_min, fenetre_jours=definition.fenetre_jours,
             nb_evenements=resultat.nb_evenements, nb_dui=resultat.nb_dui, resultats=resultat.par_etablissement,
-            canal=canal, deposee_par=actor)
+            canal=canal, deposee_par=compte_de(actor))
         preuve.refresh_from_db()  # the record as stored (dates, JSON) is what the log hashes
-        maillon = journal.ajouter(preuve=preuve, acteur=actor.get_username())
+        maillon = journal.ajouter(preuve=preuve, acteur=compte_de(actor).get_username())
         audit.record(actor=actor, action="usages.deposer_preuve", obj=dossier,
                      after={"sha256": reception.sha256, "fichier": nom, "maillon": maillon.rang,
                             "dui_actifs": resultat.total, "evenements": resultat.nb_evenements})
@@ -330,7 +343,7 @@ def _enregistrer_preuve(*, actor, dossier, reception, nom, definition, resultat,
 
 # --- The ARS's decision and the payments ----------------------------------------------------------
 
-def _peut_valider(actor, dossier: Dossier) -> None:
+def _peut_valider(actor: Acteur, dossier: Dossier) -> None:
     require(actor, "usages.valider", dossier)
     if not decide(actor, "candidatures.piloter", dossier):
         raise hors_perimetre(f"Seule la région pilote ({dossier.region_pilote or 'national'}) ou l'administration "
@@ -345,14 +358,14 @@ def tolerance(dossier: Dossier) -> Parametre[Decimal]:
     return regles.campagne_de(regles.version_du_dossier(dossier)).usage.tolerance_ecart
 
 
-def _entrees(synthese) -> str:
+def _entrees(synthese: selectors.Synthese) -> str:
     """The fingerprint of what a validation decides on: the reports and evidence in force for the period."""
     elements = sorted((ligne.finess_et, ligne.rapport.pk if ligne.rapport else None,
                        ligne.preuve.pk if ligne.preuve else None) for ligne in synthese.lignes)
     return hashlib.sha256(journal.canonique(elements).encode()).hexdigest()
 
 
-def valider_usage(*, actor, dossier: Dossier, debut: date, fin: date, motif: str = "",
+def valider_usage(*, actor: Acteur, dossier: Dossier, debut: date, fin: date, motif: str = "",
                   montant_attendu: int | None = None) -> ValidationUsage:
     """Validate the usage reported for the period: the rules say which targets each establishment meets and
     which payment is due; the validated active-DUI figures feed the national indicator; the payment due is
@@ -381,7 +394,7 @@ def _validation_existante(dossier: Dossier, debut: date, fin: date, entrees: str
 
 
 @transaction.atomic
-def _valider_usage(*, actor, dossier: Dossier, debut: date, fin: date, motif: str,
+def _valider_usage(*, actor: Acteur, dossier: Dossier, debut: date, fin: date, motif: str,
                    montant_attendu: int | None) -> ValidationUsage:
     dossier = _lock(dossier)
     _peut_valider(actor, dossier)
@@ -414,7 +427,7 @@ def _valider_usage(*, actor, dossier: Dossier, debut: date, fin: date, motif: st
                              motif=motif)
     validation = ValidationUsage.objects.create(
         dossier=dossier, periode_debut=debut, periode_fin=fin, decision=ValidationUsage.Decision.VALIDEE,
-        motif=motif.strip(), acteur=actor, versement=versement, entrees=entrees,
+        motif=motif.strip(), acteur=compte_de(actor), versement=versement, entrees=entrees,
         verdict={"usage": verdict["usage"], "versement": verdict["versement"],
                  "motifs": [m for m in verdict["motifs"] if m["rule"].startswith(("usage.", "versement."))],
                  "ecarts": {ligne.finess_et: ligne.ecart_dict() for ligne in synthese.lignes}})
@@ -430,14 +443,14 @@ def _valider_usage(*, actor, dossier: Dossier, debut: date, fin: date, motif: st
     return validation
 
 
-def montant_a_ordonner(du: dict | None) -> int:
+def montant_a_ordonner(du: dict[str, Any] | None) -> int:
     """The payment order a usage validation makes from the rules' `versement` verdict (0: none)."""
     if not du or du["etape"] == "aucun":
         return 0
     return max(int(du["montant_du"]), 0)
 
 
-def _ordonner_du(*, actor, dossier: Dossier, convention: Convention, deja: int, du: dict, motif: str) -> Versement | None:
+def _ordonner_du(*, actor: Acteur, dossier: Dossier, convention: Convention, deja: int, du: dict[str, Any], motif: str) -> Versement | None:
     montant, etape = montant_a_ordonner(du), du["etape"]
     if montant == 0:
         return None
@@ -456,7 +469,7 @@ def _ordonner_du(*, actor, dossier: Dossier, convention: Convention, deja: int, 
 
 
 @transaction.atomic
-def rejeter_usage(*, actor, dossier: Dossier, debut: date, fin: date, motif: str) -> ValidationUsage:
+def rejeter_usage(*, actor: Acteur, dossier: Dossier, debut: date, fin: date, motif: str) -> ValidationUsage:
     """Reject the usage reported for the period, with a reason sent to the porteur."""
     dossier = _lock(dossier)
     _peut_valider(actor, dossier)
@@ -465,7 +478,7 @@ def rejeter_usage(*, actor, dossier: Dossier, debut: date, fin: date, motif: str
     synthese = selectors.synthese(dossier, debut, fin, tolerance=tolerance(dossier).valeur)
     validation = ValidationUsage.objects.create(
         dossier=dossier, periode_debut=debut, periode_fin=fin, decision=ValidationUsage.Decision.REJETEE,
-        motif=motif.strip(), acteur=actor, entrees=_entrees(synthese),
+        motif=motif.strip(), acteur=compte_de(actor), entrees=_entrees(synthese),
         verdict={"ecarts": {ligne.finess_et: ligne.ecart_dict() for ligne in synthese.lignes}})
     audit.record(actor=actor, action="usages.rejeter", obj=dossier, comment=motif,
                  after={"periode": [debut.isoformat(), fin.isoformat()]})
@@ -475,7 +488,7 @@ def rejeter_usage(*, actor, dossier: Dossier, debut: date, fin: date, motif: str
 
 
 @transaction.atomic
-def ordonner_versement(*, actor, versement: Versement) -> Versement:
+def ordonner_versement(*, actor: Acteur, versement: Versement) -> Versement:
     """A scheduled payment is ordered to the paying agent (Caisse des dépôts)."""
     dossier = _lock(versement.dossier)
     require(actor, "versements.exporter", dossier)
@@ -496,7 +509,7 @@ def ordonner_versement(*, actor, versement: Versement) -> Versement:
 
 # --- Vendors --------------------------------------------------------------------------------------
 
-def _etablissement_gere(actor, finess_et: str) -> Etablissement:
+def _etablissement_gere(actor: Acteur, finess_et: str) -> Etablissement:
     require(actor, "usages.autoriser_editeur")
     etablissement = Etablissement.objects.filter(pk=finess_et).first()
     if etablissement is None:
@@ -507,30 +520,29 @@ def _etablissement_gere(actor, finess_et: str) -> Etablissement:
     return etablissement
 
 
-def _editeur(editeur) -> User:
-    if not isinstance(editeur, User):
-        editeur = User.objects.filter(username=editeur).first()
-    if editeur is None or not est_editeur(editeur):
+def _editeur(editeur: User | str) -> User:
+    compte = editeur if isinstance(editeur, User) else User.objects.filter(username=editeur).first()
+    if compte is None or not est_editeur(compte):
         raise UsageRefuse("Ce compte n'est pas un éditeur de DUI actif.")
-    return editeur
+    return compte
 
 
 @transaction.atomic
-def autoriser_editeur(*, actor, editeur, finess_et: str) -> None:
+def autoriser_editeur(*, actor: Acteur, editeur: User | str, finess_et: str) -> None:
     """Let a DUI vendor push the establishment's indicators and evidence (API)."""
     etablissement = _etablissement_gere(actor, finess_et)
-    editeur = _editeur(editeur)
-    if editeur.etablissements.filter(pk=finess_et).exists():
-        raise UsageRefuse(f"L'éditeur « {editeur} » est déjà autorisé pour {etablissement}.")
-    editeur.etablissements.add(etablissement)
-    audit.record(actor=actor, action="usages.autoriser_editeur", obj=editeur, after={"finess_et": finess_et})
+    compte = _editeur(editeur)
+    if compte.etablissements.filter(pk=finess_et).exists():
+        raise UsageRefuse(f"L'éditeur « {compte} » est déjà autorisé pour {etablissement}.")
+    compte.etablissements.add(etablissement)
+    audit.record(actor=actor, action="usages.autoriser_editeur", obj=compte, after={"finess_et": finess_et})
 
 
 @transaction.atomic
-def revoquer_editeur(*, actor, editeur, finess_et: str) -> None:
+def revoquer_editeur(*, actor: Acteur, editeur: User | str, finess_et: str) -> None:
     etablissement = _etablissement_gere(actor, finess_et)
-    editeur = _editeur(editeur)
-    if not editeur.etablissements.filter(pk=finess_et).exists():
-        raise UsageRefuse(f"L'éditeur « {editeur} » n'est pas autorisé pour {etablissement}.")
-    editeur.etablissements.remove(etablissement)
-    audit.record(actor=actor, action="usages.revoquer_editeur", obj=editeur, before={"finess_et": finess_et})
+    compte = _editeur(editeur)
+    if not compte.etablissements.filter(pk=finess_et).exists():
+        raise UsageRefuse(f"L'éditeur « {compte} » n'est pas autorisé pour {etablissement}.")
+    compte.etablissements.remove(etablissement)
+    audit.record(actor=actor, action="usages.revoquer_editeur", obj=compte, before={"finess_et": finess_et})
