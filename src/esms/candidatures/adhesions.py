@@ -8,7 +8,10 @@ audited and notifies the other side. The porteur's own establishments need no co
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,8 +25,11 @@ from esms.comptes.notifications import notifier
 from esms.comptes.permissions import Acteur, decide, has_perm, require, utilisateur_de
 from esms.refus import hors_perimetre
 
+if TYPE_CHECKING:
+    from esms.referentiel.models import Etablissement
 
-def cote_etablissement(etablissement) -> list[User]:
+
+def cote_etablissement(etablissement: Etablissement) -> list[User]:
     """Users who may consent for an establishment: porteurs of its EJ and its managers."""
     return [*comptes.representants(organisme=etablissement.organisme_id),
             *comptes.gestionnaires(etablissement=etablissement.pk)]
@@ -113,7 +119,7 @@ def retirer(*, actor: Acteur, membre: Membre, commentaire: str = "") -> None:
              texte=commentaire, lien=reverse("candidatures:liste"))
 
 
-def en_attente_pour(actor: Acteur):
+def en_attente_pour(actor: Acteur) -> QuerySet[Membre]:
     """Proposals waiting for this user's consent (their EJ's or their establishments')."""
     from esms.comptes.permissions import filter_scope
     from esms.referentiel.models import Etablissement

@@ -15,13 +15,14 @@ from esms.candidatures.erreurs import CandidatureRefusee
 from esms.candidatures.models import Document, Dossier
 from esms.financement.conventions import convention_de, deja_verse
 from esms.financement.models import Convention, Versement
+from esms.televersements import Source
 
 if TYPE_CHECKING:
     from esms.comptes.permissions import Acteur
 
 
 @transaction.atomic
-def signer(*, actor: Acteur, dossier: Dossier, date_signature: date, scan) -> Convention:
+def signer(*, actor: Acteur, dossier: Dossier, date_signature: date, scan: Source) -> Convention:
     """Record the signed convention: the dossier becomes « conventionné » and the advance is scheduled
     (the effect `programmer_l_avance` of the workflow's `signer_convention`)."""
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
@@ -52,4 +53,5 @@ def solder(*, actor: Acteur, dossier: Dossier, commentaire: str) -> Versement:
         raise CandidatureRefusee("La convention est déjà entièrement versée.")
     contexte = candidatures.transitionner(actor=actor, dossier=dossier, nom="solder", commentaire=commentaire,
                                           donnees={"convention": convention, "reste": reste})
-    return contexte.resultat
+    versement: Versement = contexte.resultat  # set by the effect `programmer_le_solde`
+    return versement

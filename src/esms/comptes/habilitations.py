@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import TypeGuard
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from esms.comptes.models import Role, User
 from esms.comptes.permissions import Acteur, role_of
@@ -17,7 +17,7 @@ ROLES_DELEGUES = (Role.RESPONSABLE_OG, Role.GESTIONNAIRE_ESSMS, Role.EDITEUR)
 CHOIX_ROLES = [("", "Aucun rôle"), *Role.choices]
 
 
-def agents_de_region(region_id: str):
+def agents_de_region(region_id: str) -> QuerySet[User]:
     return User.objects.filter(is_active=True, role=Role.AGENT_ARS, region_id=region_id)
 
 

@@ -6,7 +6,7 @@ sits below candidatures and never imports it (docs/architecture.md)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -24,7 +24,23 @@ if TYPE_CHECKING:  # types only: the dossier is the model `Convention.dossier` p
     from esms.candidatures.models import Dossier
 
 
-def echeancier(dossier: Dossier, campagne: rules.Campagne) -> list[dict]:
+class Echeance(TypedDict):
+    """One payment of a convention's schedule (stored as JSON on the convention)."""
+
+    type: str
+    montant: int
+    condition: str
+    part: str
+
+
+class PartMembre(TypedDict):
+    """A member's share of the amount retained."""
+
+    finess_et: str
+    montant: int
+
+
+def echeancier(dossier: Dossier, campagne: rules.Campagne) -> list[Echeance]:
     """Advance at signature and balance on usage targets, as the rules compute them under `campagne` (the
     parameters of the dossier's version)."""
     montant = dossier.montant_retenu or 0
@@ -37,7 +53,7 @@ def echeancier(dossier: Dossier, campagne: rules.Campagne) -> list[dict]:
     ]
 
 
-def repartition(dossier: Dossier) -> list[dict]:
+def repartition(dossier: Dossier) -> list[PartMembre]:
     """Each member's share of the amount retained, pro rata of the rules' computed amounts (whole euros,
     adding up exactly to the amount retained)."""
     par_membre = dossier.verdict["financement"]["par_membre"] if dossier.verdict else []
@@ -69,7 +85,8 @@ def pdf(*, actor: Acteur, dossier: Dossier) -> bytes:
         "convention": convention, "dossier": dossier, "grappe": dossier.grappe, "membres": membres,
         "echeancier": convention.echeancier, "edite_le": timezone.localdate(),
     })
-    return HTML(string=html).write_pdf()
+    pdf: bytes = HTML(string=html).write_pdf()  # weasyprint is untyped
+    return pdf
 
 
 def programmer_versement(*, actor: Acteur, dossier: Dossier, type: str, montant: int, libelle: str) -> Versement:
