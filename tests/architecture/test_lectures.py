@@ -1,6 +1,6 @@
 """Views and API routers stay thin: they read through selectors and write through services.
 
-Every `views*.py` of `src/esms` and every module of `api/routers/` is read with `ast`. None may reach a model's
+Every `*views*.py` of `src/esms` and every module of `api/routers/` is read with `ast`. None may reach a model's
 manager (`Model.objects…`) nor look an object up by its model class (`get_object_or_404(Model, …)`): a
 selector does it, scoped by the permission layer. `get_object_or_404(selectors.x(actor=…), pk=…)` on a
 selector's queryset stays allowed. A test proves the check catches both forms.
@@ -15,7 +15,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "esms"
 
 
 def _fichiers_minces() -> list[Path]:
-    vues = [p for p in SRC.rglob("views*.py") if "migrations" not in p.parts]
+    vues = [p for p in SRC.rglob("*views*.py") if "migrations" not in p.parts]
     return sorted(vues + list((SRC / "api" / "routers").glob("*.py")))
 
 

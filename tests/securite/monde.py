@@ -83,6 +83,10 @@ def construire() -> SimpleNamespace:
     monde.ght = AppartenanceGht.objects.create(organisme=ref.og_ara, nom_ght="GHT de l'Ain", justificatif="Convention",
                                                source=AppartenanceGht.Source.DECLARATION)
     _seance(monde)
+    from esms.candidatures import etiquettes
+
+    etiquettes.creer_par_defaut(monde.dossier.grappe.campagne)
+    monde.etiquette = etiquettes.de_la_campagne(monde.dossier.grappe.campagne).first()
     monde.marqueurs = [dossier.numero, GRAPPE_VICTIME, BROUILLON_VICTIME, DEMANDEUR_VICTIME, SEANCE_VICTIME]
     return monde
 

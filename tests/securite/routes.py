@@ -207,6 +207,8 @@ WEB: dict[str, Regle] = {
                                                       legitime="porteur_ara"),
     "candidatures/dossiers/<int:pk>/annotations/": Regle(INSTRUCTION, _d("annotations/"), POST, objet=True,
                                                          legitime="ars_ara"),
+    "candidatures/dossiers/<int:pk>/etiquettes/": Regle(INSTRUCTION, _d("etiquettes/"), POST, objet=True,
+                                                        legitime="ars_ara"),
     "candidatures/dossiers/<int:pk>/avis/": Regle(INSTRUCTION, _d("avis/"), POST, objet=True, legitime="ars_ara"),
     "candidatures/dossiers/<int:pk>/avis/<int:avis_pk>/": Regle(
         INSTRUCTION, lambda m: f"/candidatures/dossiers/{m.dossier.pk}/avis/{m.avis.pk}/", POST, objet=True,
@@ -286,6 +288,9 @@ WEB: dict[str, Regle] = {
     "campagnes/<str:code>/simulation/<slug:tableau>.<str:format>": Regle(
         frozenset({A}), lambda m: "/campagnes/2024/simulation/dossiers.csv", servi=404),  # 404: no draft yet
     "campagnes/<str:code>/publier/": Regle(frozenset({A}), lambda m: "/campagnes/2024/publier/", POST),
+    "campagnes/<str:code>/etiquettes/": Regle(frozenset({A}), lambda m: "/campagnes/2024/etiquettes/", POST),
+    "campagnes/<str:code>/etiquettes/<int:pk>/supprimer/": Regle(
+        frozenset({A}), lambda m: f"/campagnes/2024/etiquettes/{m.etiquette.pk}/supprimer/", POST),
     # Dashboards (national, regional) and public statistics.
     "pilotage/": Regle(INSTRUCTION, lambda m: "/pilotage/"),
     "pilotage/export/<slug:tableau>.<str:format>": Regle(frozenset({A}), lambda m: "/pilotage/export/indicateurs.csv"),

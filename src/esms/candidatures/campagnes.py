@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from esms import rules
+from esms.candidatures import etiquettes
 from esms.candidatures.erreurs import CandidatureRefusee
 from esms.candidatures.models import Campagne, VersionParametres
 from esms.comptes import audit
@@ -34,7 +35,9 @@ def charger(*, actor: Acteur, code: str) -> list[VersionParametres]:
     Idempotent: a version identical to the one already stored for that date is not created again."""
     require(actor, "campagnes.gerer")
     base = rules.load_campagne(code, as_of=date.min)
-    campagne, _ = Campagne.objects.get_or_create(code=base.code, defaults={"libelle": base.libelle})
+    campagne, creee = Campagne.objects.get_or_create(code=base.code, defaults={"libelle": base.libelle})
+    if creee:
+        etiquettes.creer_par_defaut(campagne)
     resume = next(r for r in rules.list_campagnes() if r.code == base.code)
     etapes: list[tuple[date, str, date | None]] = [(date(base.annee, 1, 1), f"Paramètres livrés : {resume.instruction}", None)]
     etapes += [(effet, f"Amendement {code_amendement}", effet) for code_amendement, effet in resume.amendements]

@@ -14,4 +14,6 @@ urlpatterns = [
     path("<str:code>/simulation/<slug:tableau>.<str:format>", parametres_views.simulation_export,
          name="simulation_export"),
     path("<str:code>/publier/", parametres_views.publier, name="publier"),
+    path("<str:code>/etiquettes/", views.creer_etiquette, name="creer_etiquette"),
+    path("<str:code>/etiquettes/<int:pk>/supprimer/", views.supprimer_etiquette, name="supprimer_etiquette"),
 ]

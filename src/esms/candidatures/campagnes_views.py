@@ -12,11 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from esms.candidatures import campagnes
+from esms.candidatures import campagnes, etiquettes, selectors
 from esms.candidatures.erreurs import CandidatureRefusee
-from esms.candidatures.models import Campagne
+from esms.candidatures.models import Etiquette
 from esms.candidatures.regles import version_en_vigueur
 from esms.comptes.permissions import has_perm, require
 
@@ -34,7 +34,7 @@ def _feuilles(noeud, chemin: str = ""):
 def liste(request: HttpRequest) -> HttpResponse:
     require(request.user, "candidatures.consulter")
     lignes = []
-    for campagne in Campagne.objects.prefetch_related("versions").order_by("-code"):
+    for campagne in selectors.campagnes_et_versions():
         versions = list(campagne.versions.all())
         lignes.append({"campagne": campagne, "nb_versions": len(versions),
                        "en_vigueur": version_en_vigueur(campagne) if versions else None})
@@ -44,9 +44,7 @@ def liste(request: HttpRequest) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     require(request.user, "candidatures.consulter")
-    campagne = Campagne.objects.filter(code=code).first()
-    if campagne is None:
-        raise Http404("Campagne inconnue.")
+    campagne = selectors.campagne(code)
     versions = list(campagne.versions.select_related("creee_par").order_by("-numero"))
     if not versions:
         raise Http404("Cette campagne n'a aucune version de paramètres.")
@@ -57,16 +55,41 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "title": f"Campagne {campagne.code}", "campagne": campagne, "versions": versions, "version": version,
         "feuilles": list(_feuilles(version.parametres)), "a_confirmer": a_confirmer,
         "peut_modifier": has_perm(request.user, "campagnes.gerer"),
+        "etiquettes": selectors.etiquettes_de_la_campagne(campagne) if has_perm(request.user, "candidatures.instruire")
+        else [], "couleurs": Etiquette.Couleur.choices,
     })
+
+
+@login_required
+@require_POST
+def creer_etiquette(request: HttpRequest, code: str) -> HttpResponse:
+    campagne = selectors.campagne(code)
+    try:
+        etiquette = etiquettes.creer(actor=request.user, campagne=campagne, nom=request.POST.get("nom", ""),
+                                     couleur=request.POST.get("couleur", ""))
+    except CandidatureRefusee as exc:
+        messages.error(request, "Étiquette non créée : " + " ".join(exc.messages))
+    else:
+        messages.success(request, f"Étiquette « {etiquette.nom} » créée pour la campagne {campagne.code}.")
+    return redirect(reverse("campagnes:detail", args=[campagne.code]) + "#etiquettes")
+
+
+@login_required
+@require_POST
+def supprimer_etiquette(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    campagne = selectors.campagne(code)
+    require(request.user, "campagnes.gerer")
+    etiquette = selectors.etiquette(campagne=campagne, pk=pk)
+    etiquettes.supprimer(actor=request.user, etiquette=etiquette)
+    messages.success(request, f"Étiquette « {etiquette.nom} » supprimée.")
+    return redirect(reverse("campagnes:detail", args=[campagne.code]) + "#etiquettes")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def nouvelle_version(request: HttpRequest, code: str) -> HttpResponse:
     require(request.user, "campagnes.gerer")
-    campagne = Campagne.objects.filter(code=code).first()
-    if campagne is None:
-        raise Http404("Campagne inconnue.")
+    campagne = selectors.campagne(code)
     courante = version_en_vigueur(campagne)
     erreurs: list[str] = []
     texte = request.POST.get("parametres") or yaml.safe_dump(courante.parametres, allow_unicode=True, sort_keys=False)

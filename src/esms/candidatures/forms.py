@@ -12,7 +12,7 @@ from django import forms
 
 from esms.candidatures import regles
 from esms.candidatures.etats import Etat
-from esms.candidatures.models import Campagne, Document, Dossier, Membre
+from esms.candidatures.models import Campagne, Document, Dossier, Etiquette, Membre
 from esms.dates import champ_date
 from esms.formulaires import FormulaireDsfr as DsfrBaseForm
 from esms.nombres import MONTANT_MAX
@@ -232,6 +232,7 @@ class FiltresForm(DsfrBaseForm):
     campagne = forms.ChoiceField(label="Campagne", required=False)
     region = forms.ChoiceField(label="Région", required=False)
     fenetre = forms.ChoiceField(label="Fenêtre de sélection", required=False)
+    etiquette = forms.ChoiceField(label="Étiquette", required=False)
     mes_dossiers = forms.BooleanField(label="Mes dossiers seulement", required=False)
     tri = forms.ChoiceField(label="Trier par", required=False, choices=TRIS)
 
@@ -241,6 +242,9 @@ class FiltresForm(DsfrBaseForm):
         self.fields["region"].choices = [("", "Toutes")] + [(r.code, r.nom) for r in Region.objects.all()]
         fenetres = Dossier.objects.exclude(fenetre="").order_by("fenetre").values_list("fenetre", flat=True).distinct()
         self.fields["fenetre"].choices = [("", "Toutes")] + [(f, f"Fenêtre {f}") for f in fenetres]
+        self.fields["etiquette"].choices = [("", "Toutes")] + [
+            (str(e.pk), f"{e.nom} ({e.campagne.code})") for e in Etiquette.objects.select_related("campagne")
+            .order_by("-campagne__code", "ordre", "nom")]
 
 
 class RechercheSauvegardeeForm(DsfrBaseForm):

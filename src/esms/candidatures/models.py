@@ -21,6 +21,31 @@ class Campagne(models.Model):
         return self.libelle or self.code
 
 
+class Etiquette(models.Model):
+    """A label of a campaign that instructing agents put on its dossiers (« À examiner », « Complet »…), as in
+    démarches-simplifiées: internal to instruction, never shown to the porteur."""
+
+    class Couleur(models.TextChoices):  # DSFR illustrative colours of the tags
+        BLEU = "blue-cumulus", "Bleu"
+        VERT = "green-emeraude", "Vert"
+        ORANGE = "orange-terre-battue", "Orange"
+        VIOLET = "purple-glycine", "Violet"
+        ROSE = "pink-tuile", "Rose"
+        JAUNE = "yellow-tournesol", "Jaune"
+
+    campagne = models.ForeignKey(Campagne, on_delete=models.CASCADE, related_name="etiquettes")
+    nom = models.CharField(max_length=60)
+    couleur = models.CharField(max_length=30, choices=Couleur.choices, default=Couleur.BLEU)
+    ordre = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["ordre", "nom"]
+        constraints = [models.UniqueConstraint(fields=["campagne", "nom"], name="etiquette_unique_par_campagne")]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
 class VersionParametres(models.Model):
     """An immutable version of a campagne's parameters, in force from `date_effet` (dated amendments)."""
 
@@ -146,6 +171,7 @@ class Dossier(models.Model):
     appreciation_reserve = models.TextField("appréciation des réserves par l'ARS", blank=True)
     instructeur = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="dossiers_instruits")
+    etiquettes = models.ManyToManyField(Etiquette, blank=True, related_name="dossiers")
     depose_le = models.DateTimeField("déposé le", null=True, blank=True)
     # What was filed (grappe, members, amounts, documents and their digests), frozen at filing, and the SHA-256
     # of its canonical JSON: the receipt (accusé de dépôt) prints both, anyone can check one against the other.

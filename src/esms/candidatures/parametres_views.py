@@ -9,12 +9,12 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from esms.candidatures import brouillons, comparaison, parametres_formulaire
+from esms.candidatures import brouillons, comparaison, parametres_formulaire, selectors
 from esms.candidatures.erreurs import CandidatureRefusee
 from esms.candidatures.models import Campagne
 from esms.candidatures.regles import campagne_de, version_en_vigueur
@@ -27,7 +27,7 @@ from esms.rules.simulation import LIBELLES_REGLES, tableaux
 
 
 def _campagne(code: str) -> Campagne:
-    return get_object_or_404(Campagne, code=code)
+    return selectors.campagne(code)
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from esms.candidatures import recherche, regles
-from esms.candidatures.models import Avis, Campagne, Document, Dossier, Membre, Message, Transition
+from esms.candidatures.models import Avis, Campagne, Document, Dossier, Etiquette, Membre, Message, Transition
 from esms.comptes import selectors as comptes_selectors
 from esms.comptes.models import User
 from esms.comptes.permissions import Acteur, compte_de, filter_scope, get_in_scope, has_perm, require
@@ -68,19 +68,23 @@ def file_instruction(*, actor: Acteur, filtres: Mapping[str, str]) -> QuerySet[D
         valeur = (filtres.get(cle) or "").strip()
         if valeur:
             qs = qs.filter(**{champ: valeur})
+    etiquette = (filtres.get("etiquette") or "").strip()
+    if etiquette.isdigit():
+        qs = qs.filter(pk__in=Dossier.etiquettes.through.objects.filter(etiquette_id=int(etiquette))
+                       .values("dossier_id"))
     if filtres.get("mes_dossiers"):
         qs = qs.filter(instructeur=compte_de(actor))
     # A correlated count: joining every member before paginating made PostgreSQL group 45 000 rows.
     nb = (Membre.objects.filter(grappe_id=OuterRef("grappe_id")).order_by()
           .values("grappe_id").annotate(n=Count("pk")).values("n"))
-    qs = qs.annotate(nb_membres=Coalesce(Subquery(nb[:1]), 0))
+    qs = qs.annotate(nb_membres=Coalesce(Subquery(nb[:1]), 0)).prefetch_related("etiquettes")
     return qs.order_by(TRIS.get(filtres.get("tri") or "", "-depose_le"), "-id")
 
 
 ENTETES_EXPORT = ["Numéro", "Campagne", "Appel", "Région pilote", "Grappe", "Porteur (FINESS EJ)", "Porteur",
                   "SIREN du porteur",
                   "Nombre de membres", "État", "Montant demandé (€)", "Montant retenu (€)", "Déposé le",
-                  "Instructeur"]
+                  "Instructeur", "Étiquettes"]
 
 
 def lignes_export(qs: QuerySet[Dossier]) -> Iterator[list[object]]:
@@ -90,7 +94,7 @@ def lignes_export(qs: QuerySet[Dossier]) -> Iterator[list[object]]:
                d.nb_membres,  # type: ignore[attr-defined]  # annotated by the caller
                d.get_etat_display(),
                d.montant_demande, d.montant_retenu, timezone.localtime(d.depose_le).strftime("%d/%m/%Y %H:%M") if d.depose_le else "",
-               str(d.instructeur or "")]
+               str(d.instructeur or ""), ", ".join(e.nom for e in d.etiquettes.all())]
 
 
 def comptes_par_etat(file: QuerySet[Dossier]) -> dict[str, int]:
@@ -121,6 +125,15 @@ def document_ou_rien(dossier: Dossier, pk: int) -> Document | None:
     return dossier.documents.filter(pk=pk).first()
 
 
+def campagne(code: str) -> Campagne:
+    """A campaign by its code, 404 otherwise (campaigns are public)."""
+    return get_object_or_404(Campagne, code=code)
+
+
+def campagnes_et_versions() -> QuerySet[Campagne]:
+    return Campagne.objects.prefetch_related("versions").order_by("-code")
+
+
 def choix_campagnes() -> list[tuple[str, str]]:
     """Every campaign as (code, label), latest first (the dashboards' filter)."""
     return [(c.code, str(c)) for c in Campagne.objects.order_by("-code")]
@@ -128,6 +141,18 @@ def choix_campagnes() -> list[tuple[str, str]]:
 
 def campagne_existe(code: str) -> bool:
     return Campagne.objects.filter(code=code).exists()
+
+
+def etiquettes_de(dossier: Dossier) -> list[Etiquette]:
+    return list(dossier.etiquettes.all())
+
+
+def etiquettes_de_la_campagne(campagne: Campagne) -> QuerySet[Etiquette]:
+    return Etiquette.objects.filter(campagne=campagne)
+
+
+def etiquette(*, campagne: Campagne, pk: int) -> Etiquette:
+    return get_object_or_404(Etiquette, campagne=campagne, pk=pk)
 
 
 def aucun_dossier() -> QuerySet[Dossier]:

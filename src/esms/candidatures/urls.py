@@ -31,6 +31,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/transitions/<slug:nom>/", views_dossier.transition, name="transition"),
     path("dossiers/<int:pk>/messages/", views_dossier.envoyer_message, name="message"),
     path("dossiers/<int:pk>/annotations/", views_dossier.annoter, name="annoter"),
+    path("dossiers/<int:pk>/etiquettes/", views_dossier.etiqueter, name="etiqueter"),
     path("dossiers/<int:pk>/avis/", views_dossier.demander_avis, name="demander_avis"),
     path("dossiers/<int:pk>/avis/<int:avis_pk>/", views_dossier.rendre_avis, name="rendre_avis"),
     path("dossiers/<int:pk>/documents/<int:document_pk>/", views_dossier.document, name="document"),

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from esms.candidatures import accuse, rappels, selectors, services, views_confirmation, workflow
+from esms.candidatures import accuse, etiquettes, rappels, selectors, services, views_confirmation, workflow
 from esms.candidatures import conventions as etapes_convention
 from esms.candidatures.etats import ETATS_MODIFIABLES, Etat
 from esms.candidatures.forms import (
@@ -34,7 +34,7 @@ from esms.candidatures.models import Dossier
 from esms.candidatures.regles import eligibilites_sons
 from esms.candidatures.selectors import verdict_courant
 from esms.candidatures.views_verdict import financement_par_membre, presenter
-from esms.comptes.permissions import has_perm
+from esms.comptes.permissions import decide, has_perm
 from esms.comptes.requetes import RequeteConnectee
 from esms.exports import reponse_tableau
 from esms.financement import conventions
@@ -105,7 +105,11 @@ def _page_dossier(request: RequeteConnectee, dossier: Dossier, *, refus: dict | 
         "peut_editer_convention": dossier.montant_retenu is not None,
     }
     if peut_instruire:  # never queried for the porteur or the ESSMS managers
+        poses = {e.pk for e in selectors.etiquettes_de(dossier)}
         contexte.update({
+            "etiquettes": [{"etiquette": e, "posee": e.pk in poses}
+                           for e in selectors.etiquettes_de_la_campagne(dossier.grappe.campagne)],
+            "peut_etiqueter": bool(decide(user, "candidatures.etiqueter", dossier)),
             "annotations": dossier.annotations.select_related("auteur"),
             "annotation_form": formulaires.get("annotation") or AnnotationForm(),
             "avis": dossier.avis.select_related("demandeur", "expert"),
@@ -116,6 +120,21 @@ def _page_dossier(request: RequeteConnectee, dossier: Dossier, *, refus: dict | 
             ],
         })
     return render(request, "candidatures/dossier.html", contexte)
+
+
+@login_required
+@require_POST
+def etiqueter(request: RequeteConnectee, pk: int) -> HttpResponse:
+    """Set the dossier's labels to those ticked (labels of its campaign)."""
+    dossier = selectors.dossier(actor=request.user, pk=pk)
+    disponibles = {str(e.pk): e for e in selectors.etiquettes_de_la_campagne(dossier.grappe.campagne)}
+    choisies = [disponibles[v] for v in request.POST.getlist("etiquettes") if v in disponibles]
+    try:
+        noms = etiquettes.etiqueter(actor=request.user, dossier=dossier, etiquettes=choisies)
+    except REFUS as exc:
+        return _page_dossier(request, dossier, refus=pour_page(exc, "Étiquettes non enregistrées"))
+    messages.success(request, "Étiquettes enregistrées : " + (", ".join(noms) if noms else "aucune") + ".")
+    return _retour(dossier, "etiquettes")
 
 
 def _retour(dossier: Dossier, ancre: str = "") -> HttpResponse:

@@ -22,7 +22,7 @@ from esms.exports import reponse_tableau
 from esms.financement import selectors as enveloppes_selectors
 
 PAR_PAGE = 50
-CLES_FILTRES = ("q", "etat", "appel", "campagne", "region", "mes_dossiers", "tri")
+CLES_FILTRES = ("q", "etat", "appel", "campagne", "region", "etiquette", "mes_dossiers", "tri")
 
 
 def parametres_filtres(donnees: QueryDict) -> str:

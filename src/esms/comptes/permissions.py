@@ -56,6 +56,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "candidatures.deposer": frozenset({Role.RESPONSABLE_OG}),
     "candidatures.consentir": frozenset({Role.RESPONSABLE_OG, Role.GESTIONNAIRE_ESSMS}),
     "candidatures.instruire": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
+    # Put a campaign's labels on a dossier in scope (internal to instruction).
+    "candidatures.etiqueter": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
     "candidatures.decider": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
     "candidatures.conventionner": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
     "candidatures.messagerie": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS, Role.RESPONSABLE_OG}),
@@ -110,6 +112,7 @@ ACTION_LABELS: dict[str, str] = {
     "candidatures.deposer": "modifier et déposer un dossier",
     "candidatures.consentir": "accepter ou refuser l'adhésion d'un établissement à une grappe",
     "candidatures.instruire": "instruire un dossier",
+    "candidatures.etiqueter": "étiqueter un dossier",
     "candidatures.decider": "décider d'un dossier",
     "candidatures.conventionner": "gérer la convention d'un dossier",
     "candidatures.messagerie": "échanger des messages sur un dossier",
