@@ -262,3 +262,30 @@ def test_les_champs_de_date_acceptent_ce_qu_ils_affichent(page, monde, settings)
     with page.expect_navigation():
         page.locator("details[open]").get_by_role("button", name=re.compile("^Confirmer")).click()
     expect(page.locator("main")).to_contain_text("Le dossier est « conventionné »")
+
+
+def test_un_depot_sans_solution_dui_le_dit_une_fois_sans_chemin_json(page, monde):
+    """Defect 1 of issue 16: filing a 16-member grappe with no DUI solution printed
+    « members[0].solution_dui : texte non vide attendu » sixteen times."""
+    factories.version_parametres()
+    dossier = _brouillon(monde, 16)
+    grappe = dossier.grappe
+    grappe.solution, grappe.solution_dui = None, ""
+    grappe.save(update_fields=["solution", "solution_dui"])
+    _connexion(page, "porteur")
+    _edition(page, dossier)
+    verdict = page.locator("#verdict")
+    expect(verdict).to_contain_text("solution DUI")
+    for brut in ("solution_dui", "members", "texte non vide"):
+        expect(verdict).not_to_contain_text(brut)
+    page.get_by_role("link", name="Vérifier et déposer le dossier").click()
+    page.locator('label[for="id_confirmation"]').click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Confirmer le dépôt").click()
+    alerte = page.get_by_role("alert")
+    expect(alerte).to_contain_text("Dépôt refusé")
+    expect(alerte).to_contain_text("solution DUI")
+    expect(alerte.get_by_text(re.compile("solution DUI"))).to_have_count(1)
+    for brut in ("solution_dui", "members[", "texte non vide"):
+        expect(page.locator("main")).not_to_contain_text(brut)
+    assert Dossier.objects.get(pk=dossier.pk).etat == "brouillon"
