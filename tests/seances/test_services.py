@@ -158,3 +158,37 @@ def test_figures_running_total_and_remaining_after_each_decision(monde):
     monde.seance.refresh_from_db()
     apres = selectors.bilan(monde.seance)  # closed: the figures are those of the closure
     assert (apres.disponible, apres.total, apres.reste) == (500_000, 320_000, 180_000)
+
+
+def test_ready_to_decide_are_the_states_the_retain_and_refuse_transitions_leave():
+    from esms.candidatures.etats import ETATS_A_DECIDER
+    from esms.candidatures.workflow import TRANSITIONS
+
+    for nom in services.TRANSITIONS.values():
+        assert TRANSITIONS[nom].depuis == ETATS_A_DECIDER
+
+
+def test_the_audit_trail_names_the_seance_actions_in_french():
+    from esms.comptes import journal
+
+    for action in ("creer", "inscrire", "retirer", "proposer", "cloturer"):
+        assert not journal.libelle_action(f"seances.{action}").startswith("Séances de sélection :")
+    assert journal.libelle_objet("seances.Seance") == "Séance de sélection"
+
+
+def test_a_national_seance_decides_national_dossiers_on_the_national_envelope(monde):
+    from esms.financement import services as enveloppes_services
+
+    national = factories.dossier_depose(monde.ref.og_ara, region=monde.ref.ara, appel="national", montant=90_000)
+    env = enveloppes_services.creer_enveloppe(actor=monde.admin, campagne=monde.seance.campagne, region=None)
+    enveloppes_services.doter(actor=monde.admin, enveloppe=env, montant=100_000, libelle="Enveloppe nationale")
+    with pytest.raises(RefusPermission):  # an ARS agent does not prepare a national séance
+        services.creer(actor=monde.agent, campagne=monde.seance.campagne, region=None, date=date(2026, 12, 3),
+                       titre="Comité national")
+    seance = services.creer(actor=monde.admin, campagne=monde.seance.campagne, region=None, date=date(2026, 12, 3),
+                            titre="Comité national")
+    assert list(selectors.a_inscrire(actor=monde.admin, seance=seance)) == [national]
+    services.inscrire(actor=monde.admin, seance=seance, dossiers=[national])
+    services.proposer(actor=monde.admin, seance=seance, dossier=national, decision="retenir")
+    services.cloturer(actor=monde.admin, seance=seance)
+    assert enveloppes.etat(env).disponible == 10_000 and enveloppes.etat(monde.enveloppe).disponible == 500_000
