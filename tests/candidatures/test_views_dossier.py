@@ -100,6 +100,11 @@ def test_full_instruction_round_trip(client, monde):
     pdf = client.get(reverse("candidatures:convention_pdf", args=[dossier.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert pdf["Content-Type"] == "application/pdf"
+    # the signature form announces the advance it will schedule, with its amount
+    signature = html(client.get(reverse("candidatures:dossier", args=[dossier.pk])))
+    annonce = signature[signature.find("Cette action programme le versement de l'avance"):][:120]
+    assert annonce.replace("\u00a0", " ").replace("\u202f", " ").startswith(
+        "Cette action programme le versement de l'avance : <strong>30 000 €</strong>"), annonce
     response = client.post(reverse("candidatures:transition", args=[dossier.pk, "signer_convention"]), {
         "signer_convention-date_signature": timezone.localdate().isoformat(),
         "signer_convention-scan": factories.pdf_upload("convention-signee.pdf")})

@@ -76,9 +76,13 @@ def _page_dossier(request: RequeteConnectee, dossier: Dossier, *, refus: dict | 
     formulaires = formulaires or {}
     peut_instruire = has_perm(user, "candidatures.instruire")
     peut_modifier = has_perm(user, "candidatures.deposer") and dossier.etat in ETATS_MODIFIABLES
+    convention, versements = convention_et_versements(dossier)
+    echeances = {e["type"]: e["montant"] for e in (convention.echeancier if convention else [])}
     transitions = [
         {"def": t, "form": formulaires.get(t.nom) or _form_transition(t, dossier),
-         "style": t.affichage.style, "fichiers": t.affichage.saisie == "signature"}
+         "style": t.affichage.style, "fichiers": t.affichage.saisie == "signature",
+         "versement": (t.affichage.annonce_versement, echeances.get(t.affichage.annonce_versement))
+         if t.affichage.annonce_versement else None}
         for t in workflow.transitions_possibles(user, dossier) if t.affichage is not None
         and not (t.affichage.edition and peut_modifier)
     ]
@@ -87,7 +91,6 @@ def _page_dossier(request: RequeteConnectee, dossier: Dossier, *, refus: dict | 
     if verdict is None and dossier.etat == Etat.BROUILLON:
         verdict, verdict_erreur = verdict_courant(dossier)
     montants = financement_par_membre(verdict)
-    convention, versements = convention_et_versements(dossier)
     membres = [{"membre": m, "et": m.etablissement, "financement": montants.get(m.etablissement_id)}
                for m in selectors.membres_detailles(dossier)]
     contexte = {

@@ -42,6 +42,8 @@ class Affichage:
     # Money: a confirmation page states the amount and the envelope's remaining amount after it before anything
     # is written (as the batch retain and the payment orders do).
     confirmer_montant: bool = False
+    # The payment of the convention's schedule the transition orders (« avance »), announced with its amount.
+    annonce_versement: str = ""
     edition: bool = False  # offered on the edition page instead, to a user who may still edit the grappe
 
 
@@ -119,7 +121,7 @@ TRANSITIONS: dict[str, TransitionDef] = {t.nom: t for t in [
     TransitionDef("signer_convention", "Enregistrer la convention signée", frozenset({E.RETENU}),
                   E.CONVENTIONNE, "candidatures.conventionner", pilote_seulement=True,
                   notifier=("porteur",), effets=("programmer_l_avance",), service="signer_convention",
-                  affichage=Affichage(style="", saisie="signature")),
+                  affichage=Affichage(style="", saisie="signature", annonce_versement="avance")),
     TransitionDef("ouvrir_suivi_usage", "Ouvrir le suivi d'usage", frozenset({E.CONVENTIONNE}),
                   E.EN_SUIVI_USAGE, "candidatures.conventionner", pilote_seulement=True,
                   notifier=("porteur",), affichage=Affichage()),
