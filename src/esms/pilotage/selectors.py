@@ -22,10 +22,25 @@ Definitions (the same in the tests' independent SQL):
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, NullIf, TruncMonth
 from django.utils import timezone
 
@@ -61,19 +76,19 @@ def q_retenu(prefixe: str = "") -> Q:
             & ~Q(**{f"{prefixe}etat": Etat.CLOS, f"{prefixe}montant_retenu__isnull": True}))
 
 
-def secteur_effectif(prefixe: str = ""):
+def secteur_effectif(prefixe: str = "") -> Coalesce:
     """The establishment's sector: the qualified one when an agent set it, else its category's."""
     return Coalesce(NullIf(F(f"{prefixe}secteur_qualifie"), Value("")), F(f"{prefixe}categorie__secteur"),
                     output_field=CharField())
 
 
-def _tranche(expression, tranches) -> Case:
+def _tranche(expression: str, tranches: Sequence[tuple[int | None, str]]) -> Case:
     """The index of the size band (0, 1, …) of an integer expression."""
     whens = [When(**{f"{expression}__lt": borne}, then=Value(i)) for i, (borne, _) in enumerate(tranches) if borne]
     return Case(*whens, default=Value(len(tranches) - 1), output_field=IntegerField())
 
 
-def dossiers_deposes(*, region: str | None = None, campagne: str | None = None):
+def dossiers_deposes(*, region: str | None = None, campagne: str | None = None) -> QuerySet[Dossier]:
     """Filed dossiers (never brouillons) of the perimeter; the region through `Dossier.regions`."""
     qs = Dossier.objects.exclude(etat=Etat.BROUILLON)
     if campagne:
@@ -83,7 +98,7 @@ def dossiers_deposes(*, region: str | None = None, campagne: str | None = None):
     return qs
 
 
-def membres_retenus(*, region: str | None = None, campagne: str | None = None):
+def membres_retenus(*, region: str | None = None, campagne: str | None = None) -> QuerySet[Membre]:
     """Members of retained dossiers; the region is the establishment's."""
     qs = Membre.objects.filter(q_retenu("grappe__dossier__"))
     if campagne:
@@ -93,7 +108,7 @@ def membres_retenus(*, region: str | None = None, campagne: str | None = None):
     return qs
 
 
-def etablissements_eligibles(*, region: str | None = None):
+def etablissements_eligibles(*, region: str | None = None) -> QuerySet[Etablissement]:
     qs = Etablissement.objects.filter(ouvert=True, categorie__eligible=True)
     return qs.filter(region_id=region) if region else qs
 
@@ -107,18 +122,19 @@ def _taux(numerateur: int | None, denominateur: int | None) -> float | None:
 # --- Headline indicators ------------------------------------------------------------------------------
 
 def etablissements_embarques(*, region: str | None = None, campagne: str | None = None) -> int:
-    return membres_retenus(region=region, campagne=campagne).aggregate(
+    n: int = membres_retenus(region=region, campagne=campagne).aggregate(
         n=Count("etablissement_id", distinct=True))["n"]
+    return n
 
 
-def dossiers_retenus(*, region: str | None = None, campagne: str | None = None) -> dict:
+def dossiers_retenus(*, region: str | None = None, campagne: str | None = None) -> dict[str, Any]:
     """Number of retained dossiers and the total retained amount (euros)."""
     sommes = dossiers_deposes(region=region, campagne=campagne).filter(q_retenu()).aggregate(
         dossiers=Count("pk"), montant=Coalesce(Sum("montant_retenu"), 0))
     return {"dossiers": sommes["dossiers"], "montant_retenu": sommes["montant"]}
 
 
-def dui_actifs(*, region: str | None = None, le: date | None = None) -> dict:
+def dui_actifs(*, region: str | None = None, le: date | None = None) -> dict[str, Any]:
     """Active DUIs from the usages app (validated indicators): national or of one region (0 before any
     validation). `disponible` stays in the answer for the pages, which say « en cours de collecte » otherwise."""
     cible = getattr(usages, "CIBLE_DUI_ACTIFS", CIBLE_DUI_ACTIFS_DEFAUT)
@@ -131,14 +147,14 @@ def dui_actifs(*, region: str | None = None, le: date | None = None) -> dict:
     return {"disponible": True, "dui_actifs": valeur, "cible": cible, "taux": _taux(valeur, cible), "le": le}
 
 
-def dui_actifs_par(*, par: str, region: str | None = None, le: date | None = None) -> list[dict]:
+def dui_actifs_par(*, par: str, region: str | None = None, le: date | None = None) -> list[dict[str, Any]]:
     """Active DUIs by region or sector (validated indicators), of one region's establishments when given."""
     lignes = usages.dui_actifs_valides(le=le or timezone.localdate(), par=par, region=region)
     return [{"cle": ligne["cle"], "libelle": ligne["libelle"], "dui_actifs": int(ligne["dui_actifs"] or 0)}
             for ligne in lignes]
 
 
-def indicateurs_cles(*, region: str | None = None, campagne: str | None = None) -> dict:
+def indicateurs_cles(*, region: str | None = None, campagne: str | None = None) -> dict[str, Any]:
     """ESSMS embarqués against the 36 500 target, retained dossiers and amounts, active DUIs against 410 000.
     The targets are national: for a region, `taux` is its contribution to the national target."""
     embarques = etablissements_embarques(region=region, campagne=campagne)
@@ -153,21 +169,20 @@ def indicateurs_cles(*, region: str | None = None, campagne: str | None = None) 
 
 # --- Territorial coverage -------------------------------------------------------------------------------
 
-def _compte(queryset, colonne: str, *, distinct: str | None = None) -> Subquery:
+def _compte(queryset: QuerySet[Any], colonne: str, *, distinct: str | None = None) -> Coalesce:
     """A correlated count subquery on `colonne` = the outer row's code."""
     agregat = Count(distinct, distinct=True) if distinct else Count("pk")
     return Coalesce(Subquery(queryset.filter(**{colonne: OuterRef("code")}).order_by().values(colonne)
                              .annotate(n=agregat).values("n")[:1], output_field=IntegerField()), 0)
 
 
-def couverture(*, par: str = "region", region: str | None = None, campagne: str | None = None) -> list[dict]:
+def couverture(*, par: str = "region", region: str | None = None, campagne: str | None = None) -> list[dict[str, Any]]:
     """By region or département: eligible ESSMS, embarked ESSMS, coverage rate (%), and for regions the
     retained dossiers. One query (correlated subqueries)."""
     if par not in ("region", "departement"):
         raise ValueError(f"Découpage inconnu : {par} (attendu : region ou departement).")
     colonne = f"{par}_id"
-    modele = Region if par == "region" else Departement
-    qs = modele.objects.all()
+    qs: QuerySet[Any] = Region.objects.all() if par == "region" else Departement.objects.all()
     if region:
         qs = qs.filter(code=region) if par == "region" else qs.filter(region_id=region)
     qs = qs.annotate(
@@ -192,7 +207,7 @@ def couverture(*, par: str = "region", region: str | None = None, campagne: str 
 
 # --- Envelopes and payments ----------------------------------------------------------------------------
 
-def enveloppes_par_region(*, region: str | None = None, campagne: str | None = None) -> list[dict]:
+def enveloppes_par_region(*, region: str | None = None, campagne: str | None = None) -> list[dict[str, Any]]:
     """Per ARS (and the national envelope): dotation, engagé (net of releases), disponible, and the payments
     programmed, ordered and paid of the dossiers committing that envelope. Two queries."""
     enveloppes = Enveloppe.objects.all()
@@ -203,9 +218,9 @@ def enveloppes_par_region(*, region: str | None = None, campagne: str | None = N
     if region:
         enveloppes = enveloppes.filter(region_id=region)
         versements = versements.filter(dossier__region_pilote_id=region).exclude(dossier__appel=Dossier.Appel.NATIONAL)
-    lignes: dict[str | None, dict] = {}
+    lignes: dict[str | None, dict[str, Any]] = {}
 
-    def ligne(code: str | None, nom: str | None) -> dict:
+    def ligne(code: str | None, nom: str | None) -> dict[str, Any]:
         return lignes.setdefault(code, {
             "region": code, "libelle": nom or "Enveloppe nationale (appel national)", "dotation": 0, "engage": 0,
             "disponible": 0, "versements_programmes": 0, "versements_ordonnes": 0, "versements_payes": 0})
@@ -218,16 +233,16 @@ def enveloppes_par_region(*, region: str | None = None, campagne: str | None = N
     region_enveloppe = Case(When(dossier__appel=Dossier.Appel.NATIONAL, then=Value(None)),
                             default=F("dossier__region_pilote_id"), output_field=CharField())
     for v in (versements.annotate(env=region_enveloppe).values("env", "dossier__region_pilote__nom").order_by()
-              .annotate(**{f"versements_{cle}": Coalesce(Sum("montant", filter=Q(statut=statut)), 0)
-                           for cle, statut in (("programmes", "programme"), ("ordonnes", "ordonne"),
-                                               ("payes", "paye"))})):
+              .annotate(versements_programmes=Coalesce(Sum("montant", filter=Q(statut="programme")), 0),
+                        versements_ordonnes=Coalesce(Sum("montant", filter=Q(statut="ordonne")), 0),
+                        versements_payes=Coalesce(Sum("montant", filter=Q(statut="paye")), 0))):
         cible = ligne(v["env"], v["dossier__region_pilote__nom"] if v["env"] else None)
         for cle in ("versements_programmes", "versements_ordonnes", "versements_payes"):
             cible[cle] += v[cle]
     return sorted(lignes.values(), key=lambda x: (x["region"] is None, _cle_de_tri(x["libelle"])))
 
 
-def rapprochement_budgetaire(*, campagne: str | None = None) -> list[dict]:
+def rapprochement_budgetaire(*, campagne: str | None = None) -> list[dict[str, Any]]:
     """Per campaign: the ARS envelopes' and the national envelope's dotations plus the fees, reconciled with
     the programme total published for that campaign (rules: `esms.rules.budget.rapprocher`). One query for
     the dotations; the parameters are those of the version in force."""
@@ -266,7 +281,7 @@ def _cle_de_tri(texte: str) -> str:
 
 # --- Dossiers ---------------------------------------------------------------------------------------------
 
-def dossiers_par_etat_et_appel(*, region: str | None = None, campagne: str | None = None) -> list[dict]:
+def dossiers_par_etat_et_appel(*, region: str | None = None, campagne: str | None = None) -> list[dict[str, Any]]:
     """One row per state (brouillon excluded): the number of dossiers of each call and their total."""
     comptes = {(d["etat"], d["appel"]): d["n"] for d in dossiers_deposes(region=region, campagne=campagne)
                .values("etat", "appel").order_by().annotate(n=Count("pk"))}
@@ -279,7 +294,7 @@ def dossiers_par_etat_et_appel(*, region: str | None = None, campagne: str | Non
     return lignes
 
 
-def evolution_mensuelle(*, region: str | None = None, campagne: str | None = None) -> list[dict]:
+def evolution_mensuelle(*, region: str | None = None, campagne: str | None = None) -> list[dict[str, Any]]:
     """Per month (Paris time), from the first to the last active month: dossiers filed, and dossiers decided,
     split into retained and not retained (non retenu, sans suite). Two queries."""
     qs = dossiers_deposes(region=region, campagne=campagne)
@@ -294,9 +309,9 @@ def evolution_mensuelle(*, region: str | None = None, campagne: str | None = Non
         return []
     lignes = []
     for m in _suite_de_mois(mois[0], mois[-1]):
-        d = decides.get(m, {})
-        lignes.append({"mois": m, "deposes": deposes.get(m, 0), "retenus": d.get("retenus", 0),
-                       "non_retenus": d.get("non_retenus", 0)})
+        d = decides.get(m)
+        lignes.append({"mois": m, "deposes": deposes.get(m, 0), "retenus": d["retenus"] if d else 0,
+                       "non_retenus": d["non_retenus"] if d else 0})
     return lignes
 
 
@@ -315,7 +330,7 @@ def _suite_de_mois(premier: str, dernier: str) -> list[str]:
 
 # --- Mix of the selected establishments ---------------------------------------------------------------------
 
-def secteurs_embarques(*, region: str | None = None, campagne: str | None = None) -> list[dict]:
+def secteurs_embarques(*, region: str | None = None, campagne: str | None = None) -> list[dict[str, Any]]:
     """Embarked ESSMS by sector (balanced sectors is a selection criterion of the ARS)."""
     comptes = {s["secteur"]: s["n"] for s in membres_retenus(region=region, campagne=campagne)
                .annotate(secteur=secteur_effectif("etablissement__")).values("secteur").order_by()
@@ -326,11 +341,11 @@ def secteurs_embarques(*, region: str | None = None, campagne: str | None = None
              "part": _taux(comptes[s], total)} for s in ordre if s in comptes]
 
 
-def tailles_grappes(*, region: str | None = None, campagne: str | None = None) -> list[dict]:
+def tailles_grappes(*, region: str | None = None, campagne: str | None = None) -> list[dict[str, Any]]:
     """Retained dossiers by size band of their grappe (number of members, all regions), with the members."""
     nb_membres = Subquery(Membre.objects.filter(grappe_id=OuterRef("grappe_id")).order_by().values("grappe_id")
                           .annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField())
-    comptes = {t["tranche"]: t for t in dossiers_deposes(region=region, campagne=campagne).filter(q_retenu())
+    comptes: dict[int, Mapping[str, Any]] = {t["tranche"]: t for t in dossiers_deposes(region=region, campagne=campagne).filter(q_retenu())
                .annotate(membres=Coalesce(nb_membres, 0)).annotate(tranche=_tranche("membres", TRANCHES_GRAPPE))
                .values("tranche").order_by().annotate(dossiers=Count("pk"), etablissements=Sum("membres"))}
     return [{"tranche": i, "libelle": libelle, "dossiers": comptes.get(i, {}).get("dossiers", 0),
@@ -338,7 +353,7 @@ def tailles_grappes(*, region: str | None = None, campagne: str | None = None) -
             for i, (_, libelle) in enumerate(TRANCHES_GRAPPE)]
 
 
-def tailles_organismes(*, region: str | None = None, campagne: str | None = None) -> list[dict]:
+def tailles_organismes(*, region: str | None = None, campagne: str | None = None) -> list[dict[str, Any]]:
     """Embarked ESSMS by size of their organisme gestionnaire (its open eligible ESSMS in FINESS)."""
     taille = Subquery(etablissements_eligibles().filter(organisme_id=OuterRef("etablissement__organisme_id"))
                       .order_by().values("organisme_id").annotate(n=Count("pk")).values("n")[:1],
@@ -352,12 +367,12 @@ def tailles_organismes(*, region: str | None = None, campagne: str | None = None
 
 # --- Référentiel (public) ----------------------------------------------------------------------------------
 
-def eligibles_par_region_et_secteur() -> list[dict]:
+def eligibles_par_region_et_secteur() -> list[dict[str, Any]]:
     """Open eligible ESSMS by region and sector, from the FINESS référentiel. Two queries."""
     comptes: dict[str, dict[str, int]] = {}
-    for c in (etablissements_eligibles().annotate(secteur=secteur_effectif()).values("region_id", "secteur")
+    for c in (etablissements_eligibles().annotate(secteur_de=secteur_effectif()).values("region_id", "secteur_de")
               .order_by().annotate(n=Count("pk"))):
-        comptes.setdefault(c["region_id"], {})[c["secteur"]] = c["n"]
+        comptes.setdefault(c["region_id"], {})[c["secteur_de"]] = c["n"]
     lignes = []
     for code, nom in Region.objects.order_by("code").values_list("code", "nom"):
         secteurs = comptes.get(code, {})
@@ -365,7 +380,7 @@ def eligibles_par_region_et_secteur() -> list[dict]:
     return lignes
 
 
-def geographie() -> dict:
+def geographie() -> dict[str, Any]:
     """Regions and départements (codes, names), for the map. Two small queries."""
     return {
         "regions": {code: nom for code, nom in Region.objects.values_list("code", "nom")},

@@ -30,7 +30,8 @@ def couverture_sons(*, par: str, region: str | None = None) -> list[dict]:
     eligibles = etablissements_eligibles(region=region)
     commandes = _commandes(region)
     if par != "region":
-        eligibles = eligibles.annotate(secteur=secteur_effectif())
+        # The annotation reads the model's `secteur` property in SQL (same meaning); django-stubs sees a clash.
+        eligibles = eligibles.annotate(secteur=secteur_effectif())  # type: ignore[no-redef]
         commandes = commandes.annotate(secteur=secteur_effectif("etablissement__"))
     denominateurs = {r[cle_et]: r["n"] for r in eligibles.values(cle_et).order_by().annotate(n=Count("pk"))}
     comptes = {r[cle_commande]: r for r in commandes.values(cle_commande).order_by().annotate(
