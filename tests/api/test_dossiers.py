@@ -136,3 +136,12 @@ def test_le_detail_lit_les_commandes_sons_une_fois_pour_tous_les_membres(monde, 
         corps = appelant.get(url).json()
     assert len(corps["membres"]) == 5 and all(isinstance(m["sons_eligible"], bool) for m in corps["membres"])
     assert len(cinq_membres) <= len(deux_membres)  # (the first call also records the token's last use)
+
+
+def test_detail_donne_l_instructeur_attribue(monde, jeton):
+    from esms.candidatures import affectation
+
+    appelant = jeton(monde.ars_ara, ["dossiers:lire"])
+    assert appelant.get(f"/dossiers/{monde.dossier_ara.pk}").json()["instructeur"] is None
+    affectation.attribuer(actor=monde.ars_ara, dossier=monde.dossier_ara, instructeur=monde.ars_ara)
+    assert appelant.get(f"/dossiers/{monde.dossier_ara.pk}").json()["instructeur"] == str(monde.ars_ara)

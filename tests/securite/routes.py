@@ -223,6 +223,18 @@ WEB: dict[str, Regle] = {
     r"candidatures/^dossiers/(?P<pk>\d+)/membres\.(?P<format>csv|xlsx|ods)$": Regle(
         CONSULTATION, lambda m: f"/candidatures/dossiers/{m.dossier.pk}/membres.xlsx", objet=True,
         legitime="porteur_ara"),
+    # A dossier's assignment and followers (the lead region's agents assign; any agent who sees it follows).
+    "candidatures/dossiers/<int:pk>/attribution/": Regle(INSTRUCTION, _d("attribution/"), POST, objet=True,
+                                                         legitime="ars_ara"),
+    "candidatures/dossiers/<int:pk>/suivre/": Regle(INSTRUCTION, _d("suivre/"), POST, objet=True, legitime="ars_ara"),
+    "candidatures/dossiers/<int:pk>/ne-plus-suivre/": Regle(INSTRUCTION, _d("ne-plus-suivre/"), POST, objet=True,
+                                                            legitime="ars_ara"),
+    "candidatures/instruction/attribution/": Regle(
+        INSTRUCTION, lambda m: "/candidatures/instruction/attribution/", POST, objet=True, legitime="ars_ara",
+        corps=lambda m: {"dossiers": [m.dossier.pk], "instructeur": m.ars_ara.pk},
+        temoin=lambda m: type(m.dossier).objects.get(pk=m.dossier.pk).instructeur_id),
+    "candidatures/instruction/suivis/": Regle(INSTRUCTION, lambda m: "/candidatures/instruction/suivis/",
+                                              legitime="ars_ara"),
     # The instruction queue (filtered by scope) and its actions.
     "candidatures/instruction/": Regle(INSTRUCTION, lambda m: "/candidatures/instruction/", legitime="ars_ara"),
     r"candidatures/^instruction/export\.(?P<format>csv|xlsx|ods)$": Regle(

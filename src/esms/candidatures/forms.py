@@ -233,7 +233,8 @@ class FiltresForm(DsfrBaseForm):
     region = forms.ChoiceField(label="Région", required=False)
     fenetre = forms.ChoiceField(label="Fenêtre de sélection", required=False)
     etiquette = forms.ChoiceField(label="Étiquette", required=False)
-    mes_dossiers = forms.BooleanField(label="Mes dossiers seulement", required=False)
+    ATTRIBUTIONS = [("", "Tous"), ("moi", "Mes dossiers"), ("aucun", "Non attribués"), ("suivis", "Suivis")]
+    attribution = forms.ChoiceField(label="Instructeur", required=False, choices=ATTRIBUTIONS)
     tri = forms.ChoiceField(label="Trier par", required=False, choices=TRIS)
 
     def __init__(self, *args, **kwargs):

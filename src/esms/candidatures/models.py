@@ -299,3 +299,38 @@ class RechercheSauvegardee(models.Model):
 
     def __str__(self) -> str:
         return self.nom
+
+
+class Attribution(models.Model):
+    """One change of a dossier's instructing agent (taken, assigned, reassigned or unassigned): its history."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attributions")
+    instructeur = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", help_text="Vide : le dossier n'est plus attribué.")
+    precedent = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    acteur = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    cree_le = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cree_le", "id"]
+
+    def __str__(self) -> str:
+        return f"Attribution du dossier {self.dossier_id}"
+
+
+class Suivi(models.Model):
+    """An agent follows a dossier (« Suivre »): notified of its events; `vu_le` is when the follower last opened
+    the dossier page (what happened since is unread)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="suivis")
+    utilisateur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suivis")
+    cree_le = models.DateTimeField(auto_now_add=True)
+    vu_le = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-cree_le"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "utilisateur"], name="suivi_unique")]
+
+    def __str__(self) -> str:
+        return f"Suivi du dossier {self.dossier_id}"

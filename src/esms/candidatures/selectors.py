@@ -11,7 +11,17 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from esms.candidatures import recherche, regles
-from esms.candidatures.models import Avis, Campagne, Document, Dossier, Etiquette, Membre, Message, Transition
+from esms.candidatures.models import (
+    Avis,
+    Campagne,
+    Document,
+    Dossier,
+    Etiquette,
+    Membre,
+    Message,
+    Suivi,
+    Transition,
+)
 from esms.comptes import selectors as comptes_selectors
 from esms.comptes.models import User
 from esms.comptes.permissions import Acteur, compte_de, filter_scope, get_in_scope, has_perm, require
@@ -54,7 +64,8 @@ def historique(dossier: Dossier) -> list[Transition]:
 
 def file_instruction(*, actor: Acteur, filtres: Mapping[str, str]) -> QuerySet[Dossier]:
     """Dossiers in scope matching the filters: q (numéro, grappe, porteur, FINESS), etat, appel, campagne,
-    region, fenetre (selection window), mes_dossiers, tri. Brouillons are not shown to instructors."""
+    region, fenetre (selection window), attribution (« moi »: assigned to me — also `mes_dossiers`; « aucun »:
+    unassigned; « suivis »: followed by me), tri. Brouillons are not shown to instructors."""
     qs = dossiers(actor=actor).select_related("grappe__campagne", "grappe__porteur", "region_pilote", "instructeur")
     if has_perm(actor, "candidatures.instruire"):
         qs = qs.exclude(etat="brouillon")
@@ -72,8 +83,13 @@ def file_instruction(*, actor: Acteur, filtres: Mapping[str, str]) -> QuerySet[D
     if etiquette.isdigit():
         qs = qs.filter(pk__in=Dossier.etiquettes.through.objects.filter(etiquette_id=int(etiquette))
                        .values("dossier_id"))
-    if filtres.get("mes_dossiers"):
+    attribution = (filtres.get("attribution") or "").strip() or ("moi" if filtres.get("mes_dossiers") else "")
+    if attribution == "moi":
         qs = qs.filter(instructeur=compte_de(actor))
+    elif attribution == "aucun":
+        qs = qs.filter(instructeur__isnull=True)
+    elif attribution == "suivis":
+        qs = qs.filter(pk__in=Suivi.objects.filter(utilisateur=compte_de(actor)).values("dossier_id"))
     # A correlated count: joining every member before paginating made PostgreSQL group 45 000 rows.
     nb = (Membre.objects.filter(grappe_id=OuterRef("grappe_id")).order_by()
           .values("grappe_id").annotate(n=Count("pk")).values("n"))

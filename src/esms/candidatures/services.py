@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from esms import televersements
-from esms.candidatures import accuse, adhesions, lisibles, rappels, regles, workflow
+from esms.candidatures import accuse, adhesions, affectation, lisibles, rappels, regles, workflow
 from esms.candidatures.documents import recevoir_document
 from esms.candidatures.erreurs import CandidatureRefusee
 from esms.candidatures.etats import ETATS_ENGAGEANTS, ETATS_MODIFIABLES, Etat
@@ -130,7 +130,8 @@ def transitionner(*, actor: Acteur, dossier: Dossier, nom: str, commentaire: str
     if "porteur" in transition.notifier:
         destinataires += porteurs(dossier)
     if "instructeurs" in transition.notifier:
-        destinataires += instructeurs(dossier)
+        destinataires += affectation.agents_a_informer(dossier)
+    destinataires += affectation.suiveurs(dossier)  # followers hear of every state change
     notifier([u for u in destinataires if u != actor],
              sujet=f"Dossier {dossier} : {Etat(transition.vers).label.lower()}",
              texte=commentaire, lien=_lien(dossier), categorie=CATEGORIES_NOTIFICATION.get(nom, "autre"))
@@ -542,8 +543,10 @@ def _lever_le_delai_du_complement(contexte: Contexte) -> None:
 
 @workflow.effet("designer_instructeur", "avant")
 def _designer_instructeur(contexte: Contexte) -> None:
-    if contexte.dossier.instructeur_id is None:
-        contexte.champs["instructeur"] = utilisateur_de(contexte.actor)
+    instructeur = utilisateur_de(contexte.actor)
+    if contexte.dossier.instructeur_id is None and instructeur is not None:
+        contexte.champs["instructeur"] = instructeur
+        affectation.designer(actor=contexte.actor, dossier=contexte.dossier, instructeur=instructeur)
 
 
 @workflow.effet("motiver_la_decision", "avant")
@@ -639,7 +642,10 @@ def _enregistrer_message(*, actor: Acteur, dossier: Dossier, texte: str, recu: t
         piece = _enregistrer_document(actor=actor, dossier=dossier, type=Document.Type.COMPLEMENT, recu=recu)
     message = Message.objects.create(dossier=dossier, auteur=compte_de(actor), texte=texte.strip(), piece_jointe=piece)
     audit.record(actor=actor, action="dossiers.message", obj=dossier, after={"message": message.pk})
-    destinataires = porteurs(dossier) if has_perm(actor, "candidatures.instruire") else instructeurs(dossier)
+    if has_perm(actor, "candidatures.instruire"):  # to the porteur, and the dossier's followers hear of it
+        destinataires = porteurs(dossier) + [u for u in affectation.suiveurs(dossier) if u != actor]
+    else:
+        destinataires = affectation.agents_a_informer(dossier)
     notifier(destinataires, sujet=f"Nouveau message sur le dossier {dossier}", texte=texte[:500], lien=_lien(dossier),
              categorie="message")
     return message

@@ -3,7 +3,13 @@
 from django.urls import path, re_path
 
 from esms import exports
-from esms.candidatures import views_adhesions, views_dossier, views_instruction, views_porteur
+from esms.candidatures import (
+    views_adhesions,
+    views_affectation,
+    views_dossier,
+    views_instruction,
+    views_porteur,
+)
 
 app_name = "candidatures"
 FORMATS = rf"(?P<format>{'|'.join(exports.FORMATS)})"
@@ -38,6 +44,12 @@ urlpatterns = [
     path("dossiers/<int:pk>/convention.pdf", views_dossier.convention_pdf, name="convention_pdf"),
     path("dossiers/<int:pk>/accuse-de-depot.pdf", views_dossier.accuse_pdf, name="accuse_pdf"),
     re_path(rf"^dossiers/(?P<pk>\d+)/membres\.{FORMATS}$", views_dossier.export_membres, name="export_membres"),
+    # Assignment and followers (views_affectation).
+    path("dossiers/<int:pk>/attribution/", views_affectation.attribuer, name="attribuer"),
+    path("dossiers/<int:pk>/suivre/", views_affectation.suivre, name="suivre"),
+    path("dossiers/<int:pk>/ne-plus-suivre/", views_affectation.ne_plus_suivre, name="ne_plus_suivre"),
+    path("instruction/attribution/", views_affectation.attribution_lot, name="attribution_lot"),
+    path("instruction/suivis/", views_affectation.suivis, name="suivis"),
     # Consent of another organisme's establishment to join a grappe.
     path("adhesions/", views_adhesions.liste, name="adhesions"),
     path("adhesions/<int:pk>/accepter/", views_adhesions.accepter, name="accepter_adhesion"),

@@ -8,6 +8,8 @@ annotations and the avis are only ever queried for users who may instruct.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +19,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from esms.candidatures import accuse, etiquettes, rappels, selectors, services, views_confirmation, workflow
+from esms.candidatures import (
+    accuse,
+    affectation,
+    etiquettes,
+    rappels,
+    selectors,
+    services,
+    views_affectation,
+    views_confirmation,
+    workflow,
+)
 from esms.candidatures import conventions as etapes_convention
 from esms.candidatures.etats import ETATS_MODIFIABLES, Etat
 from esms.candidatures.forms import (
@@ -98,8 +110,7 @@ def _page_dossier(request: RequeteConnectee, dossier: Dossier, *, refus: dict | 
         "verdict": presenter(verdict), "verdict_erreur": verdict_erreur, "verdict_fige": dossier.verdict is not None,
         "membres": membres, "transitions": transitions,
         "documents": selectors.documents(dossier),
-        "historique": [{"transition": t, "libelle": _libelle(t.nom)}
-                       for t in selectors.historique_detaille(dossier)],
+        "historique": _historique(dossier, avec_attributions=peut_instruire),
         "echanges": selectors.echanges(dossier),
         "peut_instruire": peut_instruire, "peut_modifier": peut_modifier,
         "peut_ecrire": has_perm(user, "candidatures.messagerie"),
@@ -116,6 +127,7 @@ def _page_dossier(request: RequeteConnectee, dossier: Dossier, *, refus: dict | 
             "annotations": dossier.annotations.select_related("auteur"),
             "annotation_form": formulaires.get("annotation") or AnnotationForm(),
             "avis": dossier.avis.select_related("demandeur", "expert"),
+            "affectation": views_affectation.contexte(user, dossier, form=formulaires.get("attribution")),
             "demande_avis_form": formulaires.get("avis") or DemandeAvisForm(experts=_experts(user, dossier)),
             "avis_a_rendre": [
                 {"avis": a, "form": formulaires.get(f"avis-{a.pk}") or AvisForm(prefix=f"avis-{a.pk}")}
@@ -140,6 +152,16 @@ def etiqueter(request: RequeteConnectee, pk: int) -> HttpResponse:
     return _retour(dossier, "etiquettes")
 
 
+def _historique(dossier: Dossier, *, avec_attributions: bool) -> list[dict]:
+    """State changes, and for instructors the assignment changes, in time order."""
+    lignes: list[dict[str, Any]] = [{"date": t.cree_le, "libelle": _libelle(t.nom), "acteur": t.acteur, "commentaire": t.commentaire,
+               "etat": f"{t.get_etat_avant_display()} → {t.get_etat_apres_display()}"}
+              for t in selectors.historique_detaille(dossier)]
+    if avec_attributions:
+        lignes = sorted(lignes + views_affectation.historique(dossier), key=lambda ligne: ligne["date"])
+    return lignes
+
+
 def _retour(dossier: Dossier, ancre: str = "") -> HttpResponse:
     return redirect(reverse("candidatures:dossier", args=[dossier.pk]) + (f"#{ancre}" if ancre else ""))
 
@@ -151,7 +173,9 @@ def _erreurs(form: forms.Form, titre: str) -> dict:
 @login_required
 @require_GET
 def dossier(request: RequeteConnectee, pk: int) -> HttpResponse:
-    return _page_dossier(request, selectors.dossier(actor=request.user, pk=pk))
+    dossier = selectors.dossier(actor=request.user, pk=pk)
+    affectation.marquer_vu(actor=request.user, dossier=dossier)
+    return _page_dossier(request, dossier)
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from esms.candidatures import recherches_sauvegardees, selectors, services
+from esms.candidatures import recherches_sauvegardees, selectors, services, views_affectation
 from esms.candidatures.etats import Etat
 from esms.candidatures.forms import DecisionLotForm, FiltresForm, RechercheSauvegardeeForm
 from esms.comptes.permissions import require
@@ -22,7 +22,7 @@ from esms.exports import reponse_tableau
 from esms.financement import selectors as enveloppes_selectors
 
 PAR_PAGE = 50
-CLES_FILTRES = ("q", "etat", "appel", "campagne", "region", "etiquette", "mes_dossiers", "tri")
+CLES_FILTRES = ("q", "etat", "appel", "campagne", "region", "etiquette", "attribution", "mes_dossiers", "tri")
 
 
 def parametres_filtres(donnees: QueryDict) -> str:
@@ -70,6 +70,7 @@ def instruction(request: RequeteConnectee) -> HttpResponse:
         "recherches": recherches_sauvegardees.de(request.user),
         "recherche_form": RechercheSauvegardeeForm(initial={"parametres": parametres}),
         "decision_form": DecisionLotForm(dossiers=selectors.aucun_dossier()),
+        **views_affectation.contexte_file(request),
         "avis_a_rendre": selectors.avis_a_rendre(actor=request.user),
     })
 

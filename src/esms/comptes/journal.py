@@ -37,6 +37,8 @@ ACTIONS = {
     "dossiers.demander_avis": "Avis demandé", "dossiers.rendre_avis": "Avis rendu",
     "dossiers.deposer_document": "Pièce déposée", "dossiers.remplacer_document": "Pièce remplacée",
     "dossiers.supprimer_document": "Pièce supprimée",
+    "dossiers.attribuer": "Attribution à un instructeur", "dossiers.suivre": "Suivi du dossier",
+    "dossiers.ne_plus_suivre": "Fin du suivi du dossier",
     "enveloppes.creer": "Création d'une enveloppe", "enveloppes.doter": "Dotation d'une enveloppe",
     "enveloppes.engager": "Engagement sur l'enveloppe", "enveloppes.liberer": "Libération d'un engagement",
     "seances.creer": "Création d'une séance de sélection", "seances.inscrire": "Dossiers inscrits à une séance",

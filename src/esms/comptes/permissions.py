@@ -63,6 +63,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "candidatures.messagerie": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS, Role.RESPONSABLE_OG}),
     # Decide for a dossier as its lead region: only its region's agents (or national administrators).
     "candidatures.piloter": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
+    # Take, assign, reassign or unassign a dossier's instructing agent: its lead region's agents (object rule).
+    "candidatures.attribuer": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
+    # Follow a dossier (be notified of its events): any agent who sees it.
+    "candidatures.suivre": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS}),
     "bourse.consulter": frozenset({Role.ADMIN_NATIONAL, Role.AGENT_ARS, Role.RESPONSABLE_OG, Role.GESTIONNAIRE_ESSMS}),
     "bourse.declarer": frozenset({Role.RESPONSABLE_OG, Role.GESTIONNAIRE_ESSMS}),
     "bourse.ouvrir": frozenset({Role.RESPONSABLE_OG}),
@@ -117,6 +121,8 @@ ACTION_LABELS: dict[str, str] = {
     "candidatures.conventionner": "gérer la convention d'un dossier",
     "candidatures.messagerie": "échanger des messages sur un dossier",
     "candidatures.piloter": "décider pour un dossier en tant que région pilote",
+    "candidatures.attribuer": "attribuer un dossier à un instructeur",
+    "candidatures.suivre": "suivre un dossier",
     "bourse.consulter": "consulter la bourse aux grappes",
     "bourse.declarer": "déclarer un besoin de grappe",
     "bourse.ouvrir": "ouvrir une grappe aux nouveaux membres",
@@ -275,6 +281,7 @@ def _region_de_la_seance(user: Acteur, seance: Any) -> str | None:
 # Object rules beyond role and scope, by action: None when allowed, else the French reason (`hors_perimetre`).
 REGLES_OBJET: dict[str, Callable[[Acteur, Any], str | None]] = {
     "candidatures.piloter": _region_pilote,
+    "candidatures.attribuer": _region_pilote,
     "enveloppes.liberer": _region_pilote,
     "seances.preparer": _region_de_la_seance,
     "seances.cloturer": _region_de_la_seance,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from esms.comptes.models import AuditEvent, Courriel, Notification, Role, User
-from esms.comptes.permissions import Acteur, compte_de, require
+from esms.comptes.permissions import Acteur, compte_de, require, role_of
 
 if TYPE_CHECKING:  # types only: comptes sits below referentiel
     from esms.referentiel.models import Etablissement, OrganismeGestionnaire
@@ -91,3 +91,27 @@ def courriels(*, actor: Acteur, statut: str = "") -> QuerySet[Courriel]:
 def courriel(*, actor: Acteur, pk: int) -> Courriel:
     require(actor, "comptes.gerer")
     return get_object_or_404(Courriel, pk=pk)
+
+
+def instructeurs_possibles(*, dossier: Any) -> QuerySet[User]:
+    """Active accounts that may be a dossier's instructing agent: the ARS agents of its lead region; for a
+    national-call dossier (decided nationally), the national administrators."""
+    if dossier.appel == "national" or not dossier.region_pilote_id:
+        qs = User.objects.filter(Q(role=Role.ADMIN_NATIONAL) | Q(is_superuser=True))
+    else:
+        qs = User.objects.filter(role=Role.AGENT_ARS, region_id=dossier.region_pilote_id)
+    return qs.filter(is_active=True).order_by("last_name", "first_name", "username")
+
+
+def agents_attribuables(*, actor: Acteur) -> QuerySet[User]:
+    """The agents an instructor may assign dossiers to in one go (each dossier still checks its own lead region):
+    an ARS agent's colleagues of its region (itself included); for a national administrator, every active ARS
+    agent and national administrator."""
+    role = role_of(actor)
+    if role == Role.AGENT_ARS:
+        qs = User.objects.filter(role=Role.AGENT_ARS, region_id=actor.region_id)
+    elif role == Role.ADMIN_NATIONAL:
+        qs = User.objects.filter(Q(role__in=[Role.AGENT_ARS, Role.ADMIN_NATIONAL]) | Q(is_superuser=True))
+    else:
+        return User.objects.none()
+    return qs.filter(is_active=True).select_related("region").order_by("region_id", "last_name", "username")

@@ -156,6 +156,7 @@ class DossierDetail(DossierResume):
     solution_referencee_segur: bool = Field(description="Déduit du registre : la solution retenue est référencée "
                                             "Ségur pour le secteur de chaque membre à la date de la campagne.")
     motif_decision: str
+    instructeur: str | None = Field(description="Agent instructeur à qui le dossier est attribué (vide sinon).")
     membres: list[Membre]
     verdict: Verdict | None
     verdict_indisponible: str = Field(description="Pourquoi le verdict n'a pas pu être évalué (vide sinon).")
@@ -167,6 +168,10 @@ class DossierDetail(DossierResume):
     @staticmethod
     def resolve_solution_dui(obj) -> str:
         return obj.grappe.solution_dui
+
+    @staticmethod
+    def resolve_instructeur(obj) -> str | None:
+        return str(obj.instructeur) if obj.instructeur_id else None
 
     @staticmethod
     def resolve_solution_referencee_segur(obj) -> bool:
