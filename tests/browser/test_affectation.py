@@ -12,16 +12,9 @@ from esms.candidatures import services
 from esms.comptes.models import Notification, Role
 from tests import factories
 from tests.browser.accessibilite import verifier
+from tests.browser.connexion import par_formulaire as connexion
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def connexion(page, username: str) -> None:
-    page.goto(reverse("comptes:login"))
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill("mot-de-passe-test-1")
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
 
 
 def deconnexion(page) -> None:
