@@ -109,7 +109,7 @@ def agents_attribuables(*, actor: Acteur) -> QuerySet[User]:
     agent and national administrator."""
     role = role_of(actor)
     if role == Role.AGENT_ARS:
-        qs = User.objects.filter(role=Role.AGENT_ARS, region_id=actor.region_id)
+        qs = User.objects.filter(role=Role.AGENT_ARS, region_id=compte_de(actor).region_id)
     elif role == Role.ADMIN_NATIONAL:
         qs = User.objects.filter(Q(role__in=[Role.AGENT_ARS, Role.ADMIN_NATIONAL]) | Q(is_superuser=True))
     else:
