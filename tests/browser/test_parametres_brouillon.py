@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from esms.candidatures.models import VersionParametres
 from esms.comptes.models import Role
 from tests import factories
+from tests.browser.accessibilite import verifier
 from tests.browser.connexion import par_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,3 +61,27 @@ def test_editer_une_section_avec_une_erreur_puis_comparer_au_brouillon(page, liv
     page.goto(reverse("campagnes:simulation", args=["2024"]))
     expect(page.get_by_role("heading", level=1)).to_have_text("Simulation du brouillon — campagne 2024")
     expect(page.locator("#dossiers-changes")).to_contain_text("Aucun dossier ne change.")
+
+
+def test_une_liste_se_modifie_ligne_par_ligne_avec_l_erreur_a_sa_place(page, live_server):
+    version = factories.version_2024()
+    regions = version.parametres["grappe"]["regions_corse_outre_mer"]["valeur"]
+    _connecter(page, live_server, factories.make_user(Role.ADMIN_NATIONAL, username="admin-listes"))
+    page.goto(reverse("campagnes:section", args=["2024", "grappe"]))
+    liste = page.locator("#p-grappe-regions_corse_outre_mer")
+    lignes = 'input[name="grappe.regions_corse_outre_mer__valeur"]'
+    expect(page.locator(lignes)).to_have_count(len(regions) + 1)  # one row per region + an empty row
+    liste.get_by_label("Nouvel élément").fill("9")
+    page.get_by_role("button", name="Enregistrer la section dans le brouillon").click()
+    expect(page.locator("#p-grappe-regions_corse_outre_mer-erreur")).to_contain_text(
+        f"ligne {len(regions) + 1} : code « 9 » invalide (par exemple 84)")
+    verifier(page, contexte="liste en erreur")
+    assert not VersionParametres.objects.filter(statut=VersionParametres.Statut.BROUILLON).exists()
+    liste = page.locator("#p-grappe-regions_corse_outre_mer")
+    liste.get_by_label(f"Élément {len(regions) + 1}").fill("84")  # the typed row stays, corrected
+    liste.get_by_label("Élément 1", exact=True).fill("")  # emptied: removed
+    page.get_by_role("button", name="Enregistrer la section dans le brouillon").click()
+    expect(page.get_by_text("enregistrée dans le brouillon")).to_be_visible()
+    brouillon = VersionParametres.objects.get(statut=VersionParametres.Statut.BROUILLON)
+    assert brouillon.parametres["grappe"]["regions_corse_outre_mer"]["valeur"] == [*regions[1:], "84"]
+    expect(page.locator(lignes)).to_have_count(len(regions) + 1)

@@ -39,11 +39,11 @@ def connecte(client, admin):
     return client
 
 
-def _post_section(version: VersionParametres, section: str, **valeurs: str) -> dict[str, str]:
-    """The form as the page fills it from `version`, with some values typed over."""
-    donnees = {}
+def _post_section(version: VersionParametres, section: str, **valeurs: str | list[str]) -> dict[str, str | list[str]]:
+    """The form as the page fills it from `version` (a list: its rows and the empty one), with some values typed over."""
+    donnees: dict[str, str | list[str]] = {}
     for champ in champs(section, version.parametres[section]):
-        donnees[f"{champ.chemin}__valeur"] = champ.valeur
+        donnees[f"{champ.chemin}__valeur"] = [*champ.lignes, ""] if champ.nature == "liste" else champ.valeur
         if not champ.bloc:
             donnees.update({f"{champ.chemin}__source": champ.source, f"{champ.chemin}__statut": champ.statut,
                             f"{champ.chemin}__note": champ.note})
@@ -178,3 +178,26 @@ def test_command_simulates_a_draft_file_and_locates_errors(dossier, tmp_path):
     brouillon.write_text(yaml.safe_dump(parametres, allow_unicode=True), encoding="utf-8")
     with pytest.raises(CommandError, match="brouillon.yaml : grappe.taille_min : "):
         call_command("simuler", campagne="2024", parametres=brouillon)
+
+
+def test_a_list_is_edited_row_by_row_with_errors_on_its_rows(db, connecte):
+    v1 = factories.version_2024()
+    url = reverse("campagnes:section", args=["2024", "grappe"])
+    regions = v1.parametres["grappe"]["regions_corse_outre_mer"]["valeur"]
+    page = connecte.get(url).content.decode()
+    assert page.count('name="grappe.regions_corse_outre_mer__valeur"') == len(regions) + 1  # + the empty row
+    # a bad code and a duplicate: said on the field, row by row, and nothing written
+    html = connecte.post(url, _post_section(v1, "grappe", grappe__regions_corse_outre_mer=[*regions, "9", regions[0]])
+                         ).content.decode()
+    assert f"ligne {len(regions) + 1} : code « 9 » invalide (par exemple 84)" in html
+    assert "un même élément figure deux fois" in html
+    assert not VersionParametres.objects.filter(statut=VersionParametres.Statut.BROUILLON).exists()
+    # remove the first (emptied row), add one in the empty row
+    reponse = connecte.post(url, _post_section(v1, "grappe",
+                                               grappe__regions_corse_outre_mer=["", *regions[1:], "84"]))
+    assert reponse.status_code == 302
+    brouillon = VersionParametres.objects.get(statut=VersionParametres.Statut.BROUILLON)
+    assert brouillon.parametres["grappe"]["regions_corse_outre_mer"]["valeur"] == [*regions[1:], "84"]
+    # the other lists of the section are kept as they were
+    assert (brouillon.parametres["grappe"]["regions_seuil_indicatif"]["valeur"]
+            == v1.parametres["grappe"]["regions_seuil_indicatif"]["valeur"])

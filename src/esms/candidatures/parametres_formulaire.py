@@ -1,10 +1,12 @@
 """The form of one section of a campaign's parameters, built from the rules' shape (`rules.schema_campagne`):
-one typed input per parameter (number, yes/no, date, choice, text; JSON for lists and tables) with its
-source, status and note, read back into the rules' plain form, with each error placed on its field."""
+one typed input per parameter (number, yes/no, date, choice, text; one row per item for a list of codes or
+choices, always with an empty row to add one; JSON for lists of records and tables) with its source, status
+and note, read back into the rules' plain form, with each error placed on its field (and its row)."""
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -35,7 +37,7 @@ def libelle(chemin: str) -> str:
 @dataclass
 class Champ:
     chemin: str
-    nature: str  # entier | booleen | date | choix | texte | json
+    nature: str  # entier | booleen | date | choix | texte | liste | json
     nullable: bool
     valeur: str  # as shown in the input
     source: str = ""
@@ -44,6 +46,14 @@ class Champ:
     options: tuple[str, ...] = ()
     bloc: bool = False  # a table of parameters (each with its own source), edited as one JSON block
     erreurs: list[str] = field(default_factory=list)
+    lignes: list[str] = field(default_factory=list)  # a list's items, one input each
+    motif: str = ""  # a list item's pattern (e.g. two digits for a region code)
+    exemple: str = ""  # an item the pattern accepts, for the error message
+
+    @property
+    def lignes_affichees(self) -> list[tuple[int, str]]:
+        """The rows of a list, numbered from 1, and one empty row to add an item."""
+        return list(enumerate([*self.lignes, ""], start=1))
 
     @property
     def libelle(self) -> str:
@@ -56,6 +66,9 @@ class Champ:
 
 def _nature(spec: Feuille) -> tuple[str, tuple[str, ...]]:
     schema = spec.schema
+    items = schema.get("items") or {}
+    if schema.get("type") == "array" and ("enum" in items or items.get("type") == "string"):
+        return "liste", tuple(items.get("enum", ()))
     if "enum" in schema:
         return "choix", tuple(schema["enum"])
     type_ = schema.get("type")
@@ -91,12 +104,38 @@ def champs(section: str, donnees: dict[str, Any]) -> list[Champ]:
         else:
             nature, options = _nature(spec)
             feuille = noeud or {}
-            resultat.append(Champ(chemin, nature, spec.nullable, _affiche(nature, feuille.get("valeur")),
-                                  str(feuille.get("source") or ""), str(feuille.get("statut") or ""),
-                                  str(feuille.get("note") or ""), options))
+            valeur = feuille.get("valeur")
+            champ = Champ(chemin, nature, spec.nullable, "" if nature == "liste" else _affiche(nature, valeur),
+                          str(feuille.get("source") or ""), str(feuille.get("statut") or ""),
+                          str(feuille.get("note") or ""), options)
+            if nature == "liste":
+                champ.lignes = [str(v) for v in valeur or []]
+                champ.motif = str((spec.schema.get("items") or {}).get("pattern") or "")
+                champ.exemple = _EXEMPLES.get(champ.motif, "")
+            resultat.append(champ)
 
     parcourir(SECTIONS[section], donnees, section)
     return resultat
+
+
+_EXEMPLES = {"^[0-9]{2}$": "84", "^[0-9]{3}$": "500"}
+
+
+def _lire_liste(champ: Champ, lignes: list[str]) -> list[str]:
+    """A list's items from its rows (empty rows dropped); `ValueError` naming each faulty row."""
+    champ.lignes = [ligne.strip() for ligne in lignes if ligne.strip()]
+    fautes = []
+    for rang, item in enumerate(champ.lignes, start=1):
+        if champ.options and item not in champ.options:
+            fautes.append(f"ligne {rang} : « {item} » n'est pas parmi {', '.join(champ.options)}")
+        elif champ.motif and not re.fullmatch(champ.motif.strip("^$"), item):
+            attendu = f" (par exemple {champ.exemple})" if champ.exemple else ""
+            fautes.append(f"ligne {rang} : code « {item} » invalide{attendu}")
+    if len(set(champ.lignes)) != len(champ.lignes):
+        fautes.append("un même élément figure deux fois")
+    if fautes:
+        raise ValueError(" ; ".join(fautes))
+    return champ.lignes
 
 
 def _lire_valeur(champ: Champ, brut: str) -> Any:
@@ -143,7 +182,10 @@ def lire(section: str, base: dict[str, Any], post: Any) -> tuple[dict[str, Any],
         brut = post.get(f"{champ.chemin}__valeur", "")
         champ.valeur = brut
         try:
-            valeur = _lire_valeur(champ, brut)
+            if champ.nature == "liste":
+                valeur = _lire_liste(champ, list(post.getlist(f"{champ.chemin}__valeur")))
+            else:
+                valeur = _lire_valeur(champ, brut)
         except ValueError as exc:
             champ.erreurs.append(str(exc))
             valeur = None
