@@ -218,6 +218,8 @@ WEB: dict[str, Regle] = {
         legitime="porteur_ara"),
     "candidatures/dossiers/<int:pk>/convention.pdf": Regle(CONSULTATION, _d("convention.pdf"), objet=True,
                                                            legitime="porteur_ara"),
+    "candidatures/dossiers/<int:pk>/archive.zip": Regle(CONSULTATION, _d("archive.zip"), objet=True,
+                                                       legitime="porteur_ara"),
     "candidatures/dossiers/<int:pk>/accuse-de-depot.pdf": Regle(CONSULTATION, _d("accuse-de-depot.pdf"), objet=True,
                                                                 legitime="porteur_ara"),
     r"candidatures/^dossiers/(?P<pk>\d+)/membres\.(?P<format>csv|xlsx|ods)$": Regle(

@@ -43,6 +43,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/documents/<int:document_pk>/", views_dossier.document, name="document"),
     path("dossiers/<int:pk>/convention.pdf", views_dossier.convention_pdf, name="convention_pdf"),
     path("dossiers/<int:pk>/accuse-de-depot.pdf", views_dossier.accuse_pdf, name="accuse_pdf"),
+    path("dossiers/<int:pk>/archive.zip", views_dossier.archive_zip, name="archive"),
     re_path(rf"^dossiers/(?P<pk>\d+)/membres\.{FORMATS}$", views_dossier.export_membres, name="export_membres"),
     # Assignment and followers (views_affectation).
     path("dossiers/<int:pk>/attribution/", views_affectation.attribuer, name="attribuer"),

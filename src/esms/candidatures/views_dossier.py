@@ -31,6 +31,7 @@ from esms.candidatures import (
     workflow,
 )
 from esms.candidatures import conventions as etapes_convention
+from esms.candidatures.archive import archive as archive_du_dossier
 from esms.candidatures.etats import ETATS_MODIFIABLES, Etat
 from esms.candidatures.forms import (
     AnnotationForm,
@@ -309,6 +310,15 @@ def accuse_pdf(request: RequeteConnectee, pk: int) -> HttpResponse:
     response = HttpResponse(contenu, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="accuse-de-depot-{dossier.numero}.pdf"'
     return response
+
+
+@login_required
+@require_GET
+def archive_zip(request: RequeteConnectee, pk: int) -> FileResponse:
+    """The whole dossier as a zip (summary PDF, documents, messages; instruction notes for instructors only).
+    FileResponse closes the temporary file once sent, which deletes it."""
+    zip_ = archive_du_dossier(actor=request.user, pk=pk)
+    return FileResponse(zip_.fichier, as_attachment=True, filename=zip_.nom, content_type="application/zip")
 
 
 @login_required

@@ -36,7 +36,7 @@ ACTIONS = {
     "dossiers.clore": "Dossier clos", "dossiers.annoter": "Annotation privée", "dossiers.message": "Message",
     "dossiers.demander_avis": "Avis demandé", "dossiers.rendre_avis": "Avis rendu",
     "dossiers.deposer_document": "Pièce déposée", "dossiers.remplacer_document": "Pièce remplacée",
-    "dossiers.supprimer_document": "Pièce supprimée",
+    "dossiers.supprimer_document": "Pièce supprimée", "dossiers.telecharger": "Dossier téléchargé (zip)",
     "dossiers.attribuer": "Attribution à un instructeur", "dossiers.suivre": "Suivi du dossier",
     "dossiers.ne_plus_suivre": "Fin du suivi du dossier",
     "enveloppes.creer": "Création d'une enveloppe", "enveloppes.doter": "Dotation d'une enveloppe",
