@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from esms.candidatures import archive
-from esms.candidatures.models import Annotation, Document, Message
+from esms.candidatures.models import Annotation, Document, Etiquette, Message
 from esms.comptes.models import AuditEvent
 from tests.securite.monde import construire
 
@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 
 SECRET_ANNOTATION = "Trésorerie du porteur très fragile"
 SECRET_AVIS = "Avis défavorable de l'expert"
+SECRET_ETIQUETTE = "Trésorerie douteuse"
 
 
 @pytest.fixture(autouse=True)
@@ -38,6 +39,7 @@ def monde():
     monde.avis.reponse, monde.avis.question = SECRET_AVIS, "Que penser du budget ?"
     monde.avis.favorable, monde.avis.rendu_le = False, timezone.now()
     monde.avis.save()
+    dossier.etiquettes.add(Etiquette.objects.create(campagne=dossier.grappe.campagne, nom=SECRET_ETIQUETTE))
     for contenu in (b"premier devis", b"second devis"):  # same original name twice: unique names in the zip
         Document.objects.create(dossier=dossier, type=Document.Type.DEVIS, fichier=ContentFile(contenu, name="d.pdf"),
                                 nom_original="../Devis été: 2025.pdf", sha256=hashlib.sha256(contenu).hexdigest(),
@@ -81,7 +83,17 @@ def test_le_zip_du_porteur_contient_le_dossier_sans_rien_d_interne(client, monde
     assert "messages/complement.pdf" in messages
     texte = _tout_le_texte(zf).decode("utf-8", "replace")
     assert SECRET_ANNOTATION not in texte and SECRET_AVIS not in texte and "Que penser du budget" not in texte
+    assert SECRET_ETIQUETTE not in texte
     assert all(".." not in n and not n.startswith("/") for n in noms)
+
+
+def test_le_resume_pdf_dit_l_essentiel_et_rien_d_interne(monde):
+    dossier = monde.dossier
+    html = archive.resume_html(dossier, documents=list(dossier.documents.all()))
+    assert dossier.numero in html and dossier.grappe.nom in html and dossier.grappe.porteur_id in html
+    assert "Établissements membres (15)" in html and "Convention n°" in html and "Historique" in html
+    for secret in (SECRET_ANNOTATION, SECRET_AVIS, SECRET_ETIQUETTE, "Que penser du budget"):
+        assert secret not in html
 
 
 def test_le_manifeste_donne_taille_et_empreinte_de_chaque_entree(client, monde):
@@ -100,6 +112,7 @@ def test_l_instructeur_recoit_aussi_les_annotations_et_les_avis(client, monde):
     zf = _zip(client, monde.ars_ara, monde.dossier)
     instruction = zf.read("instruction.txt").decode()
     assert SECRET_ANNOTATION in instruction and SECRET_AVIS in instruction and "Que penser du budget" in instruction
+    assert f"ÉTIQUETTES : {SECRET_ETIQUETTE}" in instruction and "défavorable" in instruction
 
 
 def test_hors_perimetre_404_et_rien_n_est_journalise(client, monde):

@@ -93,14 +93,13 @@ def _date(valeur: Any) -> str:
     return timezone.localtime(valeur).strftime("%d/%m/%Y %H:%M") if valeur else "—"
 
 
-def _pdf(dossier: Dossier, *, documents: list[Document]) -> bytes:
-    from weasyprint import HTML  # imported here: it loads Pango, needed only for PDFs
-
+def resume_html(dossier: Dossier, *, documents: list[Document]) -> str:
+    """The summary's HTML, the same for everyone who may see the dossier: nothing internal in it."""
     verdict = dossier.verdict if dossier.verdict is not None else selectors.verdict_courant(dossier)[0]
     financement = (verdict or {}).get("financement") or {}
     montants = {m["finess_et"]: m.get("montant") for m in financement.get("par_membre", [])}
     convention, versements = convention_et_versements(dossier)
-    html = render_to_string("candidatures/archive_dossier.html", {
+    return render_to_string("candidatures/archive_dossier.html", {
         "dossier": dossier, "grappe": dossier.grappe, "verdict": verdict,
         "motifs": (verdict or {}).get("motifs", []),
         "membres": [{"membre": m, "montant": montants.get(m.etablissement_id)}
@@ -109,7 +108,12 @@ def _pdf(dossier: Dossier, *, documents: list[Document]) -> bytes:
         "documents": documents, "convention": convention, "versements": versements,
         "edite_le": timezone.localtime(),
     })
-    return bytes(HTML(string=html).write_pdf())
+
+
+def _pdf(dossier: Dossier, *, documents: list[Document]) -> bytes:
+    from weasyprint import HTML  # imported here: it loads Pango, needed only for PDFs
+
+    return bytes(HTML(string=resume_html(dossier, documents=documents)).write_pdf())
 
 
 def _messages(dossier: Dossier, messages: list[Message], ecrivain: _Ecrivain) -> str:
@@ -125,8 +129,10 @@ def _messages(dossier: Dossier, messages: list[Message], ecrivain: _Ecrivain) ->
 
 
 def _instruction(dossier: Dossier) -> str:
-    """Private annotations and avis: only ever called for an actor who may instruct."""
-    lignes = [f"Instruction (interne, non communiqué au porteur) — dossier {dossier}", "", "ANNOTATIONS PRIVÉES", ""]
+    """Labels, private annotations and avis: only ever called for an actor who may instruct."""
+    lignes = [f"Instruction (interne, non communiqué au porteur) — dossier {dossier}", "",
+              "ÉTIQUETTES : " + (", ".join(e.nom for e in dossier.etiquettes.all()) or "aucune"), "",
+              "ANNOTATIONS PRIVÉES", ""]
     for note in dossier.annotations.select_related("auteur").order_by("creee_le", "pk"):
         lignes += [f"--- {note.auteur} — {_date(note.creee_le)}", note.texte, ""]
     lignes += ["AVIS", ""]
