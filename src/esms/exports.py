@@ -140,3 +140,10 @@ def reponse_tableau(*, nom: str, entetes: Sequence[str], lignes: Iterable[Sequen
     response = HttpResponse(contenu, content_type=FORMATS[format])
     response["Content-Disposition"] = f'attachment; filename="{nom}.{format}"'
     return response
+
+
+def reponse_pdf(contenu: bytes, *, nom: str) -> HttpResponse:
+    """A generated PDF (receipt, convention, procès-verbal) as a download named `nom`.pdf."""
+    response = HttpResponse(contenu, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{nom}.pdf"'
+    return response

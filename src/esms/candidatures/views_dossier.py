@@ -49,7 +49,7 @@ from esms.candidatures.selectors import verdict_courant
 from esms.candidatures.views_verdict import financement_par_membre, presenter
 from esms.comptes.permissions import decide, has_perm
 from esms.comptes.requetes import RequeteConnectee
-from esms.exports import reponse_tableau
+from esms.exports import reponse_pdf, reponse_tableau
 from esms.financement import conventions
 from esms.financement.selectors import convention_et_versements
 from esms.refus import REFUS, pour_page
@@ -307,9 +307,7 @@ def accuse_pdf(request: RequeteConnectee, pk: int) -> HttpResponse:
         contenu = accuse.pdf(actor=request.user, dossier=dossier)
     except REFUS as exc:
         return _page_dossier(request, dossier, refus=pour_page(exc, "Accusé de dépôt indisponible"))
-    response = HttpResponse(contenu, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="accuse-de-depot-{dossier.numero}.pdf"'
-    return response
+    return reponse_pdf(contenu, nom=f"accuse-de-depot-{dossier.numero}")
 
 
 @login_required
@@ -329,9 +327,7 @@ def convention_pdf(request: RequeteConnectee, pk: int) -> HttpResponse:
         contenu = conventions.pdf(actor=request.user, dossier=dossier)
     except REFUS as exc:
         return _page_dossier(request, dossier, refus=pour_page(exc, "Convention indisponible"))
-    response = HttpResponse(contenu, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="convention-{dossier.numero or dossier.pk}.pdf"'
-    return response
+    return reponse_pdf(contenu, nom=f"convention-{dossier.numero or dossier.pk}")
 
 
 ENTETES_MEMBRES = ["FINESS ET", "Raison sociale", "Commune", "Département", "Catégorie", "Secteur", "Cas",

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from esms.candidatures import selectors as candidatures
 from esms.comptes.permissions import decide, require
 from esms.comptes.requetes import RequeteConnectee
-from esms.exports import reponse_tableau
+from esms.exports import reponse_pdf, reponse_tableau
 from esms.refus import REFUS, pour_page
 from esms.seances import proces_verbal, selectors, services
 from esms.seances.forms import InscriptionForm, PropositionForm, SeanceForm
@@ -157,9 +157,7 @@ def proces_verbal_pdf(request: RequeteConnectee, pk: int) -> HttpResponse:
         contenu = proces_verbal.pdf(actor=request.user, seance=seance)
     except REFUS as exc:
         return _page(request, seance, refus=pour_page(exc, "Procès-verbal indisponible"))
-    response = HttpResponse(contenu, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="proces-verbal-seance-{seance.pk}.pdf"'
-    return response
+    return reponse_pdf(contenu, nom=f"proces-verbal-seance-{seance.pk}")
 
 
 @login_required
