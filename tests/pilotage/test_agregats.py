@@ -85,6 +85,8 @@ def test_a_conversation_changes_no_aggregate():
     assert impacts.affecte("usages.valider") and impacts.affecte("referentiel.importer")
     assert not impacts.affecte("dossiers.message") and not impacts.affecte("dossiers.annoter")
     assert not impacts.affecte("usages.deposer_preuve.refus") and not impacts.affecte("comptes.connexion")
+    # labelling a dossier or downloading it changes no figure: no recomputation of the dashboards
+    assert not impacts.affecte("dossiers.etiqueter") and not impacts.affecte("dossiers.telecharger")
 
 
 def test_a_multiregional_dossier_affects_each_of_its_regions(jeu):

@@ -24,7 +24,7 @@ AFFECTANTES = ("dossiers.", "grappes.", "enveloppes.", "versements.", "usages.va
 SANS_EFFET = frozenset({"dossiers.deposer_document", "dossiers.supprimer_document", "dossiers.remplacer_document",
                         "dossiers.annoter", "dossiers.message", "dossiers.demander_avis", "dossiers.rendre_avis",
                         "dossiers.rappeler_complement", "dossiers.attribuer", "dossiers.suivre",
-                        "dossiers.ne_plus_suivre"})
+                        "dossiers.ne_plus_suivre", "dossiers.etiqueter", "dossiers.telecharger"})
 # Figures that follow the date of validation rather than the campagne (active DUIs): every campagne filter.
 TOUTES_CAMPAGNES = frozenset({"usages.valider", "usages.rejeter"})
 
